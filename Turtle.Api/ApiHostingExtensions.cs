@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Data.Tables;
+using Orleans.Configuration;
+using Turtle.Api.Endpoints;
+using Turtle.Api.Webhooks;
+
+namespace Turtle.Api;
+
+public static class ApiHostingExtensions
+{
+    private const string DevelopmentStorage = "UseDevelopmentStorage=true";
+
+    public static WebApplicationBuilder AddTurtleApi(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var storage = configuration.GetConnectionString("AzureStorage") ?? DevelopmentStorage;
+        var clusterId = configuration["Orleans:ClusterId"] ?? "turtle";
+        var serviceId = configuration["Orleans:ServiceId"] ?? "turtle";
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = serviceId;
+            });
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
+            // Silos may start after the API: keep trying rather than failing start-up.
+            client.UseConnectionRetryFilter(async (_, cancellation) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+                return true;
+            });
+        });
+
+        builder.Services.AddSingleton(new TableServiceClient(storage));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddAdminApiKey();
+        builder.Services.AddCalendlyWebhooks();
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Turtle.Grains.Appointments;
+
+[GenerateSerializer, Alias("Turtle.NotificationKind")]
+public enum NotificationKind
+{
+    Confirmation = 0,
+    Rescheduled = 1,
+    AdvisorBio = 2,
+    Reminder = 3,
+    Cancellation = 4,
+}
+
+[GenerateSerializer, Alias("Turtle.NotificationState")]
+public enum NotificationState
+{
+    Pending = 0,
+    /// <summary>Claimed by an activation and persisted before the request goes out.</summary>
+    Sending = 1,
+    Sent = 2,
+    Failed = 3,
+    Skipped = 4,
+    Cancelled = 5,
+    /// <summary>Recorded in the outbox instead of sent: no WhatsApp access token is configured.</summary>
+    DryRun = 6,
+    /// <summary>Not sent: the number opted out with STOP.</summary>
+    OptedOut = 7,
+}
+
+[GenerateSerializer, Alias("Turtle.DeliveryStatus")]
+public enum DeliveryStatus
+{
+    None = 0,
+    Sent = 1,
+    Delivered = 2,
+    Read = 3,
+    Failed = 4,
+}
+
+[GenerateSerializer, Alias("Turtle.AppointmentStatus")]
+public enum AppointmentStatus
+{
+    /// <summary>No booking event has reached this key.</summary>
+    Unknown = 0,
+    Booked = 1,
+    Cancelled = 2,
+    /// <summary>Cancelled because the invitee picked another time; the new invitee carries on.</summary>
+    Rescheduled = 3,
+    /// <summary>Stored, but no usable phone number: nothing is sent.</summary>
+    NoPhone = 4,
+    /// <summary>Stored, but no active advisor could be assigned.</summary>
+    NoAdvisor = 5,
+}

@@ -1,0 +1,38 @@
+namespace Turtle.Grains.Appointments;
+
+/// <summary>A booking as the admin API shows it. The phone number is masked before it leaves the grain.</summary>
+[GenerateSerializer, Immutable, Alias("Turtle.AppointmentView")]
+public sealed record AppointmentView
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required AppointmentStatus Status { get; init; }
+    [Id(2)] public string? ClientName { get; init; }
+    [Id(3)] public string? PhoneMasked { get; init; }
+    [Id(4)] public string? TimeZone { get; init; }
+    [Id(5)] public string? EventName { get; init; }
+    [Id(6)] public DateTimeOffset? StartTime { get; init; }
+    [Id(7)] public DateTimeOffset? EndTime { get; init; }
+    [Id(8)] public string? AdvisorName { get; init; }
+    [Id(9)] public string? AdvisorEmail { get; init; }
+    [Id(10)] public IReadOnlyList<NotificationView> Notifications { get; init; } = [];
+    [Id(11)] public string? OldInviteeId { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("Turtle.NotificationView")]
+public sealed record NotificationView
+{
+    [Id(0)] public required NotificationKind Kind { get; init; }
+    [Id(1)] public required DateTimeOffset DueAt { get; init; }
+    [Id(2)] public required NotificationState State { get; init; }
+    [Id(3)] public int Attempts { get; init; }
+    [Id(4)] public string? MessageId { get; init; }
+    [Id(5)] public DeliveryStatus DeliveryStatus { get; init; }
+    [Id(6)] public string? LastError { get; init; }
+    [Id(7)] public DateTimeOffset? SentAt { get; init; }
+    /// <summary>Lead time before the meeting, for reminders; distinguishes several reminders.</summary>
+    [Id(8)] public TimeSpan? LeadTime { get; init; }
+}
+
+/// <summary>What a booking call did, so the webhook can answer only after the state is durable.</summary>
+[GenerateSerializer, Immutable, Alias("Turtle.BookingResult")]
+public sealed record BookingResult([property: Id(0)] AppointmentStatus Status, [property: Id(1)] bool Changed);

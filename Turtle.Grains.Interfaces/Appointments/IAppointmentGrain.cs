@@ -1,0 +1,15 @@
+namespace Turtle.Grains.Appointments;
+
+/// <summary>One booking, keyed by the Calendly invitee UUID.</summary>
+public interface IAppointmentGrain : IGrainWithStringKey
+{
+    /// <summary>Stores an <c>invitee.created</c> event and plans its messages. Repeats change nothing.</summary>
+    Task<BookingResult> BookAsync(BookingDetails booking);
+
+    /// <summary>Applies an <c>invitee.canceled</c> event. Repeats change nothing.</summary>
+    Task<BookingResult> CancelAsync(CancellationDetails cancellation);
+
+    /// <summary>The booking and its notifications, or null when nothing was ever stored under this key.</summary>
+    [AlwaysInterleave]
+    Task<AppointmentView?> GetAsync();
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Turtle.Grains.Appointments;
+
+/// <summary>The <c>Notifications</c> section: when planned messages fall due.</summary>
+public sealed class NotificationOptions : IValidatableObject
+{
+    public const string Section = "Notifications";
+
+    /// <summary>How long before the meeting the advisor's bio is sent.</summary>
+    public TimeSpan AdvisorBioLeadTime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>One reminder per entry, this long before the meeting.</summary>
+    public IList<TimeSpan> ReminderLeadTimes { get; set; } = [];
+
+    /// <summary>Region for phone numbers written without a country code.</summary>
+    [Required, RegularExpression("^[A-Z]{2}$")]
+    public string DefaultRegion { get; set; } = "IN";
+
+    /// <summary>Longest single wait an appointment's reminder is armed for; it re-arms past that.</summary>
+    public TimeSpan MaxReminderDueTime { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>Period of the appointment reminder: how soon a tick missed during an outage comes back.</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Least time between two messages to one number (Meta's pair rate limit).</summary>
+    public TimeSpan RecipientSpacing { get; set; } = TimeSpan.FromSeconds(6);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (AdvisorBioLeadTime < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Notifications:AdvisorBioLeadTime must not be negative.", [nameof(AdvisorBioLeadTime)]);
+        }
+        if (ReminderLeadTimes.Any(t => t <= TimeSpan.Zero))
+        {
+            yield return new ValidationResult("Notifications:ReminderLeadTimes entries must be positive.", [nameof(ReminderLeadTimes)]);
+        }
+        if (MaxReminderDueTime <= TimeSpan.Zero || MaxReminderDueTime > TimeSpan.FromDays(40))
+        {
+            yield return new ValidationResult("Notifications:MaxReminderDueTime must be between 0 and 40 days.", [nameof(MaxReminderDueTime)]);
+        }
+        if (ReminderPeriod <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Notifications:ReminderPeriod must be positive.", [nameof(ReminderPeriod)]);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Turtle.Grains;
+
+/// <summary>Names of the grain storage providers; each is its own table.</summary>
+public static class TurtleStorage
+{
+    public const string Appointments = "appointments";
+    public const string Advisors = "advisors";
+    public const string Recipients = "recipients";
+
+    public static readonly IReadOnlyList<string> Names = [Appointments, Advisors, Recipients];
+}

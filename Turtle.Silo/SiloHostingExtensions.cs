@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Storage;
+using Turtle.Grains;
+
+namespace Turtle.Silo;
+
+public static class SiloHostingExtensions
+{
+    /// <summary>Azurite's well-known development account, used when no connection string is configured.</summary>
+    public const string DevelopmentStorage = "UseDevelopmentStorage=true";
+
+    public static WebApplicationBuilder AddTurtleSilo(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var cluster = BindValidated<TurtleClusterOptions>(configuration, TurtleClusterOptions.Section);
+        var storage = configuration.GetConnectionString("AzureStorage") ?? DevelopmentStorage;
+        if (!IPAddress.TryParse(cluster.AdvertisedIPAddress, out var advertised))
+        {
+            throw new OptionsValidationException(
+                "Orleans:AdvertisedIPAddress", typeof(TurtleClusterOptions),
+                [$"Orleans:AdvertisedIPAddress '{cluster.AdvertisedIPAddress}' is not an IP address."]);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (cluster.ListenOnAnyHostAddress)
+            {
+                kestrel.ListenAnyIP(cluster.DashboardPort);
+            }
+            else
+            {
+                kestrel.Listen(advertised, cluster.DashboardPort);
+            }
+        });
+
+        builder.Services.AddTurtleGrains(configuration);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.UseOrleans(silo =>
+        {
+            var tables = new TableServiceClient(storage);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, cluster.ListenOnAnyHostAddress);
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
+            silo.UseAzureTableReminderService(o => o.Configure(r => r.TableServiceClient = tables));
+            foreach (var name in TurtleStorage.Names)
+            {
+                silo.AddAzureTableGrainStorage(name, o => o.Configure<IServiceProvider>((table, services) =>
+                {
+                    table.TableServiceClient = tables;
+                    table.TableName = "Turtle" + char.ToUpperInvariant(name[0]) + name[1..];
+                    table.GrainStorageSerializer = new OrleansGrainStorageSerializer(
+                        services.GetRequiredService<Orleans.Serialization.Serializer>());
+                }));
+            }
+            silo.AddDashboard();
+        });
+        return builder;
+    }
+
+    private static T BindValidated<T>(ConfigurationManager configuration, string section) where T : new()
+    {
+        var options = new T();
+        configuration.GetSection(section).Bind(options);
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            var failures = results.Select(r => $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}").ToList();
+            throw new OptionsValidationException(section, typeof(T), failures);
+        }
+        return options;
+    }
+}

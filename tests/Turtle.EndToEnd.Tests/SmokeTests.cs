@@ -1,0 +1,7 @@
+namespace Turtle.EndToEnd.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void ProjectLoads() => Assert.True(true);
+}

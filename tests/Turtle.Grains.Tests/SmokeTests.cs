@@ -1,0 +1,7 @@
+namespace Turtle.Grains.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void ProjectLoads() => Assert.True(true);
+}
