@@ -6,8 +6,11 @@ namespace Turtle.Grains.Messaging;
 /// </summary>
 public interface IRecipientGrain : IGrainWithStringKey
 {
-    /// <summary>Reserves the next send slot: when it may go out, or that the number has opted out.</summary>
-    Task<SendSlot> ReserveSendSlotAsync();
+    /// <summary>
+    /// Asks to send now. Granted when <see cref="SendSlot.NotBefore"/> is not in the future (the slot is then
+    /// taken); otherwise nothing is reserved and the caller asks again at that time.
+    /// </summary>
+    Task<SendSlot> TryAcquireSendSlotAsync();
 
     /// <summary>STOP: nothing more is sent to this number.</summary>
     Task OptOutAsync();

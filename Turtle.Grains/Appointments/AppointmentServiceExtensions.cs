@@ -18,6 +18,7 @@ public static class AppointmentServiceExtensions
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<NotificationSchedule>();
         return services;
     }
 }

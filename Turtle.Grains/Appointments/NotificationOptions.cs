@@ -26,6 +26,19 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>Least time between two messages to one number (Meta's pair rate limit).</summary>
     public TimeSpan RecipientSpacing { get; set; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>First retry delay after a transient failure; doubles per attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest wait between two retries.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Attempts per message before it is marked failed.</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>A claimed send older than this was interrupted (the silo died mid-send) and is tried again.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (AdvisorBioLeadTime < TimeSpan.Zero)

@@ -1,0 +1,258 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+using Turtle.Grains.Advisors;
+using Turtle.Grains.Messaging;
+
+namespace Turtle.Grains.Appointments;
+
+/// <summary>
+/// One booking. Its plan lives in its own state; one durable reminder points at the next message due
+/// (capped, re-armed on every wake-up), and a grain timer handles waits shorter than the reminder period.
+/// Every send is claimed in storage first, so a second activation holding a stale copy cannot send it too.
+/// </summary>
+public sealed partial class AppointmentGrain(
+    [PersistentState("appointment", TurtleStorage.Appointments)] IPersistentState<AppointmentState> state,
+    NotificationSchedule schedule,
+    IWhatsAppSender sender,
+    ILogger<AppointmentGrain> logger) : Grain, IAppointmentGrain, IRemindable
+{
+    public const string ReminderName = "notifications";
+
+    private IGrainTimer? _timer;
+    /// <summary>When this activation last armed the reminder to tick; null when unknown or disarmed.</summary>
+    private DateTimeOffset? _armedFor;
+
+    private string Id => this.GetPrimaryKeyString();
+    private AppointmentState Booking => state.State;
+    private IAdvisorLookupGrain Advisors => GrainFactory.GetGrain<IAdvisorLookupGrain>(0);
+
+    public async Task<BookingResult> BookAsync(BookingDetails booking)
+    {
+        if (Booking.Status != AppointmentStatus.Unknown)
+        {
+            return new(Booking.Status, Changed: false);
+        }
+
+        var assignment = await Advisors.AssignAsync(new AssignmentRequest
+        {
+            AppointmentId = Id,
+            HostEmails = booking.HostEmails,
+            HostUserUris = booking.HostUserUris,
+            StartTime = booking.StartTime,
+        });
+        Booking.Booking = booking;
+        Booking.Advisor = assignment.Advisor;
+        Booking.Status = booking.Phone is null ? AppointmentStatus.NoPhone
+            : assignment.Advisor is null ? AppointmentStatus.NoAdvisor
+            : AppointmentStatus.Booked;
+        Booking.Notifications = schedule.Plan(booking, canSend: booking.Phone is not null);
+
+        await SaveAndWakeAsync();
+        var maskedPhone = PhoneMask.Mask(booking.Phone);
+        LogBooked(logger, Id, Booking.Status, maskedPhone, booking.StartTime);
+        return new(Booking.Status, Changed: true);
+    }
+
+    public async Task<BookingResult> CancelAsync(CancellationDetails cancellation)
+    {
+        if (Booking.Status is AppointmentStatus.Cancelled or AppointmentStatus.Rescheduled)
+        {
+            return new(Booking.Status, Changed: false);
+        }
+
+        var status = cancellation.Rescheduled ? AppointmentStatus.Rescheduled : AppointmentStatus.Cancelled;
+        var wasBooked = Booking.Booking is not null;
+        // A cancel that overtakes its create keeps the booking's details but sends nothing, now or later.
+        Booking.Booking ??= cancellation.Booking;
+        Booking.Status = status;
+        Booking.CancelledAt = cancellation.CanceledAt;
+        Booking.CancelReason = cancellation.Reason;
+        foreach (var entry in Booking.Notifications.Where(n => n.State is NotificationState.Pending or NotificationState.Sending))
+        {
+            entry.State = NotificationState.Cancelled;
+        }
+        if (wasBooked && !cancellation.Rescheduled && Booking.Booking.Phone is not null && !schedule.MeetingStarted(Booking.Booking))
+        {
+            Booking.Notifications.Add(new Notification
+            {
+                Kind = NotificationKind.Cancellation,
+                DueAt = schedule.Now,
+                State = NotificationState.Pending,
+            });
+        }
+        if (Booking.Advisor is { } advisor)
+        {
+            await Advisors.ReleaseAsync(Id, advisor.Email);
+        }
+
+        await SaveAndWakeAsync();
+        LogCancelled(logger, Id, status);
+        return new(status, Changed: true);
+    }
+
+    public Task<AppointmentView?> GetAsync() => Task.FromResult(Booking.Status == AppointmentStatus.Unknown ? null : ToView());
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // The tick is consumed: the reminder now next fires a period later unless re-armed.
+        _armedFor = status.CurrentTickTime + status.Period;
+        await ProcessAsync();
+    }
+
+    /// <summary>Arms the reminder before writing, so a stored plan is never left without a wake-up.</summary>
+    private async Task SaveAndWakeAsync()
+    {
+        await ArmAsync();
+        await state.WriteStateAsync();
+        WakeIn(TimeSpan.Zero);
+    }
+
+    /// <summary>Sends everything due or overdue, persisting before and after each send, then re-arms.</summary>
+    private async Task ProcessAsync()
+    {
+        if (Booking.Booking is not { } booking)
+        {
+            await ArmAsync();
+            return;
+        }
+        while (schedule.NextDue(Booking.Notifications) is { } entry)
+        {
+            if (schedule.MeetingStarted(booking) || booking.Phone is null)
+            {
+                NotificationSchedule.Skip(entry, booking.Phone is null ? "no usable phone number" : "meeting had started");
+                await state.WriteStateAsync();
+                continue;
+            }
+            var slot = await GrainFactory.GetGrain<IRecipientGrain>(booking.Phone).TryAcquireSendSlotAsync();
+            if (slot.OptedOut)
+            {
+                entry.State = NotificationState.OptedOut;
+                entry.LastError = "the number opted out (STOP)";
+                await state.WriteStateAsync();
+                continue;
+            }
+            var wait = slot.NotBefore - schedule.Now;
+            if (wait > TimeSpan.Zero)
+            {
+                WakeIn(wait);
+                break;
+            }
+            await SendAsync(entry, booking);
+        }
+        await ArmAsync();
+    }
+
+    private async Task SendAsync(Notification entry, BookingDetails booking)
+    {
+        schedule.Claim(entry);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation of this booking wrote first: it owns the send. Step aside.
+            LogLostClaim(logger, Id, entry.Kind);
+            DeactivateOnIdle();
+            throw;
+        }
+
+        var advisor = Booking.Advisor;
+        if (entry.Kind == NotificationKind.AdvisorBio && advisor is not null)
+        {
+            // The sheet may have been edited since booking: the bio sent is the one there now.
+            advisor = await Advisors.FindAsync(advisor.Email) ?? advisor;
+        }
+        SendOutcome outcome;
+        try
+        {
+            outcome = await sender.SendAsync(new OutgoingMessage(Id, entry.Kind, booking, advisor), CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            outcome = new SendOutcome(SendResult.Transient, ErrorText: e.Message);
+        }
+        schedule.Apply(entry, outcome, booking);
+        await state.WriteStateAsync();
+        LogSent(logger, Id, entry.Kind, entry.State, entry.Attempts, entry.LastError);
+    }
+
+    /// <summary>Points the durable reminder at the next wake-up, or removes it when nothing is left.</summary>
+    private async Task ArmAsync()
+    {
+        var wake = schedule.NextWake(Booking.Notifications);
+        if (wake is null)
+        {
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+            _armedFor = null;
+            return;
+        }
+
+        var untilWake = wake.Value - schedule.Now;
+        if (untilWake < schedule.ReminderPeriod)
+        {
+            // Too soon for a reminder to be exact: a timer wakes this activation, the reminder backs it up.
+            WakeIn(untilWake);
+        }
+        var due = schedule.ReminderDueTime(wake.Value);
+        if (due < schedule.ReminderPeriod)
+        {
+            due = schedule.ReminderPeriod;
+        }
+        var tick = schedule.Now + due;
+        if (_armedFor is { } armed && armed > schedule.Now && (armed - tick).Duration() < TimeSpan.FromSeconds(5))
+        {
+            return;
+        }
+        await this.RegisterOrUpdateReminder(ReminderName, due, schedule.ReminderPeriod);
+        _armedFor = tick;
+    }
+
+    private void WakeIn(TimeSpan dueTime)
+    {
+        dueTime = dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime;
+        if (_timer is null)
+        {
+            _timer = this.RegisterGrainTimer(_ => ProcessAsync(), new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+        else
+        {
+            _timer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private AppointmentView ToView()
+    {
+        var booking = Booking.Booking;
+        return new AppointmentView
+        {
+            Id = Id,
+            Status = Booking.Status,
+            ClientName = booking?.ClientName,
+            PhoneMasked = booking?.Phone is null ? null : PhoneMask.Mask(booking.Phone),
+            TimeZone = booking?.TimeZone,
+            EventName = booking?.EventName,
+            StartTime = booking?.StartTime,
+            EndTime = booking?.EndTime,
+            AdvisorName = Booking.Advisor?.Name,
+            AdvisorEmail = Booking.Advisor?.Email,
+            OldInviteeId = booking?.OldInviteeUri?.Split('/').LastOrDefault(),
+            Notifications = [.. Booking.Notifications.Select(n => n.ToView())],
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} booked: {Status}, phone {Phone}, meeting at {Start}")]
+    private static partial void LogBooked(ILogger logger, string id, AppointmentStatus status, string phone, DateTimeOffset start);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} cancelled: {Status}")]
+    private static partial void LogCancelled(ILogger logger, string id, AppointmentStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: {State} after {Attempts} attempt(s) {Error}")]
+    private static partial void LogSent(ILogger logger, string id, NotificationKind kind, NotificationState state, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} {Kind}: another activation claimed the send first; this one steps aside")]
+    private static partial void LogLostClaim(ILogger logger, string id, NotificationKind kind);
+}

@@ -1,0 +1,49 @@
+using Turtle.Grains.Advisors;
+
+namespace Turtle.Grains.Appointments;
+
+/// <summary>A booking as persisted: what Calendly said, who advises, and every message with its state.</summary>
+[GenerateSerializer, Alias("Turtle.AppointmentState")]
+public sealed class AppointmentState
+{
+    [Id(0)] public AppointmentStatus Status { get; set; }
+    [Id(1)] public BookingDetails? Booking { get; set; }
+    /// <summary>The advisor as assigned at booking; the bio itself is re-read from the sheet when sent.</summary>
+    [Id(2)] public Advisor? Advisor { get; set; }
+    [Id(3)] public List<Notification> Notifications { get; set; } = [];
+    [Id(4)] public DateTimeOffset? CancelledAt { get; set; }
+    [Id(5)] public string? CancelReason { get; set; }
+}
+
+/// <summary>One planned message and what became of it.</summary>
+[GenerateSerializer, Alias("Turtle.Notification")]
+public sealed class Notification
+{
+    [Id(0)] public NotificationKind Kind { get; set; }
+    /// <summary>For reminders: how long before the meeting; tells several reminders apart.</summary>
+    [Id(1)] public TimeSpan? LeadTime { get; set; }
+    [Id(2)] public DateTimeOffset DueAt { get; set; }
+    [Id(3)] public NotificationState State { get; set; }
+    [Id(4)] public int Attempts { get; set; }
+    /// <summary>When a transient failure asked to try again.</summary>
+    [Id(5)] public DateTimeOffset? NextAttemptAt { get; set; }
+    /// <summary>When the current attempt was claimed; a claim older than the send timeout was interrupted.</summary>
+    [Id(6)] public DateTimeOffset? ClaimedAt { get; set; }
+    [Id(7)] public string? MessageId { get; set; }
+    [Id(8)] public DeliveryStatus DeliveryStatus { get; set; }
+    [Id(9)] public string? LastError { get; set; }
+    [Id(10)] public DateTimeOffset? SentAt { get; set; }
+
+    public NotificationView ToView() => new()
+    {
+        Kind = Kind,
+        LeadTime = LeadTime,
+        DueAt = DueAt,
+        State = State,
+        Attempts = Attempts,
+        MessageId = MessageId,
+        DeliveryStatus = DeliveryStatus,
+        LastError = LastError,
+        SentAt = SentAt,
+    };
+}
