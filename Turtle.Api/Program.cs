@@ -3,7 +3,8 @@ using Turtle.Api;
 using Turtle.Api.Endpoints;
 using Turtle.Api.Webhooks;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root beside the binaries: appsettings.json and advisors.csv are found wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddTurtleApi();
 
 var app = builder.Build();

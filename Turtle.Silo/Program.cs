@@ -1,7 +1,8 @@
 using Orleans.Dashboard;
 using Turtle.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root beside the binaries: appsettings.json and advisors.csv are found wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddTurtleSilo();
 
 var app = builder.Build();

@@ -1,0 +1,65 @@
+# Shared by run.sh, test.sh and bench.sh: Azurite install/start/stop and process bookkeeping.
+# shellcheck shell=bash
+
+TURTLE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AZURITE_VERSION="3.37.0"
+AZURITE_BIN="$TURTLE_ROOT/node_modules/.bin/azurite"
+AZURITE_ACCOUNT_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+TURTLE_PIDS=()
+
+log() { printf '[turtle] %s\n' "$*" >&2; }
+
+# Installs Azurite into the repo (node_modules/, ignored by git) when it is missing.
+ensure_azurite() {
+  if [ -x "$AZURITE_BIN" ] && grep -q "\"version\": \"$AZURITE_VERSION\"" "$TURTLE_ROOT/node_modules/azurite/package.json" 2>/dev/null; then
+    return 0
+  fi
+  command -v npm >/dev/null || { log "npm is required to install Azurite (Node.js)"; return 1; }
+  log "installing azurite@$AZURITE_VERSION into node_modules/"
+  (cd "$TURTLE_ROOT" && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >/dev/null)
+}
+
+# wait_for_port PORT SECONDS
+wait_for_port() {
+  local port=$1 deadline=$((SECONDS + $2))
+  while ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    [ $SECONDS -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+# wait_for_url URL SECONDS
+wait_for_url() {
+  local url=$1 deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    [ $SECONDS -lt "$deadline" ] || return 1
+    sleep 0.5
+  done
+}
+
+# start_azurite DATA_DIR BLOB_PORT QUEUE_PORT TABLE_PORT: starts Azurite on loopback and exports its connection string.
+start_azurite() {
+  local dir=$1 blob=$2 queue=$3 table=$4
+  mkdir -p "$dir"
+  "$AZURITE_BIN" --silent --skipApiVersionCheck --loose --disableTelemetry \
+    --location "$dir" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$dir/azurite.log" 2>&1 &
+  TURTLE_PIDS+=($!)
+  wait_for_port "$table" 60 || { log "Azurite did not open port $table; see $dir/azurite.log"; return 1; }
+  AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
+  export AZURITE_CONNECTION
+}
+
+# Stops what was started, newest first (API, silos, then Azurite, which they need to shut down cleanly).
+stop_all() {
+  local i pid deadline
+  for ((i = ${#TURTLE_PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${TURTLE_PIDS[i]}
+    kill "$pid" 2>/dev/null || continue
+    deadline=$((SECONDS + 20))
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  TURTLE_PIDS=()
+}

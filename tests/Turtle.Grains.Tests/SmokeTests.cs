@@ -1,7 +1,0 @@
-namespace Turtle.Grains.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void ProjectLoads() => Assert.True(true);
-}
