@@ -13,7 +13,7 @@ public sealed class TurtleClusterOptions
     [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
     [Range(1, 65535)] public int DashboardPort { get; set; } = 8080;
 
-    /// <summary>Address other silos and clients reach this silo on; loopback unless deployed across hosts.</summary>
+    /// <summary>Address other silos and clients reach this silo on; empty = this host's own address (containers).</summary>
     public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Bind silo, gateway and dashboard on every interface (containers) instead of the advertised address.</summary>

@@ -19,7 +19,8 @@ public static class SiloHostingExtensions
         var configuration = builder.Configuration;
         var cluster = BindValidated<TurtleClusterOptions>(configuration, TurtleClusterOptions.Section);
         var storage = configuration.GetConnectionString("AzureStorage") ?? DevelopmentStorage;
-        if (!IPAddress.TryParse(cluster.AdvertisedIPAddress, out var advertised))
+        var advertised = string.IsNullOrWhiteSpace(cluster.AdvertisedIPAddress) ? DetectHostAddress() : null;
+        if (advertised is null && !IPAddress.TryParse(cluster.AdvertisedIPAddress, out advertised))
         {
             throw new OptionsValidationException(
                 "Orleans:AdvertisedIPAddress", typeof(TurtleClusterOptions),
@@ -66,6 +67,11 @@ public static class SiloHostingExtensions
         });
         return builder;
     }
+
+    /// <summary>The host's first non-loopback IPv4 address: what a container's silo advertises to its peers.</summary>
+    private static IPAddress DetectHostAddress() =>
+        Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+        ?? IPAddress.Loopback;
 
     private static T BindValidated<T>(ConfigurationManager configuration, string section) where T : new()
     {

@@ -1,0 +1,98 @@
+using Turtle.Testing.Processes;
+using YamlDotNet.RepresentationModel;
+
+namespace Turtle.EndToEnd.Tests;
+
+/// <summary>No Docker engine runs here, so the compose file is checked as data: the parts, their wiring and keys.</summary>
+public class DockerComposeTests
+{
+    private static readonly YamlMappingNode Services = LoadServices();
+
+    [Fact]
+    public void ComposeDefinesAzuriteSiloAndApi()
+    {
+        Assert.Equal(["api", "azurite", "silo"], Services.Children.Keys.Select(k => k.ToString()).Order());
+    }
+
+    [Fact]
+    public void AzuriteRunsWithTheFlagsTurtleNeeds()
+    {
+        var command = Sequence(Service("azurite"), "command");
+
+        Assert.Contains("--skipApiVersionCheck", command);
+        Assert.Contains("--loose", command);
+    }
+
+    [Fact]
+    public void SiloAndApiShareStorageAndClusterIdentity()
+    {
+        var silo = Environment("silo");
+        var api = Environment("api");
+
+        foreach (var key in new[] { "ConnectionStrings__AzureStorage", "Orleans__ClusterId", "Orleans__ServiceId" })
+        {
+            Assert.True(silo.ContainsKey(key), $"silo lacks {key}");
+            Assert.Equal(silo[key], api[key]);
+        }
+        Assert.Contains("TableEndpoint=http://azurite:10002/", silo["ConnectionStrings__AzureStorage"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SilosCanScaleOut()
+    {
+        var silo = Environment("silo");
+
+        // Several replicas: each advertises its own address, none pins a host port that a second one would clash on.
+        Assert.Equal("", silo["Orleans__AdvertisedIPAddress"]);
+        Assert.Equal("true", silo["Orleans__ListenOnAnyHostAddress"]);
+        Assert.DoesNotContain(Sequence(Service("silo"), "ports"), p => p.StartsWith("11111", StringComparison.Ordinal) || p.StartsWith("30000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ImagesAreBuiltFromTargetsTheDockerfileHas()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(TurtleProcess.RepositoryRoot, "Dockerfile"));
+
+        foreach (var service in new[] { "silo", "api" })
+        {
+            var build = (YamlMappingNode)Service(service).Children[new YamlScalarNode("build")];
+            var target = build.Children[new YamlScalarNode("target")].ToString();
+            Assert.Contains($" AS {target}", dockerfile, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ConfigurationKeysAreOnesTurtleReads()
+    {
+        string[] known =
+        [
+            "ConnectionStrings__AzureStorage", "Orleans__ClusterId", "Orleans__ServiceId", "Orleans__SiloPort", "Orleans__GatewayPort",
+            "Orleans__DashboardPort", "Orleans__AdvertisedIPAddress", "Orleans__ListenOnAnyHostAddress", "Advisors__Source",
+            "WhatsApp__PhoneNumberId", "WhatsApp__AccessToken", "WhatsApp__AppSecret", "WhatsApp__VerifyToken",
+            "Calendly__SigningKey", "Admin__ApiKey", "ASPNETCORE_URLS",
+        ];
+
+        foreach (var service in new[] { "silo", "api" })
+        {
+            Assert.All(Environment(service).Keys, key => Assert.Contains(key, known));
+        }
+    }
+
+    private static YamlMappingNode LoadServices()
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(Path.Combine(TurtleProcess.RepositoryRoot, "docker-compose.yml"));
+        stream.Load(reader);
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        return (YamlMappingNode)root.Children[new YamlScalarNode("services")];
+    }
+
+    private static YamlMappingNode Service(string name) => (YamlMappingNode)Services.Children[new YamlScalarNode(name)];
+
+    private static List<string> Sequence(YamlMappingNode node, string key) =>
+        [.. ((YamlSequenceNode)node.Children[new YamlScalarNode(key)]).Children.Select(c => c.ToString())];
+
+    private static Dictionary<string, string> Environment(string service) =>
+        ((YamlMappingNode)Service(service).Children[new YamlScalarNode("environment")]).Children
+            .ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
+}
