@@ -1,0 +1,117 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using Turtle.Grains.Appointments;
+using Turtle.Testing;
+using Turtle.Testing.WhatsApp;
+
+namespace Turtle.Grains.Tests.Cluster;
+
+/// <summary>
+/// A real Orleans cluster in this process: two silos with Turtle's grains, Azure Table clustering, grain
+/// storage and reminders on Azurite, and the fake Graph API standing in for Meta. Reminder periods are
+/// shortened so schedules play out in seconds.
+/// </summary>
+public sealed class TurtleClusterFixture : IAsyncLifetime
+{
+    public const string AdvisorEmail = "priya.sharma@turtle.example";
+
+    public FakeWhatsAppApi WhatsApp { get; } = new();
+    public TestCluster Cluster { get; private set; } = null!;
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        await WhatsApp.StartAsync();
+        var csv = Path.Combine(Path.GetTempPath(), $"turtle-advisors-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(csv,
+            "Email,Name,Title,Bio\n" +
+            $"{AdvisorEmail},Priya Sharma,Senior Wealth Advisor,Priya plans retirements and education funds.\n");
+
+        var builder = new TestClusterBuilder(2);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ClusterId = TestStorage.UniqueId("grains");
+        builder.Options.ServiceId = TestStorage.UniqueId("grains");
+        builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["WhatsApp:ApiBaseUrl"] = WhatsApp.BaseUrl.ToString().TrimEnd('/'),
+            ["WhatsApp:AccessToken"] = WhatsApp.AccessToken,
+            ["WhatsApp:PhoneNumberId"] = WhatsApp.PhoneNumberId,
+            ["Advisors:Source"] = "Csv",
+            ["Advisors:CsvPath"] = csv,
+            ["Notifications:ReminderPeriod"] = "00:00:05",
+            ["Notifications:RetryBaseDelay"] = "00:00:01",
+            ["Notifications:RetryMaxDelay"] = "00:00:04",
+        }));
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    /// <summary>Whether the booking's reminder row is in the reminder table.</summary>
+    public async Task<bool> HasReminderAsync(string appointmentId)
+    {
+        var silo = (InProcessSiloHandle)Cluster.Silos[0];
+        var table = silo.SiloHost.Services.GetRequiredService<IReminderTable>();
+        var grainId = Grains.GetGrain<IAppointmentGrain>(appointmentId).GetGrainId();
+        return await table.ReadRow(grainId, AppointmentGrain.ReminderName) is not null;
+    }
+
+    /// <summary>The silo the booking is active on now.</summary>
+    public async Task<SiloHandle> HostOfAsync(string appointmentId)
+    {
+        var address = await Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(Grains.GetGrain<IAppointmentGrain>(appointmentId));
+        return Cluster.Silos.Single(s => s.SiloAddress.Equals(address));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        await WhatsApp.DisposeAsync();
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            var tables = new TableServiceClient(TestStorage.ConnectionString);
+            silo.Services.AddTurtleGrains(silo.Configuration);
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
+            silo.UseAzureTableReminderService(o => o.Configure(r => r.TableServiceClient = tables));
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            // Quick failure detection, so failover plays out within a test.
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            });
+            foreach (var name in TurtleStorage.Names)
+            {
+                silo.AddAzureTableGrainStorage(name, o => o.Configure<IServiceProvider>((table, services) =>
+                {
+                    table.TableServiceClient = tables;
+                    table.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>());
+                }));
+            }
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder client) =>
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(TestStorage.ConnectionString));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TurtleClusterCollection : ICollectionFixture<TurtleClusterFixture>
+{
+    public const string Name = "turtle cluster";
+}
