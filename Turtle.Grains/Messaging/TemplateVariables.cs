@@ -1,0 +1,26 @@
+using System.Collections.Frozen;
+
+namespace Turtle.Grains.Messaging;
+
+/// <summary>The variable names a template's body parameters may use (SPEC §6).</summary>
+public static class TemplateVariables
+{
+    public const string ClientName = "client_name";
+    public const string ClientFirstName = "client_first_name";
+    public const string AdvisorName = "advisor_name";
+    public const string AdvisorBio = "advisor_bio";
+    public const string AdvisorTitle = "advisor_title";
+    public const string AdvisorPhone = "advisor_phone";
+    public const string MeetingTime = "meeting_time";
+    public const string MeetingDate = "meeting_date";
+    public const string EventName = "event_name";
+    public const string JoinUrl = "join_url";
+    public const string CancelUrl = "cancel_url";
+    public const string RescheduleUrl = "reschedule_url";
+
+    public static FrozenSet<string> All { get; } = FrozenSet.ToFrozenSet(
+    [
+        ClientName, ClientFirstName, AdvisorName, AdvisorBio, AdvisorTitle, AdvisorPhone,
+        MeetingTime, MeetingDate, EventName, JoinUrl, CancelUrl, RescheduleUrl,
+    ], StringComparer.Ordinal);
+}

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Turtle.Grains.Messaging;
+
+/// <summary>One template message as the Cloud API takes it.</summary>
+/// <remarks><c>To</c> is E.164 (sent as digits only); <c>CallbackData</c> comes back in status webhooks as <c>biz_opaque_callback_data</c>.</remarks>
+public sealed record TemplateMessage(string To, string TemplateName, string Language, IReadOnlyList<string> Parameters, string? CallbackData);
+
+/// <summary>
+/// The WhatsApp Cloud API (Graph) <c>/messages</c> endpoint: one request per call, its answer classified
+/// by Meta's error code. It never retries; the appointment grain owns retries and their backoff.
+/// </summary>
+public sealed partial class WhatsAppClient(HttpClient http, IOptions<WhatsAppOptions> options, TimeProvider timeProvider, ILogger<WhatsAppClient> logger)
+{
+    /// <summary>Meta codes worth another attempt later: throttling, temporary outages (SPEC §6).</summary>
+    private static readonly HashSet<int> TransientCodes = [130429, 131056, 131000, 4, 80007];
+
+    private const int InvalidTokenCode = 190;
+
+    public async Task<SendOutcome> SendTemplateAsync(TemplateMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var settings = options.Value;
+        var masked = PhoneMask.Mask(message.To);
+        var body = new GraphMessageRequest(
+            To: PhoneMask.Digits(message.To),
+            Template: new GraphTemplate(
+                message.TemplateName,
+                new GraphLanguage(message.Language),
+                [new GraphComponent("body", [.. message.Parameters.Select(p => new GraphParameter("text", p))])]),
+            BizOpaqueCallbackData: message.CallbackData);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{settings.ApiVersion}/{settings.PhoneNumberId}/messages")
+        {
+            Content = JsonContent.Create(body, GraphJsonContext.Default.GraphMessageRequest),
+        };
+        request.Headers.Authorization = new("Bearer", settings.AccessToken);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogNetworkFailure(masked, message.CallbackData, $"no answer within {http.Timeout.TotalSeconds:0} s");
+            return new SendOutcome(SendResult.Transient, ErrorText: $"WhatsApp API did not answer within {http.Timeout.TotalSeconds:0} s.");
+        }
+        catch (HttpRequestException ex)
+        {
+            LogNetworkFailure(masked, message.CallbackData, ex.Message);
+            return new SendOutcome(SendResult.Transient, ErrorText: $"WhatsApp API unreachable: {ex.Message}");
+        }
+
+        using (response)
+        {
+            return response.IsSuccessStatusCode
+                ? await ReadAcceptedAsync(response, masked, message.CallbackData, cancellationToken)
+                : await ReadFailureAsync(response, masked, message.CallbackData, cancellationToken);
+        }
+    }
+
+    private async Task<SendOutcome> ReadAcceptedAsync(HttpResponseMessage response, string masked, string? callbackData, CancellationToken cancellationToken)
+    {
+        GraphMessageResponse? accepted = null;
+        try
+        {
+            accepted = await response.Content.ReadFromJsonAsync(GraphJsonContext.Default.GraphMessageResponse, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            // Falls through to the missing-id outcome below.
+        }
+        var id = accepted?.Messages is [var first, ..] ? first.Id : null;
+        if (string.IsNullOrEmpty(id))
+        {
+            // Meta took the request, so another attempt could deliver twice: fail it for good instead.
+            LogUnreadableAcceptance(masked, callbackData, (int)response.StatusCode);
+            return new SendOutcome(SendResult.Permanent, ErrorText: $"WhatsApp API answered {(int)response.StatusCode} without a message id.");
+        }
+        LogSent(masked, callbackData, id);
+        return SendOutcome.Accepted(id);
+    }
+
+    private async Task<SendOutcome> ReadFailureAsync(HttpResponseMessage response, string masked, string? callbackData, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        GraphError? error = null;
+        try
+        {
+            error = (await response.Content.ReadFromJsonAsync(GraphJsonContext.Default.GraphErrorResponse, cancellationToken))?.Error;
+        }
+        catch (JsonException)
+        {
+            // A proxy or load balancer answered (HTML, empty body): the HTTP status alone decides.
+        }
+
+        var text = error?.Message is { Length: > 0 } message
+            ? error.ErrorData?.Details is { Length: > 0 } details && details != message ? $"{message}: {details}" : message
+            : $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
+        var transient = response.StatusCode == HttpStatusCode.TooManyRequests
+            || status >= 500
+            || (error?.Code is { } code && TransientCodes.Contains(code));
+
+        if (transient)
+        {
+            var retryAfter = RetryAfter(response);
+            LogTransientFailure(masked, callbackData, status, error?.Code, text, error?.FbTraceId);
+            return new SendOutcome(SendResult.Transient, ErrorCode: error?.Code, ErrorText: text, RetryAfter: retryAfter);
+        }
+        if (error?.Code == InvalidTokenCode || (error?.Code is null && response.StatusCode == HttpStatusCode.Unauthorized))
+        {
+            LogAccessTokenRefused(status, text, error?.FbTraceId);
+        }
+        else
+        {
+            LogPermanentFailure(masked, callbackData, status, error?.Code, text, error?.FbTraceId);
+        }
+        return new SendOutcome(SendResult.Permanent, ErrorCode: error?.Code, ErrorText: text);
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+        if (header?.Date is { } date)
+        {
+            var wait = date - timeProvider.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp message {CallbackData} to {To} accepted as {MessageId}")]
+    private partial void LogSent(string to, string? callbackData, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp message {CallbackData} to {To} failed for now (HTTP {Status}, code {Code}): {Error} [fbtrace {FbTraceId}]")]
+    private partial void LogTransientFailure(string to, string? callbackData, int status, int? code, string error, string? fbTraceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp message {CallbackData} to {To} refused (HTTP {Status}, code {Code}): {Error} [fbtrace {FbTraceId}]")]
+    private partial void LogPermanentFailure(string to, string? callbackData, int status, int? code, string error, string? fbTraceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp message {CallbackData} to {To} not sent: {Reason}")]
+    private partial void LogNetworkFailure(string to, string? callbackData, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WhatsApp message {CallbackData} to {To}: HTTP {Status} without a message id; not retried")]
+    private partial void LogUnreadableAcceptance(string to, string? callbackData, int status);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "OPERATOR ACTION: Meta refused the WhatsApp access token (HTTP {Status}): {Error} [fbtrace {FbTraceId}]. Nothing can be sent until WhatsApp:AccessToken is replaced.")]
+    private partial void LogAccessTokenRefused(int status, string error, string? fbTraceId);
+}
+
+internal sealed record GraphMessageRequest(
+    [property: JsonPropertyName("to"), JsonPropertyOrder(2)] string To,
+    [property: JsonPropertyName("template"), JsonPropertyOrder(4)] GraphTemplate Template,
+    [property: JsonPropertyName("biz_opaque_callback_data"), JsonPropertyOrder(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BizOpaqueCallbackData)
+{
+    [JsonPropertyName("messaging_product"), JsonPropertyOrder(0)]
+    public string MessagingProduct { get; init; } = "whatsapp";
+
+    [JsonPropertyName("recipient_type"), JsonPropertyOrder(1)]
+    public string RecipientType { get; init; } = "individual";
+
+    [JsonPropertyName("type"), JsonPropertyOrder(3)]
+    public string Type { get; init; } = "template";
+}
+
+internal sealed record GraphTemplate(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("language")] GraphLanguage Language,
+    [property: JsonPropertyName("components")] IReadOnlyList<GraphComponent> Components);
+
+internal sealed record GraphLanguage([property: JsonPropertyName("code")] string Code);
+
+internal sealed record GraphComponent(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("parameters")] IReadOnlyList<GraphParameter> Parameters);
+
+internal sealed record GraphParameter([property: JsonPropertyName("type")] string Type, [property: JsonPropertyName("text")] string Text);
+
+internal sealed record GraphMessageResponse([property: JsonPropertyName("messages")] IReadOnlyList<GraphMessageId>? Messages);
+
+internal sealed record GraphMessageId([property: JsonPropertyName("id")] string? Id);
+
+internal sealed record GraphErrorResponse([property: JsonPropertyName("error")] GraphError? Error);
+
+internal sealed record GraphError(
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("type")] string? Type,
+    [property: JsonPropertyName("code")] int? Code,
+    [property: JsonPropertyName("error_subcode")] int? ErrorSubcode,
+    [property: JsonPropertyName("error_data")] GraphErrorData? ErrorData,
+    [property: JsonPropertyName("fbtrace_id")] string? FbTraceId);
+
+internal sealed record GraphErrorData([property: JsonPropertyName("details")] string? Details);
+
+[JsonSerializable(typeof(GraphMessageRequest))]
+[JsonSerializable(typeof(GraphMessageResponse))]
+[JsonSerializable(typeof(GraphErrorResponse))]
+internal sealed partial class GraphJsonContext : JsonSerializerContext;

@@ -1,0 +1,156 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+using Turtle.Grains.Appointments;
+
+namespace Turtle.Grains.Messaging;
+
+/// <summary>The <c>WhatsApp</c> section: the Cloud API account, the dry-run outbox and one template per message kind.</summary>
+public sealed partial class WhatsAppOptions : IValidatableObject
+{
+    public const string Section = "WhatsApp";
+
+    public string ApiBaseUrl { get; set; } = "https://graph.facebook.com";
+
+    public string ApiVersion { get; set; } = "v23.0";
+
+    public string? PhoneNumberId { get; set; }
+
+    /// <summary>Without a token nothing is sent: messages go to the outbox (dry run).</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>Checks <c>X-Hub-Signature-256</c> on Meta's webhooks (API).</summary>
+    public string? AppSecret { get; set; }
+
+    /// <summary>Answers Meta's webhook verification (API).</summary>
+    public string? VerifyToken { get; set; }
+
+    /// <summary>JSON-lines file of dry-run messages, relative to the current directory.</summary>
+    public string OutboxPath { get; set; } = ".data/outbox.jsonl";
+
+    /// <summary>Longest wait for one Graph API call; a timeout counts as transient.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Keyed by <see cref="NotificationKind"/> name; kinds and fields left out get the defaults of SPEC §6.</summary>
+    public Dictionary<string, WhatsAppTemplateOptions> Templates { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public bool IsDryRun => string.IsNullOrWhiteSpace(AccessToken);
+
+    /// <summary>The template a kind is sent with; complete once the options have been post-configured.</summary>
+    public WhatsAppTemplateOptions TemplateFor(NotificationKind kind) =>
+        Templates.TryGetValue(kind.ToString(), out var template)
+            ? template
+            : throw new InvalidOperationException($"{Section}:Templates:{kind} is not configured.");
+
+    /// <summary>
+    /// Fills what configuration left out. Binding appends to lists, so defaults are never put in the
+    /// properties up front: they are applied here, per kind and per field, only where nothing is set.
+    /// </summary>
+    public void ApplyDefaults()
+    {
+        foreach (var kind in Enum.GetValues<NotificationKind>())
+        {
+            if (!Templates.TryGetValue(kind.ToString(), out var template))
+            {
+                template = new WhatsAppTemplateOptions();
+                Templates[kind.ToString()] = template;
+            }
+            var defaults = DefaultTemplate(kind);
+            if (string.IsNullOrWhiteSpace(template.Name))
+            {
+                template.Name = defaults.Name;
+            }
+            if (string.IsNullOrWhiteSpace(template.Language))
+            {
+                template.Language = defaults.Language;
+            }
+            if (template.Parameters.Count == 0)
+            {
+                template.Parameters.AddRange(defaults.Parameters);
+            }
+        }
+    }
+
+    public static WhatsAppTemplateOptions DefaultTemplate(NotificationKind kind)
+    {
+        var (name, parameters) = kind switch
+        {
+            NotificationKind.Confirmation => ("turtle_booking_confirmation", new[] { TemplateVariables.ClientName, TemplateVariables.MeetingTime, TemplateVariables.AdvisorName }),
+            NotificationKind.Rescheduled => ("turtle_booking_rescheduled", [TemplateVariables.ClientName, TemplateVariables.MeetingTime, TemplateVariables.AdvisorName]),
+            NotificationKind.AdvisorBio => ("turtle_advisor_bio", [TemplateVariables.ClientName, TemplateVariables.AdvisorName, TemplateVariables.AdvisorBio, TemplateVariables.MeetingTime]),
+            NotificationKind.Reminder => ("turtle_meeting_reminder", [TemplateVariables.ClientName, TemplateVariables.MeetingTime, TemplateVariables.JoinUrl]),
+            NotificationKind.Cancellation => ("turtle_booking_cancelled", [TemplateVariables.ClientName, TemplateVariables.MeetingTime, TemplateVariables.RescheduleUrl]),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No default template for this kind."),
+        };
+        var template = new WhatsAppTemplateOptions { Name = name, Language = "en" };
+        template.Parameters.AddRange(parameters);
+        return template;
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttps && baseUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            yield return new ValidationResult($"{Section}:ApiBaseUrl '{ApiBaseUrl}' must be an absolute http(s) URL.", [nameof(ApiBaseUrl)]);
+        }
+        if (ApiVersion is null || !ApiVersionPattern().IsMatch(ApiVersion))
+        {
+            yield return new ValidationResult($"{Section}:ApiVersion '{ApiVersion}' must look like v23.0.", [nameof(ApiVersion)]);
+        }
+        if (!IsDryRun && string.IsNullOrWhiteSpace(PhoneNumberId))
+        {
+            yield return new ValidationResult($"{Section}:PhoneNumberId is required when {Section}:AccessToken is set.", [nameof(PhoneNumberId)]);
+        }
+        if (string.IsNullOrWhiteSpace(OutboxPath))
+        {
+            yield return new ValidationResult($"{Section}:OutboxPath must not be empty.", [nameof(OutboxPath)]);
+        }
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{Section}:RequestTimeout must be positive.", [nameof(RequestTimeout)]);
+        }
+        foreach (var (key, template) in Templates)
+        {
+            var path = $"{Section}:Templates:{key}";
+            if (!Enum.GetNames<NotificationKind>().Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                yield return new ValidationResult($"{path} is not a message kind (use {string.Join(", ", Enum.GetNames<NotificationKind>())}).", [nameof(Templates)]);
+                continue;
+            }
+            if (template.Name is null || !TemplateNamePattern().IsMatch(template.Name))
+            {
+                yield return new ValidationResult($"{path}:Name '{template.Name}' is not a WhatsApp template name (lowercase letters, digits, underscores).", [nameof(Templates)]);
+            }
+            if (template.Language is null || !LanguagePattern().IsMatch(template.Language))
+            {
+                yield return new ValidationResult($"{path}:Language '{template.Language}' is not a language code such as en or en_US.", [nameof(Templates)]);
+            }
+            for (var i = 0; i < template.Parameters.Count; i++)
+            {
+                if (!TemplateVariables.All.Contains(template.Parameters[i]))
+                {
+                    yield return new ValidationResult($"{path}:Parameters:{i} '{template.Parameters[i]}' is not a known variable (use {string.Join(", ", TemplateVariables.All.Order(StringComparer.Ordinal))}).", [nameof(Templates)]);
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^v\d+\.\d+$")]
+    private static partial Regex ApiVersionPattern();
+
+    [GeneratedRegex("^[a-z0-9_]{1,512}$")]
+    private static partial Regex TemplateNamePattern();
+
+    [GeneratedRegex("^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,4})?$")]
+    private static partial Regex LanguagePattern();
+}
+
+/// <summary>One approved template: its name, language and which variable fills each body parameter, in order.</summary>
+public sealed class WhatsAppTemplateOptions
+{
+    public string? Name { get; set; }
+
+    public string? Language { get; set; }
+
+    /// <summary>Variable names (see <see cref="TemplateVariables"/>), one per <c>{{n}}</c> of the template body.</summary>
+    public List<string> Parameters { get; } = [];
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Turtle.Grains.Messaging;
+
+/// <summary>
+/// Renders a notification with its kind's template and sends it through the Cloud API, or, without an
+/// access token, records it in the outbox (dry run). One attempt per call.
+/// </summary>
+public sealed partial class WhatsAppSender(
+    IOptions<WhatsAppOptions> options,
+    WhatsAppClient client,
+    OutboxWriter outbox,
+    TimeProvider timeProvider,
+    ILogger<WhatsAppSender> logger) : IWhatsAppSender
+{
+    public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var settings = options.Value;
+        var template = settings.TemplateFor(message.Kind);
+        var parameters = TemplateRenderer.Render(template.Parameters, message.Booking, message.Advisor);
+        var phone = message.Booking.Phone;
+        if (string.IsNullOrWhiteSpace(phone) || PhoneMask.Digits(phone).Length == 0)
+        {
+            // The appointment never asks for a booking without a number; refuse rather than guess.
+            LogNoPhone(message.AppointmentId, message.Kind.ToString());
+            return new SendOutcome(SendResult.Permanent, ErrorText: "The booking has no phone number.");
+        }
+
+        if (settings.IsDryRun)
+        {
+            return await RecordAsync(message, template, parameters, phone, cancellationToken);
+        }
+        return await client.SendTemplateAsync(
+            new TemplateMessage(phone, template.Name!, template.Language!, parameters, $"{message.AppointmentId}:{message.Kind}"),
+            cancellationToken);
+    }
+
+    private async Task<SendOutcome> RecordAsync(OutgoingMessage message, WhatsAppTemplateOptions template, IReadOnlyList<string> parameters, string phone, CancellationToken cancellationToken)
+    {
+        var masked = PhoneMask.Mask(phone);
+        var entry = new OutboxEntry(timeProvider.GetUtcNow(), message.AppointmentId, message.Kind.ToString(), masked, template.Name!, template.Language!, parameters);
+        try
+        {
+            await outbox.AppendAsync(entry, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not recorded is not done: the appointment tries again like any transient failure.
+            LogOutboxFailed(ex, outbox.Path);
+            return new SendOutcome(SendResult.Transient, ErrorText: $"Outbox {outbox.Path} not writable: {ex.Message}");
+        }
+        LogRecorded(message.AppointmentId, entry.Kind, masked, entry.Template, outbox.Path);
+        return SendOutcome.Recorded();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dry run: {Kind} for {AppointmentId} to {To} ({Template}) written to {OutboxPath}")]
+    private partial void LogRecorded(string appointmentId, string kind, string to, string template, string outboxPath);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dry run: could not write to the outbox {OutboxPath}")]
+    private partial void LogOutboxFailed(Exception exception, string outboxPath);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} for {AppointmentId} not sent: the booking has no phone number")]
+    private partial void LogNoPhone(string appointmentId, string kind);
+}

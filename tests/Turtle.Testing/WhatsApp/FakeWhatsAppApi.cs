@@ -1,0 +1,439 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Turtle.Testing.WhatsApp;
+
+/// <summary>
+/// The WhatsApp Cloud API's <c>POST /{version}/{phone-number-id}/messages</c> on 127.0.0.1, answering and
+/// failing like Meta (error envelope and codes), recording every request, and able to post signed status
+/// and inbound webhooks back to Turtle.
+/// </summary>
+public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.DefaultAccessToken, string phoneNumberId = FakeWhatsAppApi.DefaultPhoneNumberId, TimeProvider? timeProvider = null) : IAsyncDisposable
+{
+    public const string DefaultAccessToken = "test-whatsapp-token";
+    public const string DefaultPhoneNumberId = "106540352242922";
+    public const string DisplayPhoneNumber = "15550783881";
+    public const string BusinessAccountId = "102290129340398";
+
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly List<FakeWhatsAppRequest> _requests = [];
+    private readonly ConcurrentDictionary<string, Queue<WhatsAppFault>> _nextFaults = new();
+    private readonly ConcurrentDictionary<string, WhatsAppFault> _alwaysFaults = new();
+    private readonly HttpClient _webhookClient = new();
+    private WebApplication? _app;
+    private long _messageCounter;
+
+    public string AccessToken { get; } = accessToken;
+    public string PhoneNumberId { get; } = phoneNumberId;
+
+    /// <summary>What <c>WhatsApp:ApiBaseUrl</c> should be set to, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Every request so far, oldest first (a copy).</summary>
+    public IReadOnlyList<FakeWhatsAppRequest> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>Requests Meta accepted (a message id was returned).</summary>
+    public IReadOnlyList<FakeWhatsAppRequest> Accepted => [.. Requests.Where(r => r.MessageId is not null)];
+
+    public FakeWhatsAppApi Start() => StartAsync().GetAwaiter().GetResult();
+
+    public async Task<FakeWhatsAppApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.MapPost("/{version}/{phoneNumberId}/messages", HandleMessageAsync);
+        await _app.StartAsync();
+        var address = _app.Urls.First();
+        BaseUrl = new Uri(address);
+        return this;
+    }
+
+    /// <summary>The next <paramref name="count"/> requests to <paramref name="to"/> fail with this answer, then it succeeds again.</summary>
+    public void FailNext(string to, int count, int httpStatus, int metaCode, string message, TimeSpan? retryAfter = null)
+    {
+        var fault = new WhatsAppFault(httpStatus, metaCode, message, retryAfter);
+        FailNext(to, Enumerable.Repeat(fault, count).ToArray());
+    }
+
+    /// <summary>Queues faults for <paramref name="to"/>, one consumed per request, in order.</summary>
+    public void FailNext(string to, params WhatsAppFault[] faults)
+    {
+        var queue = _nextFaults.GetOrAdd(Digits(to), _ => new Queue<WhatsAppFault>());
+        lock (queue)
+        {
+            foreach (var fault in faults)
+            {
+                queue.Enqueue(fault);
+            }
+        }
+    }
+
+    /// <summary>Every request to <paramref name="to"/> fails with this answer (e.g. a number not on WhatsApp).</summary>
+    public void FailAlways(string to, int httpStatus, int metaCode, string message) =>
+        _alwaysFaults[Digits(to)] = new WhatsAppFault(httpStatus, metaCode, message);
+
+    public void FailAlways(string to, WhatsAppFault fault) => _alwaysFaults[Digits(to)] = fault;
+
+    /// <summary>Removes the scripted faults of every recipient.</summary>
+    public void ClearFaults()
+    {
+        _nextFaults.Clear();
+        _alwaysFaults.Clear();
+    }
+
+    /// <summary>Waits until at least <paramref name="count"/> recorded requests match; throws with what was seen when the time runs out.</summary>
+    public async Task<IReadOnlyList<FakeWhatsAppRequest>> WaitForRequestsAsync(Func<FakeWhatsAppRequest, bool> predicate, int count = 1, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var matching = Requests.Where(predicate).ToList();
+            if (matching.Count >= count)
+            {
+                return matching;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                var seen = string.Join(Environment.NewLine, Requests.Select(r => "  " + r));
+                throw new TimeoutException($"Expected {count} matching WhatsApp request(s), saw {matching.Count} within {timeout ?? TimeSpan.FromSeconds(30)}. All requests:{Environment.NewLine}{seen}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Posts a signed status webhook (<c>sent</c>, <c>delivered</c>, <c>read</c>, <c>failed</c>) as Meta does.</summary>
+    public Task<HttpStatusCode> PostStatusAsync(Uri webhookUrl, string appSecret, string messageId, string recipient, string status, string? bizOpaqueCallbackData, int? errorCode = null, string? errorTitle = null) =>
+        PostWebhookAsync(webhookUrl, appSecret, BuildStatusPayload(messageId, recipient, status, bizOpaqueCallbackData, errorCode, errorTitle));
+
+    /// <summary>Posts a signed inbound text message (e.g. <c>STOP</c>) from <paramref name="fromDigits"/>.</summary>
+    public Task<HttpStatusCode> PostInboundTextAsync(Uri webhookUrl, string appSecret, string fromDigits, string text) =>
+        PostWebhookAsync(webhookUrl, appSecret, BuildInboundTextPayload(fromDigits, text));
+
+    /// <summary>Posts any body, signed with <paramref name="appSecret"/> unless a <paramref name="signature"/> header value is given.</summary>
+    public async Task<HttpStatusCode> PostWebhookAsync(Uri webhookUrl, string appSecret, string body, string? signature = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, webhookUrl)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", signature ?? Sign(appSecret, body));
+        using var response = await _webhookClient.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary><c>sha256=&lt;hex HMAC-SHA256(app secret, raw body)&gt;</c>, the value of <c>X-Hub-Signature-256</c>.</summary>
+    public static string Sign(string appSecret, string body)
+    {
+        ArgumentNullException.ThrowIfNull(appSecret);
+        ArgumentNullException.ThrowIfNull(body);
+        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), Encoding.UTF8.GetBytes(body));
+        return "sha256=" + Convert.ToHexStringLower(hash);
+    }
+
+    public string BuildStatusPayload(string messageId, string recipient, string status, string? bizOpaqueCallbackData, int? errorCode = null, string? errorTitle = null)
+    {
+        var entry = new JsonObject
+        {
+            ["id"] = messageId,
+            ["status"] = status,
+            ["timestamp"] = UnixNow(),
+            ["recipient_id"] = Digits(recipient),
+        };
+        if (bizOpaqueCallbackData is not null)
+        {
+            entry["biz_opaque_callback_data"] = bizOpaqueCallbackData;
+        }
+        if (status is "sent" or "delivered")
+        {
+            entry["pricing"] = new JsonObject { ["billable"] = true, ["pricing_model"] = "PMP", ["category"] = "utility" };
+        }
+        if (errorCode is not null || status == "failed")
+        {
+            var title = errorTitle ?? "Message undeliverable";
+            entry["errors"] = new JsonArray(new JsonObject
+            {
+                ["code"] = errorCode ?? 131026,
+                ["title"] = title,
+                ["message"] = title,
+                ["error_data"] = new JsonObject { ["details"] = title },
+            });
+        }
+        return Envelope(new JsonObject { ["statuses"] = new JsonArray(entry) });
+    }
+
+    public string BuildInboundTextPayload(string fromDigits, string text)
+    {
+        var from = Digits(fromDigits);
+        return Envelope(new JsonObject
+        {
+            ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = "Test Client" }, ["wa_id"] = from }),
+            ["messages"] = new JsonArray(new JsonObject
+            {
+                ["from"] = from,
+                ["id"] = NewMessageId(),
+                ["timestamp"] = UnixNow(),
+                ["type"] = "text",
+                ["text"] = new JsonObject { ["body"] = text },
+            }),
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _webhookClient.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task<IResult> HandleMessageAsync(HttpContext context, string phoneNumberId)
+    {
+        var received = _time.GetUtcNow();
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var raw = await reader.ReadToEndAsync(context.RequestAborted);
+        var parsed = ParseBody(raw);
+        var record = new FakeWhatsAppRequest(received, parsed.To, parsed.TemplateName, parsed.Language, parsed.Parameters, parsed.CallbackData, 0, null, null, raw);
+
+        var (result, status, code, messageId, delay) = Answer(context, phoneNumberId, parsed);
+        lock (_requests)
+        {
+            _requests.Add(record with { StatusCode = status, ErrorCode = code, MessageId = messageId });
+        }
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, context.RequestAborted);
+        }
+        return result;
+    }
+
+    private (IResult Result, int Status, int? Code, string? MessageId, TimeSpan Delay) Answer(HttpContext context, string phoneNumberId, ParsedRequest request)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization != $"Bearer {AccessToken}")
+        {
+            return Error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+        }
+        if (phoneNumberId != PhoneNumberId)
+        {
+            return Error(400, 100, $"Unsupported post request. Object with ID '{phoneNumberId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", type: "GraphMethodException", subcode: 33);
+        }
+        if (request.Invalid is { } invalid)
+        {
+            return Error(400, invalid.Code, invalid.Message, details: invalid.Details);
+        }
+
+        var to = request.To!;
+        if (_alwaysFaults.TryGetValue(to, out var always))
+        {
+            return Fault(context, always);
+        }
+        if (_nextFaults.TryGetValue(to, out var queue))
+        {
+            lock (queue)
+            {
+                if (queue.TryDequeue(out var next))
+                {
+                    return Fault(context, next);
+                }
+            }
+        }
+
+        var messageId = NewMessageId();
+        var body = new JsonObject
+        {
+            ["messaging_product"] = "whatsapp",
+            ["contacts"] = new JsonArray(new JsonObject { ["input"] = to, ["wa_id"] = to }),
+            ["messages"] = new JsonArray(new JsonObject { ["id"] = messageId }),
+        };
+        return (Results.Content(body.ToJsonString(), "application/json", Encoding.UTF8, 200), 200, null, messageId, TimeSpan.Zero);
+    }
+
+    private static (IResult, int, int?, string?, TimeSpan) Fault(HttpContext context, WhatsAppFault fault)
+    {
+        if (fault.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return Error(fault.HttpStatus, fault.MetaCode, fault.Message, details: fault.Details) with { Item5 = fault.Delay ?? TimeSpan.Zero };
+    }
+
+    private static (IResult, int, int?, string?, TimeSpan) Error(int status, int code, string message, string type = "OAuthException", int? subcode = null, string? details = null)
+    {
+        var error = new JsonObject
+        {
+            ["message"] = message,
+            ["type"] = type,
+            ["code"] = code,
+        };
+        if (subcode is not null)
+        {
+            error["error_subcode"] = subcode;
+        }
+        if (details is not null)
+        {
+            error["error_data"] = new JsonObject { ["messaging_product"] = "whatsapp", ["details"] = details };
+        }
+        error["fbtrace_id"] = "A" + Guid.NewGuid().ToString("N")[..22];
+        var body = new JsonObject { ["error"] = error }.ToJsonString();
+        return (Results.Content(body, "application/json", Encoding.UTF8, status), status, code, null, TimeSpan.Zero);
+    }
+
+    /// <summary>Reads the request as Meta would, noting the first thing Meta would refuse.</summary>
+    private static ParsedRequest ParseBody(string raw)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(raw);
+        }
+        catch (JsonException)
+        {
+            return new ParsedRequest { Invalid = new(100, "(#100) Invalid parameter", "Request body is not valid JSON") };
+        }
+        var to = Text(root?["to"]);
+        var template = root?["template"];
+        var parsed = new ParsedRequest
+        {
+            To = to,
+            TemplateName = Text(template?["name"]),
+            Language = Text(template?["language"]?["code"]),
+            CallbackData = Text(root?["biz_opaque_callback_data"]),
+        };
+        var parameters = new List<string>();
+        JsonArray? bodyParameters = null;
+        if (template?["components"] is JsonArray components)
+        {
+            bodyParameters = components.FirstOrDefault(c => Text(c?["type"]) == "body")?["parameters"] as JsonArray;
+            foreach (var parameter in bodyParameters ?? [])
+            {
+                parameters.Add(Text(parameter?["text"]) ?? "");
+            }
+        }
+        parsed = parsed with { Parameters = parameters };
+
+        if (Text(root?["messaging_product"]) != "whatsapp")
+        {
+            return parsed with { Invalid = new(100, "(#100) The parameter messaging_product is required.", null) };
+        }
+        if (Text(root?["type"]) != "template")
+        {
+            return parsed with { Invalid = new(100, "(#100) Param type must be template for this fake.", null) };
+        }
+        if (string.IsNullOrEmpty(to) || !to.All(char.IsAsciiDigit))
+        {
+            return parsed with { Invalid = new(100, "(#100) Invalid parameter", "The parameter to must be a phone number in digits only.") };
+        }
+        if (string.IsNullOrEmpty(parsed.TemplateName) || string.IsNullOrEmpty(parsed.Language))
+        {
+            return parsed with { Invalid = new(100, "(#100) The parameter template['name'] and template['language']['code'] are required.", null) };
+        }
+        foreach (var parameter in bodyParameters ?? [])
+        {
+            if (Text(parameter?["type"]) != "text" || parameter?["text"] is not JsonValue value || value.GetValueKind() != JsonValueKind.String || string.IsNullOrEmpty(value.GetValue<string>()))
+            {
+                return parsed with { Invalid = new(131008, "(#131008) Required parameter is missing", "Parameter of type text is missing text value") };
+            }
+            var text = value.GetValue<string>();
+            if (text.Contains('\n', StringComparison.Ordinal) || text.Contains('\t', StringComparison.Ordinal) || text.Contains("     ", StringComparison.Ordinal))
+            {
+                return parsed with { Invalid = new(132018, "(#132018) There was an issue with the parameters in your template.", "Param text cannot have new-line/tab characters or more than 4 consecutive spaces") };
+            }
+        }
+        return parsed;
+    }
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+
+    private static string Digits(string phone) => string.Concat(phone.Where(char.IsAsciiDigit));
+
+    private string UnixNow() => _time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private string NewMessageId() =>
+        $"wamid.{Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Interlocked.Increment(ref _messageCounter)}:{Guid.NewGuid():N}"))}";
+
+    private string Envelope(JsonObject value)
+    {
+        var content = new JsonObject
+        {
+            ["messaging_product"] = "whatsapp",
+            ["metadata"] = new JsonObject { ["display_phone_number"] = DisplayPhoneNumber, ["phone_number_id"] = PhoneNumberId },
+        };
+        foreach (var (key, node) in value.ToList())
+        {
+            value.Remove(key);
+            content[key] = node;
+        }
+        var root = new JsonObject
+        {
+            ["object"] = "whatsapp_business_account",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["id"] = BusinessAccountId,
+                ["changes"] = new JsonArray(new JsonObject { ["value"] = content, ["field"] = "messages" }),
+            }),
+        };
+        return root.ToJsonString();
+    }
+
+    private sealed record ParsedRequest
+    {
+        public string? To { get; init; }
+        public string? TemplateName { get; init; }
+        public string? Language { get; init; }
+        public string? CallbackData { get; init; }
+        public IReadOnlyList<string> Parameters { get; init; } = [];
+        public InvalidRequest? Invalid { get; init; }
+    }
+
+    private sealed record InvalidRequest(int Code, string Message, string? Details);
+}
+
+/// <summary>One request the fake received and how it answered (<see cref="MessageId"/> is set when accepted).</summary>
+public sealed record FakeWhatsAppRequest(
+    DateTimeOffset ReceivedAt,
+    string? To,
+    string? TemplateName,
+    string? Language,
+    IReadOnlyList<string> Parameters,
+    string? BizOpaqueCallbackData,
+    int StatusCode,
+    int? ErrorCode,
+    string? MessageId,
+    string RawBody)
+{
+    public override string ToString() =>
+        $"{ReceivedAt:HH:mm:ss.fff} to={To} template={TemplateName}/{Language} data={BizOpaqueCallbackData} -> {StatusCode}{(ErrorCode is null ? "" : $" code {ErrorCode}")} {MessageId} [{string.Join(" | ", Parameters)}]";
+}
+
+/// <summary>A scripted Meta failure: HTTP status, Meta error code and message; <c>Delay</c> holds the answer back (timeouts).</summary>
+public sealed record WhatsAppFault(int HttpStatus, int MetaCode, string Message, TimeSpan? RetryAfter = null, string? Details = null, TimeSpan? Delay = null)
+{
+    /// <summary>Answers 500 only after <paramref name="delay"/>: longer than the client's timeout, it is a timeout.</summary>
+    public static WhatsAppFault Slow(TimeSpan delay) => new(500, 1, "An unknown error occurred", Delay: delay);
+
+    public static WhatsAppFault ServerError { get; } = new(500, 1, "An unknown error occurred");
+    public static WhatsAppFault RateLimited { get; } = new(429, 130429, "(#130429) Rate limit hit", TimeSpan.FromSeconds(1), "Cloud API message throughput has been reached.");
+    public static WhatsAppFault PairRateLimited { get; } = new(400, 131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit", Details: "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.");
+    public static WhatsAppFault Undeliverable { get; } = new(400, 131026, "(#131026) Message undeliverable", Details: "Message Undeliverable.");
+    public static WhatsAppFault TemplateNotFound { get; } = new(404, 132001, "(#132001) Template name does not exist in the translation", Details: "template name does not exist in the specified language");
+    public static WhatsAppFault TokenExpired { get; } = new(401, 190, "Error validating access token: Session has expired.");
+}
