@@ -1,22 +1,21 @@
 namespace Turtle.Grains;
 
-/// <summary>Phone numbers leave Turtle's storage only masked: country code and last four digits.</summary>
+/// <summary>Phone numbers as they may appear in logs, the outbox and the API: <c>+91******3210</c>.</summary>
 public static class PhoneMask
 {
     public static string Mask(string? phone)
     {
-        if (string.IsNullOrEmpty(phone))
+        if (string.IsNullOrWhiteSpace(phone))
         {
-            return "-";
+            return "";
         }
-        var digits = phone.TrimStart('+');
-        if (digits.Length <= 6)
-        {
-            return new string('*', digits.Length);
-        }
-        // E.164 country codes are 1-3 digits; two keeps the region recognisable without revealing the number.
-        var head = digits[..2];
-        var tail = digits[^4..];
-        return $"+{head}{new string('*', digits.Length - 6)}{tail}";
+        var digits = Digits(phone);
+        var prefix = phone.TrimStart().StartsWith('+') ? "+" : "";
+        // Short numbers keep less, so at least half of the digits stay hidden.
+        var (head, tail) = digits.Length >= 10 ? (2, 4) : digits.Length >= 6 ? (1, 2) : (0, 0);
+        return prefix + digits[..head] + new string('*', digits.Length - head - tail) + digits[^tail..];
     }
+
+    /// <summary>The digits of an E.164 number, as Meta's <c>to</c> and <c>wa_id</c> carry it.</summary>
+    public static string Digits(string phone) => string.Concat(phone.Where(char.IsAsciiDigit));
 }

@@ -5,7 +5,7 @@ using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Grains.Tests.Appointments;
 
-[Collection(TurtleClusterCollection.Name)]
+[Collection(TurtleClusterGroup.Name)]
 public class AppointmentGrainTests(TurtleClusterFixture fixture)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
@@ -221,7 +221,7 @@ public class AppointmentGrainTests(TurtleClusterFixture fixture)
     public async Task OptedOutNumberIsSentNothing()
     {
         var booking = Bookings.New(TimeSpan.FromDays(3));
-        await fixture.Grains.GetGrain<IRecipientGrain>(booking.Phone).OptOutAsync();
+        await fixture.Grains.GetGrain<IRecipientGrain>(booking.Phone!).OptOutAsync();
 
         await Grain(booking).BookAsync(booking);
         await Task.Delay(TimeSpan.FromSeconds(3));

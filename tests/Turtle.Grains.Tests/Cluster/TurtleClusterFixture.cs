@@ -111,7 +111,7 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class TurtleClusterCollection : ICollectionFixture<TurtleClusterFixture>
+public sealed class TurtleClusterGroup : ICollectionFixture<TurtleClusterFixture>
 {
     public const string Name = "turtle cluster";
 }
