@@ -25,6 +25,9 @@ public sealed class TurtleProcess : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>For a silo: the ports it was started on, so it can be restarted on them.</summary>
+    public SiloPorts? Ports { get; set; }
     public bool HasExited => _process.HasExited;
     public int Id => _process.Id;
 

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Turtle.Testing.Calendly;
+using Turtle.Testing.Processes;
+using Xunit.Abstractions;
+
+namespace Turtle.EndToEnd.Tests;
+
+/// <summary>Real Turtle.Silo and Turtle.Api processes, Azurite, and the fake Graph API.</summary>
+public class BookingEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly TurtleDeployment _turtle = new();
+
+    public Task InitializeAsync() => _turtle.StartAsync();
+
+    public async Task DisposeAsync() => await _turtle.DisposeAsync();
+
+    [Fact]
+    public async Task SignedWebhookProducesExactlyOneConfirmationAndSurvivesASiloRestart()
+    {
+        using var http = _turtle.CreateClient();
+        var id = Guid.NewGuid().ToString();
+        var start = DateTimeOffset.UtcNow.AddDays(3);
+        var body = CalendlyWebhooks.InviteeCreated(id, "+91 98765 43210", start);
+
+        var posted = DateTimeOffset.UtcNow;
+        using var response = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey, body));
+        var acked = DateTimeOffset.UtcNow;
+        var request = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Confirmation", 1, TimeSpan.FromSeconds(30))).Single();
+        output.WriteLine($"webhook ack {(acked - posted).TotalMilliseconds:0} ms; webhook -> confirmation request {(request.ReceivedAt - posted).TotalMilliseconds:0} ms");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("919876543210", request.To);
+        Assert.Equal("turtle_booking_confirmation", request.TemplateName);
+        Assert.Equal("en", request.Language);
+        Assert.Equal("Asha Rao", request.Parameters[0]);
+        Assert.Equal(MeetingTime(start), request.Parameters[1]);
+        Assert.Equal("Priya Sharma", request.Parameters[2]);
+
+        using var repeat = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey, body));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        Assert.Single(_turtle.WhatsApp.Requests, r => r.To == "919876543210");
+
+        var before = await GetAppointmentAsync(http, id);
+        var silo = _turtle.Silos[0];
+        await silo.StopAsync(TimeSpan.FromSeconds(30));
+        await _turtle.StartSiloAsync(silo.Ports);
+        var after = await GetAppointmentAsync(http, id, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(before.ToString(), after.ToString());
+        Assert.Equal("booked", after.GetProperty("status").GetString());
+        var confirmation = after.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "confirmation");
+        Assert.Equal("sent", confirmation.GetProperty("state").GetString());
+        Assert.Equal(request.MessageId, confirmation.GetProperty("messageId").GetString());
+        Assert.DoesNotContain("9876543210", after.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BioDueWhileTheSiloIsDeadIsSentOnceAfterItRestarts()
+    {
+        using var http = _turtle.CreateClient();
+        var id = Guid.NewGuid().ToString();
+        var bioDue = DateTimeOffset.UtcNow.AddSeconds(30);
+        var body = CalendlyWebhooks.InviteeCreated(id, "+91 98765 43211", bioDue.AddDays(1));
+        using var response = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey, body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Confirmation", 1, TimeSpan.FromSeconds(30));
+
+        var silo = _turtle.Silos[0];
+        silo.Kill();
+        var killedAt = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(40));
+        Assert.DoesNotContain(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio");
+        await _turtle.StartSiloAsync(silo.Ports);
+        var restartedAt = DateTimeOffset.UtcNow;
+
+        var bio = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio", 1, TimeSpan.FromSeconds(120))).Single();
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        output.WriteLine($"killed {killedAt:HH:mm:ss}, bio due {bioDue:HH:mm:ss}, restarted {restartedAt:HH:mm:ss}, bio sent {bio.ReceivedAt:HH:mm:ss}: " +
+            $"{(bio.ReceivedAt - bioDue).TotalSeconds:0.0} s late, {(bio.ReceivedAt - restartedAt).TotalSeconds:0.0} s after restart");
+
+        Assert.True(bio.ReceivedAt > restartedAt);
+        Assert.Single(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio");
+        var view = await GetAppointmentAsync(http, id);
+        var entry = view.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "advisor-bio");
+        Assert.Equal("sent", entry.GetProperty("state").GetString());
+    }
+
+    private static async Task<JsonElement> GetAppointmentAsync(HttpClient http, string id, TimeSpan? patience = null)
+    {
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"/api/appointments/{id}", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return await response.Content.ReadFromJsonAsync<JsonElement>();
+                }
+                if (DateTime.UtcNow > deadline)
+                {
+                    Assert.Fail($"GET /api/appointments/{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            await Task.Delay(500);
+        }
+    }
+
+    private static string MeetingTime(DateTimeOffset start)
+    {
+        var local = TimeZoneInfo.ConvertTime(start, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata"));
+        return local.ToString("ddd, d MMM yyyy, h:mm tt", System.Globalization.CultureInfo.GetCultureInfo("en-US")) + " (GMT+05:30)";
+    }
+}
