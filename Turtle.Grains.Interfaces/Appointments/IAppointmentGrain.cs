@@ -9,6 +9,9 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// <summary>Applies an <c>invitee.canceled</c> event. Repeats change nothing.</summary>
     Task<BookingResult> CancelAsync(CancellationDetails cancellation);
 
+    /// <summary>Applies a WhatsApp delivery status to the message it is about. Late or repeated statuses never downgrade.</summary>
+    Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update);
+
     /// <summary>The booking and its notifications, or null when nothing was ever stored under this key.</summary>
     [AlwaysInterleave]
     Task<AppointmentView?> GetAsync();

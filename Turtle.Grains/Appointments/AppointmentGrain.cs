@@ -90,6 +90,21 @@ public sealed partial class AppointmentGrain(
         return new(status, Changed: true);
     }
 
+    public async Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update)
+    {
+        var entry = Booking.Notifications.FirstOrDefault(n => n.MessageId == update.MessageId && n.Kind == update.Kind);
+        if (entry is null || !DeliveryProgress.Advances(entry.DeliveryStatus, update.Status))
+        {
+            return;
+        }
+        entry.DeliveryStatus = update.Status;
+        if (update.Status == DeliveryStatus.Failed)
+        {
+            entry.LastError = $"{update.ErrorCode}: {update.ErrorText}";
+        }
+        await state.WriteStateAsync();
+    }
+
     public Task<AppointmentView?> GetAsync() => Task.FromResult(Booking.Status == AppointmentStatus.Unknown ? null : ToView());
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
