@@ -15,4 +15,5 @@ app.MapScalarApiReference("/docs");
 app.MapHealthEndpoints();
 app.MapCalendlyWebhooks();
 app.MapAppointmentEndpoints();
+app.MapAdvisorEndpoints();
 app.Run();

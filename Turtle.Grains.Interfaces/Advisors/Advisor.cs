@@ -25,14 +25,17 @@ public sealed record RejectedAdvisorRow(
 [GenerateSerializer, Immutable, Alias("Turtle.AdvisorDirectorySnapshot")]
 public sealed record AdvisorDirectorySnapshot
 {
-    /// <summary>Increases with every successful load; caches compare it to know they are current.</summary>
+    /// <summary>Increases with every load that changed the content; caches compare it to know they are current.</summary>
     [Id(0)] public long Version { get; init; }
     [Id(1)] public IReadOnlyList<Advisor> Advisors { get; init; } = [];
     [Id(2)] public IReadOnlyList<RejectedAdvisorRow> Rejected { get; init; } = [];
     /// <summary><c>Csv</c> or <c>GoogleSheets</c>, with the file or spreadsheet it read.</summary>
     [Id(3)] public string Source { get; init; } = "";
+    /// <summary>When the sheet was last read successfully.</summary>
     [Id(4)] public DateTimeOffset? LastRefresh { get; init; }
+    /// <summary>When a read was last tried, successful or not.</summary>
     [Id(5)] public DateTimeOffset? LastAttempt { get; init; }
+    /// <summary>Why the latest read failed; <c>null</c> when it succeeded. The advisors are then the last good copy.</summary>
     [Id(6)] public string? LastError { get; init; }
 }
 

@@ -28,3 +28,26 @@ public interface IAdvisorLookupGrain : IGrainWithIntegerKey
     /// <summary>Forgets a booking's claim on an advisor's load when it is cancelled.</summary>
     Task ReleaseAsync(string appointmentId, string advisorEmail);
 }
+
+/// <summary>
+/// Upcoming meetings per advisor, cluster-wide (key 0), for the least-loaded choice. It counts only meetings
+/// not yet started; its state is written in batches, since losing the last few seconds only skews balancing.
+/// </summary>
+public interface IAdvisorLoadGrain : IGrainWithIntegerKey
+{
+    /// <summary>
+    /// Picks the candidate with the fewest upcoming meetings (ties round-robin, in the order given) and records
+    /// the booking against it. A booking already recorded against one of the candidates keeps that advisor.
+    /// </summary>
+    Task<string> ClaimLeastLoadedAsync(string appointmentId, IReadOnlyList<string> candidateEmails, DateTimeOffset start);
+
+    /// <summary>Records a booking against an advisor chosen another way (the Calendly host).</summary>
+    Task RecordAsync(string appointmentId, string advisorEmail, DateTimeOffset start);
+
+    /// <summary>Forgets a booking's claim, if it is held by that advisor.</summary>
+    Task ReleaseAsync(string appointmentId, string advisorEmail);
+
+    /// <summary>Upcoming (not yet started) meetings per advisor email, lower-cased.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyDictionary<string, int>> GetUpcomingCountsAsync();
+}

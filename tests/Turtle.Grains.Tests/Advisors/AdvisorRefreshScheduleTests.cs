@@ -1,0 +1,47 @@
+using Turtle.Grains.Advisors;
+using Turtle.Testing.Google;
+
+namespace Turtle.Grains.Tests.Advisors;
+
+[Collection(FastRefreshClusterGroup.Name)]
+public sealed class AdvisorRefreshScheduleTests(FastRefreshClusterFixture fixture)
+{
+    [Fact]
+    public async Task DirectoryReloadsOnItsOwnEveryRefreshInterval()
+    {
+        await fixture.Directory.GetSnapshotAsync();
+        var email = SampleSheet.UniqueEmail("timer");
+        fixture.Google.SetRows(SampleSheet.Rows(SampleSheet.Row(email, "On Schedule")));
+
+        var loaded = await PollAsync(s => s.Advisors.Any(a => a.Email == email));
+        Assert.Null(loaded.LastError);
+
+        fixture.Google.Fault = SheetsFault.QuotaExceeded;
+        try
+        {
+            var failed = await PollAsync(s => s.LastError is not null);
+            Assert.Equal("Sheets API quota exceeded, will retry at next refresh", failed.LastError);
+            Assert.Contains(failed.Advisors, a => a.Email == email);
+        }
+        finally
+        {
+            fixture.Google.Fault = SheetsFault.None;
+        }
+        await PollAsync(s => s.LastError is null);
+    }
+
+    private async Task<AdvisorDirectorySnapshot> PollAsync(Func<AdvisorDirectorySnapshot, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var snapshot = await fixture.Directory.GetSnapshotAsync();
+            if (condition(snapshot) || DateTime.UtcNow > deadline)
+            {
+                Assert.True(condition(snapshot), "The directory did not reload within 10 s.");
+                return snapshot;
+            }
+            await Task.Delay(100);
+        }
+    }
+}
