@@ -130,6 +130,7 @@ public sealed partial class AppointmentGrain(
             await ArmAsync();
             return;
         }
+        DateTimeOffset? recipientBusyUntil = null;
         while (schedule.NextDue(Booking.Notifications) is { } entry)
         {
             if (schedule.MeetingStarted(booking) || booking.Phone is null)
@@ -146,15 +147,15 @@ public sealed partial class AppointmentGrain(
                 await state.WriteStateAsync();
                 continue;
             }
-            var wait = slot.NotBefore - schedule.Now;
-            if (wait > TimeSpan.Zero)
+            if (slot.NotBefore > schedule.Now)
             {
-                WakeIn(wait);
+                // Another message went to this number moments ago: wait for the slot (Meta's pair rate limit).
+                recipientBusyUntil = slot.NotBefore;
                 break;
             }
             await SendAsync(entry, booking);
         }
-        await ArmAsync();
+        await ArmAsync(recipientBusyUntil);
     }
 
     private async Task SendAsync(Notification entry, BookingDetails booking)
@@ -193,9 +194,13 @@ public sealed partial class AppointmentGrain(
     }
 
     /// <summary>Points the durable reminder at the next wake-up, or removes it when nothing is left.</summary>
-    private async Task ArmAsync()
+    private async Task ArmAsync(DateTimeOffset? notBefore = null)
     {
         var wake = schedule.NextWake(Booking.Notifications);
+        if (wake is not null && notBefore > wake)
+        {
+            wake = notBefore;
+        }
         if (wake is null)
         {
             if (await this.GetReminder(ReminderName) is { } reminder)
