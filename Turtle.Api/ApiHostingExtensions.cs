@@ -44,6 +44,7 @@ public static class ApiHostingExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddAdminApiKey();
         builder.Services.AddCalendlyWebhooks();
+        builder.Services.AddWhatsAppWebhooks();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
     }

@@ -14,6 +14,7 @@ app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapHealthEndpoints();
 app.MapCalendlyWebhooks();
+app.MapWhatsAppWebhooks();
 app.MapAppointmentEndpoints();
 app.MapAdvisorEndpoints();
 app.Run();

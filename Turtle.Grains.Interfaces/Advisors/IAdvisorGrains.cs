@@ -26,7 +26,7 @@ public interface IAdvisorLookupGrain : IGrainWithIntegerKey
     Task<Advisor?> FindAsync(string email);
 
     /// <summary>Forgets a booking's claim on an advisor's load when it is cancelled.</summary>
-    Task ReleaseAsync(string appointmentId, string advisorEmail);
+    Task ReleaseAsync(string appointmentId, string advisorEmail, DateTimeOffset start);
 }
 
 /// <summary>
@@ -45,7 +45,7 @@ public interface IAdvisorLoadGrain : IGrainWithIntegerKey
     Task RecordAsync(string appointmentId, string advisorEmail, DateTimeOffset start);
 
     /// <summary>Forgets a booking's claim, if it is held by that advisor.</summary>
-    Task ReleaseAsync(string appointmentId, string advisorEmail);
+    Task ReleaseAsync(string appointmentId, string advisorEmail, DateTimeOffset start);
 
     /// <summary>Upcoming (not yet started) meetings per advisor email, lower-cased.</summary>
     [AlwaysInterleave]

@@ -6,20 +6,21 @@ namespace Turtle.Grains.Advisors;
 [GenerateSerializer, Alias("Turtle.AdvisorLoadState")]
 public sealed class AdvisorLoadState
 {
-    /// <summary>Appointment id → its advisor (lower-cased email) and meeting start.</summary>
-    [Id(0)] public Dictionary<string, AdvisorClaim> Claims { get; set; } = [];
+    /// <summary>
+    /// Advisor (lower-cased email) → meetings per UTC hour they start in (hour as Unix hours). Counts, not
+    /// bookings, so the state stays a few kilobytes however many bookings are ahead.
+    /// </summary>
+    [Id(0)] public Dictionary<string, Dictionary<long, int>> Upcoming { get; set; } = [];
 
     /// <summary>Last advisor chosen by load, so that ties go round-robin.</summary>
     [Id(1)] public string? LastPicked { get; set; }
 }
 
-[GenerateSerializer, Immutable, Alias("Turtle.AdvisorClaim")]
-public sealed record AdvisorClaim([property: Id(0)] string AdvisorEmail, [property: Id(1)] DateTimeOffset Start);
-
 /// <summary>
 /// Counts upcoming meetings per advisor for the whole cluster. Every call is answered from memory; state is
 /// written at most once per <see cref="FlushDelay"/> (and at deactivation), so a burst of bookings costs one write.
 /// A crash loses at most that window of claims, which only skews balancing: the bookings keep their advisors.
+/// Meetings are counted by the hour they start in: one that started earlier in the current hour still counts.
 /// </summary>
 public sealed partial class AdvisorLoadGrain(
     [PersistentState("load", TurtleStorage.Advisors)] IPersistentState<AdvisorLoadState> state,
@@ -27,16 +28,20 @@ public sealed partial class AdvisorLoadGrain(
     ILogger<AdvisorLoadGrain> logger) : Grain, IAdvisorLoadGrain
 {
     public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(2);
+    private const int RecentLimit = 10_000;
 
+    /// <summary>Recent assignments, so a repeated booking event keeps its advisor; memory only, bounded.</summary>
+    private readonly Dictionary<string, string> _recent = [];
+    private readonly Queue<string> _recentOrder = new();
     private IGrainTimer? flush;
 
     public Task<string> ClaimLeastLoadedAsync(string appointmentId, IReadOnlyList<string> candidateEmails, DateTimeOffset start)
     {
         var candidates = candidateEmails.Select(AdvisorAssignmentRules.NormalizeEmail).ToList();
-        if (state.State.Claims.TryGetValue(appointmentId, out var existing) && candidates.Contains(existing.AdvisorEmail))
+        if (_recent.TryGetValue(appointmentId, out var existing) && candidates.Contains(existing))
         {
             // A repeated booking event keeps its advisor rather than being balanced again.
-            return Task.FromResult(existing.AdvisorEmail);
+            return Task.FromResult(existing);
         }
         var counts = CountUpcoming();
         var chosen = AdvisorAssignmentRules.PickLeastLoaded(candidates, e => counts.GetValueOrDefault(e), state.State.LastPicked);
@@ -47,16 +52,28 @@ public sealed partial class AdvisorLoadGrain(
 
     public Task RecordAsync(string appointmentId, string advisorEmail, DateTimeOffset start)
     {
-        Claim(appointmentId, AdvisorAssignmentRules.NormalizeEmail(advisorEmail), start);
+        var email = AdvisorAssignmentRules.NormalizeEmail(advisorEmail);
+        if (!_recent.TryGetValue(appointmentId, out var existing) || existing != email)
+        {
+            Claim(appointmentId, email, start);
+        }
         return Task.CompletedTask;
     }
 
-    public Task ReleaseAsync(string appointmentId, string advisorEmail)
+    public Task ReleaseAsync(string appointmentId, string advisorEmail, DateTimeOffset start)
     {
-        if (state.State.Claims.TryGetValue(appointmentId, out var claim)
-            && AdvisorAssignmentRules.SameEmail(claim.AdvisorEmail, advisorEmail))
+        var email = AdvisorAssignmentRules.NormalizeEmail(advisorEmail);
+        if (state.State.Upcoming.TryGetValue(email, out var hours) && hours.TryGetValue(Hour(start), out var count))
         {
-            state.State.Claims.Remove(appointmentId);
+            if (count <= 1)
+            {
+                hours.Remove(Hour(start));
+            }
+            else
+            {
+                hours[Hour(start)] = count - 1;
+            }
+            _recent.Remove(appointmentId);
             ScheduleFlush();
         }
         return Task.CompletedTask;
@@ -75,28 +92,43 @@ public sealed partial class AdvisorLoadGrain(
 
     private void Claim(string appointmentId, string advisorEmail, DateTimeOffset start)
     {
-        var claim = new AdvisorClaim(advisorEmail, start);
-        if (state.State.Claims.TryGetValue(appointmentId, out var existing) && existing == claim)
+        if (_recent.TryGetValue(appointmentId, out var previous))
         {
-            return;
+            // Moved to another advisor: the old one's count drops (the start hour is the same booking's).
+            Decrement(previous, start);
         }
-        state.State.Claims[appointmentId] = claim;
+        else
+        {
+            _recentOrder.Enqueue(appointmentId);
+            if (_recentOrder.Count > RecentLimit)
+            {
+                _recent.Remove(_recentOrder.Dequeue());
+            }
+        }
+        _recent[appointmentId] = advisorEmail;
+        if (!state.State.Upcoming.TryGetValue(advisorEmail, out var hours))
+        {
+            state.State.Upcoming[advisorEmail] = hours = [];
+        }
+        hours[Hour(start)] = hours.GetValueOrDefault(Hour(start)) + 1;
         ScheduleFlush();
+    }
+
+    private void Decrement(string advisorEmail, DateTimeOffset start)
+    {
+        if (state.State.Upcoming.TryGetValue(advisorEmail, out var hours) && hours.TryGetValue(Hour(start), out var count))
+        {
+            hours[Hour(start)] = count - 1;
+        }
     }
 
     private Dictionary<string, int> CountUpcoming()
     {
-        var now = time.GetUtcNow();
-        var counts = new Dictionary<string, int>();
-        foreach (var claim in state.State.Claims.Values)
-        {
-            if (claim.Start > now)
-            {
-                counts[claim.AdvisorEmail] = counts.GetValueOrDefault(claim.AdvisorEmail) + 1;
-            }
-        }
-        return counts;
+        var current = Hour(time.GetUtcNow());
+        return state.State.Upcoming.ToDictionary(a => a.Key, a => a.Value.Where(h => h.Key >= current).Sum(h => h.Value));
     }
+
+    private static long Hour(DateTimeOffset at) => at.ToUnixTimeSeconds() / 3600;
 
     private void ScheduleFlush() =>
         flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
@@ -105,16 +137,20 @@ public sealed partial class AdvisorLoadGrain(
     {
         flush?.Dispose();
         flush = null;
-        // Meetings that have started no longer count; dropping them keeps the stored state small.
-        var now = time.GetUtcNow();
-        foreach (var started in state.State.Claims.Where(c => c.Value.Start <= now).Select(c => c.Key).ToList())
+        // Hours that have passed no longer count; dropping them keeps the stored state small.
+        var current = Hour(time.GetUtcNow());
+        foreach (var hours in state.State.Upcoming.Values)
         {
-            state.State.Claims.Remove(started);
+            foreach (var past in hours.Where(h => h.Key < current || h.Value <= 0).Select(h => h.Key).ToList())
+            {
+                hours.Remove(past);
+            }
         }
         try
         {
             await state.WriteStateAsync(cancellationToken);
-            LogFlushed(state.State.Claims.Count);
+            var upcoming = state.State.Upcoming.Sum(a => a.Value.Values.Sum());
+            LogFlushed(upcoming);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -50,7 +50,7 @@ public sealed partial class AdvisorLookupGrain(IOptions<AdvisorOptions> options,
         return directory.Advisors.FirstOrDefault(a => AdvisorAssignmentRules.SameEmail(a.Email, email));
     }
 
-    public Task ReleaseAsync(string appointmentId, string advisorEmail) => Loads.ReleaseAsync(appointmentId, advisorEmail);
+    public Task ReleaseAsync(string appointmentId, string advisorEmail, DateTimeOffset start) => Loads.ReleaseAsync(appointmentId, advisorEmail, start);
 
     private Task<AdvisorDirectorySnapshot> SnapshotAsync()
     {

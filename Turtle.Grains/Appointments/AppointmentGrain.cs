@@ -82,7 +82,7 @@ public sealed partial class AppointmentGrain(
         }
         if (Booking.Advisor is { } advisor)
         {
-            await Advisors.ReleaseAsync(Id, advisor.Email);
+            await Advisors.ReleaseAsync(Id, advisor.Email, Booking.Booking.StartTime);
         }
 
         await SaveAndWakeAsync();

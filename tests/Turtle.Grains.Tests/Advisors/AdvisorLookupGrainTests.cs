@@ -65,7 +65,7 @@ public sealed class AdvisorLookupGrainTests(AdvisorClusterFixture fixture, ITest
         Assert.All(picks.Zip(picks.Skip(1)), pair => Assert.NotEqual(pair.First.Email, pair.Second.Email));
 
         var released = picks.First(p => p.Email == emails[1]);
-        await fixture.Lookup.ReleaseAsync(released.Id, released.Email);
+        await fixture.Lookup.ReleaseAsync(released.Id, released.Email, NextWeek);
         Assert.Equal(emails[1], (await fixture.Lookup.AssignAsync(Request())).Advisor?.Email);
     }
 

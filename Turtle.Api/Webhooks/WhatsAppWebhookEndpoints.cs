@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Turtle.Grains.Appointments;
+using Turtle.Grains.Messaging;
+
+namespace Turtle.Api.Webhooks;
+
+/// <summary>The part of the <c>WhatsApp</c> section the webhook needs.</summary>
+public sealed class WhatsAppWebhookOptions
+{
+    public const string Section = "WhatsApp";
+
+    /// <summary>The Meta app secret that signs webhook bodies.</summary>
+    public string? AppSecret { get; set; }
+
+    /// <summary>The token Meta echoes when the webhook is subscribed.</summary>
+    public string? VerifyToken { get; set; }
+}
+
+public sealed record WhatsAppWebhookAnswer(int Statuses, int OptOuts, int OptIns, int Ignored);
+
+/// <summary>
+/// <c>/webhooks/whatsapp</c>: Meta's subscription check, and delivery statuses and inbound texts (STOP/START).
+/// Answers 200 only once every update is applied, so Meta redelivers what could not be.
+/// </summary>
+public static partial class WhatsAppWebhookEndpoints
+{
+    public static IServiceCollection AddWhatsAppWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<WhatsAppWebhookOptions>().BindConfiguration(WhatsAppWebhookOptions.Section);
+        return services;
+    }
+
+    public static RouteGroupBuilder MapWhatsAppWebhooks(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/webhooks/whatsapp").WithTags("Webhooks");
+        group.MapGet("", Verify).WithSummary("Meta's webhook verification: echoes hub.challenge when hub.verify_token matches.");
+        group.MapPost("", HandleAsync)
+            .WithSummary("Meta webhook: message statuses and inbound texts, signed with X-Hub-Signature-256.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return group;
+    }
+
+    public static Results<ContentHttpResult, ProblemHttpResult> Verify(
+        [FromQuery(Name = "hub.mode")] string? mode,
+        [FromQuery(Name = "hub.verify_token")] string? token,
+        [FromQuery(Name = "hub.challenge")] string? challenge,
+        IOptions<WhatsAppWebhookOptions> options)
+    {
+        var expected = options.Value.VerifyToken;
+        var matches = !string.IsNullOrEmpty(expected) && token is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(expected));
+        return mode == "subscribe" && matches
+            ? TypedResults.Text(challenge ?? "", "text/plain")
+            : TypedResults.Problem("hub.mode or hub.verify_token is wrong.", statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    public static async Task<Results<Ok<WhatsAppWebhookAnswer>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        HttpContext context, IOptions<WhatsAppWebhookOptions> options, IHostEnvironment environment, IClusterClient cluster, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(WhatsAppWebhookEndpoints));
+        var body = await RequestBody.ReadAsync(context.Request, CalendlyWebhookEndpoints.MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return TypedResults.Problem("The body is larger than 256 KiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        var secret = options.Value.AppSecret;
+        if (string.IsNullOrEmpty(secret))
+        {
+            if (!environment.IsDevelopment())
+            {
+                return TypedResults.Problem("WhatsApp:AppSecret is not configured; WhatsApp webhooks are refused.", statusCode: StatusCodes.Status401Unauthorized);
+            }
+            LogUnsigned(logger);
+        }
+        else if (!MetaSignature.IsValid(secret, context.Request.Headers[MetaSignature.Header], body))
+        {
+            LogRefused(logger);
+            return TypedResults.Problem($"The {MetaSignature.Header} signature does not match the body.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        WhatsAppWebhookBatch batch;
+        try
+        {
+            batch = WhatsAppWebhookParser.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["entry"] = [e.Message] }, "The body is not a WhatsApp webhook.");
+        }
+
+        try
+        {
+            foreach (var status in batch.Statuses)
+            {
+                await cluster.GetGrain<IAppointmentGrain>(status.AppointmentId).ApplyDeliveryStatusAsync(status.Update);
+            }
+            int optOuts = 0, optIns = 0;
+            foreach (var text in batch.Texts)
+            {
+                var recipient = cluster.GetGrain<IRecipientGrain>(text.From);
+                switch (text.Body.Trim().ToUpperInvariant())
+                {
+                    case "STOP":
+                        await recipient.OptOutAsync();
+                        optOuts++;
+                        break;
+                    case "START":
+                        await recipient.OptInAsync();
+                        optIns++;
+                        break;
+                }
+            }
+            return TypedResults.Ok(new WhatsAppWebhookAnswer(batch.Statuses.Count, optOuts, optIns, batch.Ignored));
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            LogClusterUnavailable(logger, e);
+            context.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem("The Orleans cluster cannot be reached; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook accepted unsigned: WhatsApp:AppSecret is not set (Development only)")]
+    private static partial void LogUnsigned(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook refused: bad X-Hub-Signature-256")]
+    private static partial void LogRefused(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook not applied: cluster unavailable; answering 503")]
+    private static partial void LogClusterUnavailable(ILogger logger, Exception exception);
+}
