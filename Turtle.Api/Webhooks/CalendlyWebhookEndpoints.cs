@@ -1,8 +1,146 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Turtle.Grains.Appointments;
+
 namespace Turtle.Api.Webhooks;
 
-public static class CalendlyWebhookEndpoints
-{
-    public static IServiceCollection AddCalendlyWebhooks(this IServiceCollection services) => services;
+public sealed record CalendlyWebhookAnswer(string AppointmentId, AppointmentStatus Status, bool Changed);
 
-    public static RouteGroupBuilder MapCalendlyWebhooks(this IEndpointRouteBuilder app) => app.MapGroup("/webhooks/calendly");
+public sealed record CalendlyWebhookIgnored(string Event, string Status = "ignored");
+
+/// <summary><c>POST /webhooks/calendly</c>: verify, parse, hand to the invitee's grain, answer once it has stored the booking.</summary>
+public static partial class CalendlyWebhookEndpoints
+{
+    public const int MaxBodyBytes = 256 * 1024;
+
+    public static IServiceCollection AddCalendlyWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<CalendlyOptions>().BindConfiguration(CalendlyOptions.Section);
+        services.AddOptions<PhoneRegionOptions>().BindConfiguration(PhoneRegionOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.DefaultRegion is null || PhoneNumberNormalizer.IsKnownRegion(o.DefaultRegion),
+                "Notifications:DefaultRegion is not a region libphonenumber knows (ISO 3166, e.g. IN).")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PhoneNumberNormalizer(sp.GetRequiredService<IOptions<PhoneRegionOptions>>().Value.DefaultRegion));
+        services.AddSingleton<CalendlyPayloadParser>();
+        services.AddSingleton<CalendlyWebhookGuard>();
+        services.AddHostedService(sp => sp.GetRequiredService<CalendlyWebhookGuard>());
+        return services;
+    }
+
+    public static RouteGroupBuilder MapCalendlyWebhooks(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/webhooks/calendly").WithTags("Webhooks");
+        group.MapPost("", HandleAsync)
+            .WithSummary("Calendly webhook v2 (invitee.created, invitee.canceled), signed with Calendly-Webhook-Signature.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return group;
+    }
+
+    public static async Task<Results<Ok<CalendlyWebhookAnswer>, Ok<CalendlyWebhookIgnored>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        HttpContext context, CalendlyWebhookGuard guard, CalendlyPayloadParser parser, IClusterClient cluster, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(CalendlyWebhookEndpoints));
+        var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return TypedResults.Problem($"The body is larger than {MaxBodyBytes / 1024} KiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var signature = guard.Check(context.Request.Headers[CalendlySignature.Header], body);
+        if (signature != CalendlySignatureStatus.Valid)
+        {
+            LogRefused(logger, signature);
+            return TypedResults.Problem(Explain(signature), statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        CalendlyWebhookEvent webhook;
+        try
+        {
+            webhook = parser.Parse(body);
+        }
+        catch (CalendlyPayloadException e)
+        {
+            LogMalformed(logger, e.Field, e.Problem);
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Problem] }, "The body is not a usable Calendly webhook.");
+        }
+
+        var booking = webhook switch
+        {
+            InviteeCreatedEvent created => created.Booking,
+            InviteeCanceledEvent canceled => canceled.Cancellation.Booking,
+            _ => null,
+        };
+        if (booking is null)
+        {
+            LogIgnored(logger, webhook.EventType);
+            return TypedResults.Ok(new CalendlyWebhookIgnored(webhook.EventType));
+        }
+
+        try
+        {
+            var grain = AppointmentGrain(cluster, booking.InviteeId);
+            var result = webhook is InviteeCanceledEvent cancel ? await grain.CancelAsync(cancel.Cancellation) : await grain.BookAsync(booking);
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                var phone = PhoneNumberNormalizer.Mask(booking.Phone);
+                LogApplied(logger, webhook.EventType, booking.InviteeId, phone, result.Status, result.Changed);
+            }
+            return TypedResults.Ok(new CalendlyWebhookAnswer(booking.InviteeId, result.Status, result.Changed));
+        }
+        catch (Exception e) when (IsClusterUnavailable(e))
+        {
+            LogClusterUnavailable(logger, e, webhook.EventType, booking.InviteeId);
+            context.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem("The Orleans cluster cannot be reached; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    /// <summary>
+    /// The cluster is down, starting, or its storage failed: Calendly should retry. OrleansException covers silo
+    /// unavailable, message rejection, connection failure and client-not-available; a client that is not
+    /// connected throws InvalidOperationException. Other failures are bugs: 500 through the exception handler.
+    /// </summary>
+    public static bool IsClusterUnavailable(Exception e) => e is OrleansException or TimeoutException or InvalidOperationException;
+
+    private static IAppointmentGrain AppointmentGrain(IClusterClient cluster, string inviteeId)
+    {
+        try
+        {
+            return cluster.GetGrain<IAppointmentGrain>(inviteeId);
+        }
+        catch (ArgumentException e)
+        {
+            // The grain types come from the silos' manifest: a client that has not reached a silo yet knows none.
+            throw new OrleansException("No silo has been reached yet: the cluster manifest has no IAppointmentGrain.", e);
+        }
+    }
+
+    private static string Explain(CalendlySignatureStatus status) => status switch
+    {
+        CalendlySignatureStatus.Missing => $"The {CalendlySignature.Header} header is missing.",
+        CalendlySignatureStatus.Malformed => $"The {CalendlySignature.Header} header is not 't=<unix>,v1=<hex>'.",
+        CalendlySignatureStatus.Stale => "The signature timestamp is more than 3 minutes away from now.",
+        CalendlySignatureStatus.KeyNotConfigured => "Calendly:SigningKey is not configured; Calendly webhooks are refused.",
+        _ => "The signature does not match the body.",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Calendly webhook refused: signature {Status}")]
+    private static partial void LogRefused(ILogger logger, CalendlySignatureStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Calendly webhook malformed: {Field} {Problem}")]
+    private static partial void LogMalformed(ILogger logger, string field, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Calendly webhook {EventType} ignored")]
+    private static partial void LogIgnored(ILogger logger, string eventType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Calendly {EventType} for invitee {InviteeId} (phone {Phone}): {Status}, changed {Changed}")]
+    private static partial void LogApplied(ILogger logger, string eventType, string inviteeId, string phone, AppointmentStatus status, bool changed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Calendly {EventType} for invitee {InviteeId} not stored: cluster unavailable; answering 503")]
+    private static partial void LogClusterUnavailable(ILogger logger, Exception exception, string eventType, string inviteeId);
 }
