@@ -34,6 +34,8 @@ public static class ApiHostingExtensions
             });
         });
 
+        // Listen while the cluster client is still connecting: webhooks then get 503 (Calendly retries), not refused connections.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddSingleton(new TableServiceClient(storage));
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
