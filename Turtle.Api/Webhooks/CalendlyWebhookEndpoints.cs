@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Turtle.Grains;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Api.Webhooks;
@@ -87,7 +88,7 @@ public static partial class CalendlyWebhookEndpoints
             var result = webhook is InviteeCanceledEvent cancel ? await grain.CancelAsync(cancel.Cancellation) : await grain.BookAsync(booking);
             if (logger.IsEnabled(LogLevel.Information))
             {
-                var phone = PhoneNumberNormalizer.Mask(booking.Phone);
+                var phone = PhoneMask.Mask(booking.Phone);
                 LogApplied(logger, webhook.EventType, booking.InviteeId, phone, result.Status, result.Changed);
             }
             return TypedResults.Ok(new CalendlyWebhookAnswer(booking.InviteeId, result.Status, result.Changed));

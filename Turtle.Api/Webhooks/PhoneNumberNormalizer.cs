@@ -27,32 +27,4 @@ public sealed class PhoneNumberNormalizer(string defaultRegion)
             return null;
         }
     }
-
-    /// <summary>For logs: country code and last four digits only, e.g. <c>+91******3210</c>.</summary>
-    public static string Mask(string? e164)
-    {
-        if (string.IsNullOrEmpty(e164))
-        {
-            return "(none)";
-        }
-        var digits = new string(e164.Where(char.IsAsciiDigit).ToArray());
-        var countryCode = CountryCodeLength(e164);
-        if (digits.Length <= countryCode + 4)
-        {
-            return "+" + new string('*', digits.Length);
-        }
-        return "+" + digits[..countryCode] + new string('*', digits.Length - countryCode - 4) + digits[^4..];
-    }
-
-    private static int CountryCodeLength(string e164)
-    {
-        try
-        {
-            return Util.Parse(e164, "ZZ").CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
-        }
-        catch (NumberParseException)
-        {
-            return 0;
-        }
-    }
 }

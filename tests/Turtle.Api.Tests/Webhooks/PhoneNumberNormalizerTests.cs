@@ -38,15 +38,6 @@ public sealed class PhoneNumberNormalizerTests
     [InlineData("not-a-number-but-long-enough-to-be-annoying-not-a-number-but-long-enough")]
     public void GarbageIsNoPhone(string? typed) => Assert.Null(india.Normalize(typed));
 
-    [Theory]
-    [InlineData("+919876543210", "+91******3210")]
-    [InlineData("+16502530000", "+1******0000")]
-    [InlineData("+442079460958", "+44******0958")]
-    [InlineData("+9712", "+****")]
-    [InlineData(null, "(none)")]
-    public void MaskKeepsCountryCodeAndLastFourDigits(string? e164, string expected) =>
-        Assert.Equal(expected, PhoneNumberNormalizer.Mask(e164));
-
     [Fact]
     public void RegionsAreCheckedAgainstLibphonenumber()
     {

@@ -2,11 +2,12 @@ using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 using Turtle.Grains.Tests.Cluster;
 using Turtle.Testing.WhatsApp;
+using Xunit.Abstractions;
 
 namespace Turtle.Grains.Tests.Appointments;
 
 [Collection(TurtleClusterGroup.Name)]
-public class AppointmentGrainTests(TurtleClusterFixture fixture)
+public class AppointmentGrainTests(TurtleClusterFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private FakeWhatsAppApi WhatsApp => fixture.WhatsApp;
@@ -190,6 +191,26 @@ public class AppointmentGrainTests(TurtleClusterFixture fixture)
         var confirmation = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
         Assert.Equal(NotificationState.Sent, confirmation.State);
         Assert.Equal(3, confirmation.Attempts);
+    }
+
+    [Fact]
+    public async Task ThrottlingStormIsRetriedWithGrowingBackoffAndSentOnce()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        WhatsApp.FailNext(booking.Phone!, [.. Enumerable.Repeat(WhatsAppFault.RateLimited, 5)]);
+
+        await Grain(booking).BookAsync(booking);
+        await WhatsApp.WaitForRequestsAsync(r => r.To == booking.Phone!.TrimStart('+') && r.MessageId is not null, 1, TimeSpan.FromSeconds(60));
+
+        var requests = WhatsApp.Requests.Where(r => r.To == booking.Phone!.TrimStart('+')).ToList();
+        var gaps = requests.Zip(requests.Skip(1), (a, b) => b.ReceivedAt - a.ReceivedAt).ToList();
+        output.WriteLine("429 storm, gaps between attempts (base 1 s, cap 4 s, Retry-After 1 s): " + string.Join(", ", gaps.Select(g => $"{g.TotalSeconds:0.00} s")));
+        Assert.Equal(6, requests.Count);
+        Assert.Single(requests, r => r.MessageId is not null);
+        // Attempt n waits between half and all of min(base·2^(n-1), cap), and never less than Retry-After.
+        double[] floors = [1, 1, 2, 2, 2];
+        Assert.All(gaps.Zip(floors), pair => Assert.True(pair.First.TotalSeconds >= pair.Second * 0.95, $"gap {pair.First.TotalSeconds:0.00} s < {pair.Second} s"));
+        Assert.All(gaps, g => Assert.True(g <= TimeSpan.FromSeconds(4.9), $"gap {g.TotalSeconds:0.00} s over the cap"));
     }
 
     [Fact]
