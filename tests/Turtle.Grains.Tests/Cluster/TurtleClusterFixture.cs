@@ -44,7 +44,7 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
             ["Advisors:CsvPath"] = csv,
             ["Notifications:ReminderPeriod"] = "00:00:05",
             ["Notifications:RetryBaseDelay"] = "00:00:01",
-            ["Notifications:RetryMaxDelay"] = "00:00:04",
+            ["Notifications:RetryMaxDelay"] = "00:00:16",
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
