@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Orleans.Configuration;
 using Turtle.Api.Endpoints;
 using Turtle.Api.Webhooks;
+using Turtle.Grains.Appointments;
 
 namespace Turtle.Api;
 
@@ -39,6 +40,10 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton(new TableServiceClient(storage));
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
+            // Kinds and booking statuses read as SPEC names them (Confirmation, NoPhone); message states as its
+            // lower-case words (dry-run, opted-out, delivered).
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter<NotificationKind>());
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter<AppointmentStatus>());
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });

@@ -50,8 +50,8 @@ public class BookingEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         var after = await GetAppointmentAsync(http, id, TimeSpan.FromSeconds(60));
 
         Assert.Equal(before.ToString(), after.ToString());
-        Assert.Equal("booked", after.GetProperty("status").GetString());
-        var confirmation = after.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "confirmation");
+        Assert.Equal("Booked", after.GetProperty("status").GetString());
+        var confirmation = after.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "Confirmation");
         Assert.Equal("sent", confirmation.GetProperty("state").GetString());
         Assert.Equal(request.MessageId, confirmation.GetProperty("messageId").GetString());
         Assert.DoesNotContain("9876543210", after.ToString(), StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public class BookingEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(bio.ReceivedAt > restartedAt);
         Assert.Single(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio");
         var view = await GetAppointmentAsync(http, id);
-        var entry = view.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "advisor-bio");
+        var entry = view.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "AdvisorBio");
         Assert.Equal("sent", entry.GetProperty("state").GetString());
     }
 

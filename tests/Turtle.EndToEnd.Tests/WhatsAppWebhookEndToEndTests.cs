@@ -42,7 +42,7 @@ public class WhatsAppWebhookEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostStatusAsync(Webhook, TurtleDeployment.AppSecret, confirmation.MessageId!, confirmation.To!, "sent", data));
         Assert.Equal(HttpStatusCode.Unauthorized, await _turtle.WhatsApp.PostStatusAsync(Webhook, "not-the-app-secret", confirmation.MessageId!, confirmation.To!, "failed", data, 131026, "Message undeliverable"));
 
-        var entry = await NotificationAsync(http, id, "confirmation");
+        var entry = await NotificationAsync(http, id, "Confirmation");
         Assert.Equal("read", entry.GetProperty("deliveryStatus").GetString());
         Assert.False(entry.TryGetProperty("lastError", out _));
     }
@@ -56,7 +56,7 @@ public class WhatsAppWebhookEndToEndTests : IAsyncLifetime
         var answer = await _turtle.WhatsApp.PostStatusAsync(Webhook, TurtleDeployment.AppSecret, confirmation.MessageId!, confirmation.To!, "failed", $"{id}:Confirmation", 131026, "Message undeliverable");
 
         Assert.Equal(HttpStatusCode.OK, answer);
-        var entry = await NotificationAsync(http, id, "confirmation");
+        var entry = await NotificationAsync(http, id, "Confirmation");
         Assert.Equal("failed", entry.GetProperty("deliveryStatus").GetString());
         Assert.StartsWith("131026", entry.GetProperty("lastError").GetString(), StringComparison.Ordinal);
     }
@@ -73,7 +73,7 @@ public class WhatsAppWebhookEndToEndTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, booked.StatusCode);
         }
-        var state = await WaitForStateAsync(http, silenced, "confirmation", s => s != "pending" && s != "sending");
+        var state = await WaitForStateAsync(http, silenced, "Confirmation", s => s != "pending" && s != "sending");
         Assert.Equal("opted-out", state);
         Assert.DoesNotContain(_turtle.WhatsApp.Requests, r => r.To == "919820033333");
 
