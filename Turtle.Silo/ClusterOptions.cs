@@ -16,6 +16,9 @@ public sealed class TurtleClusterOptions
     /// <summary>Address other silos and clients reach this silo on; empty = this host's own address (containers).</summary>
     public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>How long an idle grain stays in memory; Orleans' default when unset.</summary>
+    public TimeSpan? GrainCollectionAge { get; set; }
+
     /// <summary>Bind silo, gateway and dashboard on every interface (containers) instead of the advertised address.</summary>
     public bool ListenOnAnyHostAddress { get; set; }
 }

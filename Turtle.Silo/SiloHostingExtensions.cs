@@ -63,6 +63,10 @@ public static class SiloHostingExtensions
                         services.GetRequiredService<Orleans.Serialization.Serializer>());
                 }));
             }
+            if (cluster.GrainCollectionAge is { } age)
+            {
+                silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = age);
+            }
             silo.AddDashboard();
         });
         return builder;

@@ -19,6 +19,12 @@ public sealed partial class AppointmentGrain(
     public const string ReminderName = "notifications";
 
     private IGrainTimer? _timer;
+    /// <summary>A message claimed in the booking's first write, sent as soon as the webhook has its answer.</summary>
+    private Notification? _claimedAtBooking;
+    /// <summary>When the recipient's next send slot opens, as its grain last said.</summary>
+    private DateTimeOffset _recipientFreeAt;
+
+    private enum Gate { Open, Wait, Closed }
     /// <summary>When this activation last armed the reminder to tick; null when unknown or disarmed.</summary>
     private DateTimeOffset? _armedFor;
 
@@ -46,6 +52,12 @@ public sealed partial class AppointmentGrain(
             : assignment.Advisor is null ? AppointmentStatus.NoAdvisor
             : AppointmentStatus.Booked;
         Booking.Notifications = schedule.Plan(booking, canSend: booking.Phone is not null);
+        if (schedule.NextDue(Booking.Notifications) is { } first && await GateAsync(first, booking) == Gate.Open)
+        {
+            // The booking's own write claims the confirmation too: one storage write fewer per booking.
+            schedule.Claim(first);
+            _claimedAtBooking = first;
+        }
 
         await SaveAndWakeAsync();
         var maskedPhone = PhoneMask.Mask(booking.Phone);
@@ -105,7 +117,7 @@ public sealed partial class AppointmentGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<AppointmentView?> GetAsync() => Task.FromResult(Booking.Status == AppointmentStatus.Unknown ? null : ToView());
+    public Task<AppointmentView?> GetAsync() => Task.FromResult(Booking.Status == AppointmentStatus.Unknown ? null : Booking.ToView(Id));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -130,35 +142,56 @@ public sealed partial class AppointmentGrain(
             await ArmAsync();
             return;
         }
+        if (_claimedAtBooking is { } claimed)
+        {
+            _claimedAtBooking = null;
+            // A cancel may have come in between: it turns the claim into Cancelled.
+            if (claimed.State == NotificationState.Sending)
+            {
+                await SendClaimedAsync(claimed, booking);
+            }
+        }
         DateTimeOffset? recipientBusyUntil = null;
         while (schedule.NextDue(Booking.Notifications) is { } entry)
         {
-            if (schedule.MeetingStarted(booking) || booking.Phone is null)
-            {
-                NotificationSchedule.Skip(entry, booking.Phone is null ? "no usable phone number" : "meeting had started");
-                await state.WriteStateAsync();
-                continue;
-            }
-            var slot = await GrainFactory.GetGrain<IRecipientGrain>(booking.Phone).TryAcquireSendSlotAsync();
-            if (slot.OptedOut)
-            {
-                entry.State = NotificationState.OptedOut;
-                entry.LastError = "the number opted out (STOP)";
-                await state.WriteStateAsync();
-                continue;
-            }
-            if (slot.NotBefore > schedule.Now)
+            var gate = await GateAsync(entry, booking);
+            if (gate == Gate.Wait)
             {
                 // Another message went to this number moments ago: wait for the slot (Meta's pair rate limit).
-                recipientBusyUntil = slot.NotBefore;
+                recipientBusyUntil = _recipientFreeAt;
                 break;
             }
-            await SendAsync(entry, booking);
+            if (gate == Gate.Closed)
+            {
+                await state.WriteStateAsync();
+                continue;
+            }
+            await ClaimAsync(entry);
+            await SendClaimedAsync(entry, booking);
         }
         await ArmAsync(recipientBusyUntil);
     }
 
-    private async Task SendAsync(Notification entry, BookingDetails booking)
+    /// <summary>Whether a due message may go now: not after the meeting starts, not to an opted-out number, not within the number's spacing.</summary>
+    private async Task<Gate> GateAsync(Notification entry, BookingDetails booking)
+    {
+        if (schedule.MeetingStarted(booking) || booking.Phone is null)
+        {
+            NotificationSchedule.Skip(entry, booking.Phone is null ? "no usable phone number" : "meeting had started");
+            return Gate.Closed;
+        }
+        var slot = await GrainFactory.GetGrain<IRecipientGrain>(booking.Phone).TryAcquireSendSlotAsync();
+        if (slot.OptedOut)
+        {
+            entry.State = NotificationState.OptedOut;
+            entry.LastError = "the number opted out (STOP)";
+            return Gate.Closed;
+        }
+        _recipientFreeAt = slot.NotBefore;
+        return slot.NotBefore > schedule.Now ? Gate.Wait : Gate.Open;
+    }
+
+    private async Task ClaimAsync(Notification entry)
     {
         schedule.Claim(entry);
         try
@@ -172,7 +205,10 @@ public sealed partial class AppointmentGrain(
             DeactivateOnIdle();
             throw;
         }
+    }
 
+    private async Task SendClaimedAsync(Notification entry, BookingDetails booking)
+    {
         var advisor = Booking.Advisor;
         if (entry.Kind == NotificationKind.AdvisorBio && advisor is not null)
         {
@@ -242,26 +278,6 @@ public sealed partial class AppointmentGrain(
         {
             _timer.Change(dueTime, Timeout.InfiniteTimeSpan);
         }
-    }
-
-    private AppointmentView ToView()
-    {
-        var booking = Booking.Booking;
-        return new AppointmentView
-        {
-            Id = Id,
-            Status = Booking.Status,
-            ClientName = booking?.ClientName,
-            PhoneMasked = booking?.Phone is null ? null : PhoneMask.Mask(booking.Phone),
-            TimeZone = booking?.TimeZone,
-            EventName = booking?.EventName,
-            StartTime = booking?.StartTime,
-            EndTime = booking?.EndTime,
-            AdvisorName = Booking.Advisor?.Name,
-            AdvisorEmail = Booking.Advisor?.Email,
-            OldInviteeId = booking?.OldInviteeUri?.Split('/').LastOrDefault(),
-            Notifications = [.. Booking.Notifications.Select(n => n.ToView())],
-        };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} booked: {Status}, phone {Phone}, meeting at {Start}")]

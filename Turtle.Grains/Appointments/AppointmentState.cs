@@ -13,6 +13,26 @@ public sealed class AppointmentState
     [Id(3)] public List<Notification> Notifications { get; set; } = [];
     [Id(4)] public DateTimeOffset? CancelledAt { get; set; }
     [Id(5)] public string? CancelReason { get; set; }
+
+    public AppointmentView ToView(string id)
+    {
+        var booking = Booking;
+        return new AppointmentView
+        {
+            Id = id,
+            Status = Status,
+            ClientName = booking?.ClientName,
+            PhoneMasked = booking?.Phone is null ? null : PhoneMask.Mask(booking.Phone),
+            TimeZone = booking?.TimeZone,
+            EventName = booking?.EventName,
+            StartTime = booking?.StartTime,
+            EndTime = booking?.EndTime,
+            AdvisorName = Advisor?.Name,
+            AdvisorEmail = Advisor?.Email,
+            OldInviteeId = booking?.OldInviteeUri?.Split('/').LastOrDefault(),
+            Notifications = [.. Notifications.Select(n => n.ToView())],
+        };
+    }
 }
 
 /// <summary>One planned message and what became of it.</summary>
