@@ -7,11 +7,11 @@ public sealed class TurtleClusterOptions
 {
     public const string Section = "Orleans";
 
-    [Required] public string ClusterId { get; set; } = "turtle";
-    [Required] public string ServiceId { get; set; } = "turtle";
-    [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
-    [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
-    [Range(1, 65535)] public int DashboardPort { get; set; } = 8080;
+    [Required(ErrorMessage = "Orleans:ClusterId is required.")] public string ClusterId { get; set; } = "turtle";
+    [Required(ErrorMessage = "Orleans:ServiceId is required.")] public string ServiceId { get; set; } = "turtle";
+    [Range(1, 65535, ErrorMessage = "Orleans:SiloPort must be a port number (1-65535).")] public int SiloPort { get; set; } = 11111;
+    [Range(1, 65535, ErrorMessage = "Orleans:GatewayPort must be a port number (1-65535).")] public int GatewayPort { get; set; } = 30000;
+    [Range(1, 65535, ErrorMessage = "Orleans:DashboardPort must be a port number (1-65535).")] public int DashboardPort { get; set; } = 8080;
 
     /// <summary>Address other silos and clients reach this silo on; empty = this host's own address (containers).</summary>
     public string AdvertisedIPAddress { get; set; } = "127.0.0.1";

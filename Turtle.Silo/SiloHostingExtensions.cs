@@ -84,7 +84,7 @@ public static class SiloHostingExtensions
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
-            var failures = results.Select(r => $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}").ToList();
+            var failures = results.Select(r => r.ErrorMessage ?? $"{section}:{string.Join(",", r.MemberNames)} is invalid.").ToList();
             throw new OptionsValidationException(section, typeof(T), failures);
         }
         return options;

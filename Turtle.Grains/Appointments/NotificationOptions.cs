@@ -14,7 +14,8 @@ public sealed class NotificationOptions : IValidatableObject
     public IList<TimeSpan> ReminderLeadTimes { get; set; } = [];
 
     /// <summary>Region for phone numbers written without a country code.</summary>
-    [Required, RegularExpression("^[A-Z]{2}$")]
+    [Required(ErrorMessage = "Notifications:DefaultRegion is required."),
+     RegularExpression("^[A-Z]{2}$", ErrorMessage = "Notifications:DefaultRegion must be a two-letter region code such as IN.")]
     public string DefaultRegion { get; set; } = "IN";
 
     /// <summary>Longest single wait an appointment's reminder is armed for; it re-arms past that.</summary>
@@ -33,7 +34,7 @@ public sealed class NotificationOptions : IValidatableObject
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Attempts per message before it is marked failed.</summary>
-    [Range(1, 50)]
+    [Range(1, 50, ErrorMessage = "Notifications:MaxAttempts must be between 1 and 50.")]
     public int MaxAttempts { get; set; } = 8;
 
     /// <summary>A claimed send older than this was interrupted (the silo died mid-send) and is tried again.</summary>

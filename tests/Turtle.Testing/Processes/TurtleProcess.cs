@@ -90,6 +90,21 @@ public sealed class TurtleProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} was not healthy at {url} within {timeout}:{Environment.NewLine}{Output}");
     }
 
+    /// <summary>Waits for the process to end by itself; false when it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
     public void Kill()
     {
