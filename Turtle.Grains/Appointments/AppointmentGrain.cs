@@ -23,10 +23,10 @@ public sealed partial class AppointmentGrain(
     private Notification? _claimedAtBooking;
     /// <summary>When the recipient's next send slot opens, as its grain last said.</summary>
     private DateTimeOffset _recipientFreeAt;
-
-    private enum Gate { Open, Wait, Closed }
     /// <summary>When this activation last armed the reminder to tick; null when unknown or disarmed.</summary>
     private DateTimeOffset? _armedFor;
+
+    private enum Gate { Open, Wait, Closed }
 
     private string Id => this.GetPrimaryKeyString();
     private AppointmentState Booking => state.State;
@@ -114,7 +114,7 @@ public sealed partial class AppointmentGrain(
         {
             entry.LastError = $"{update.ErrorCode}: {update.ErrorText}";
         }
-        await state.WriteStateAsync();
+        await WriteAsync();
     }
 
     public Task<AppointmentView?> GetAsync() => Task.FromResult(Booking.Status == AppointmentStatus.Unknown ? null : Booking.ToView(Id));
@@ -122,7 +122,7 @@ public sealed partial class AppointmentGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // The tick is consumed: the reminder now next fires a period later unless re-armed.
-        _armedFor = status.CurrentTickTime + status.Period;
+        _armedFor = new DateTimeOffset(DateTime.SpecifyKind(status.CurrentTickTime, DateTimeKind.Utc)) + status.Period;
         await ProcessAsync();
     }
 
@@ -130,7 +130,7 @@ public sealed partial class AppointmentGrain(
     private async Task SaveAndWakeAsync()
     {
         await ArmAsync();
-        await state.WriteStateAsync();
+        await WriteAsync();
         WakeIn(TimeSpan.Zero);
     }
 
@@ -163,7 +163,7 @@ public sealed partial class AppointmentGrain(
             }
             if (gate == Gate.Closed)
             {
-                await state.WriteStateAsync();
+                await WriteAsync();
                 continue;
             }
             await ClaimAsync(entry);
@@ -196,12 +196,29 @@ public sealed partial class AppointmentGrain(
         schedule.Claim(entry);
         try
         {
-            await state.WriteStateAsync();
+            await WriteAsync();
         }
         catch (InconsistentStateException)
         {
             // Another activation of this booking wrote first: it owns the send. Step aside.
             LogLostClaim(logger, Id, entry.Kind);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Persists the state. A failed write leaves memory ahead of storage, so this activation is dropped and the
+    /// next call starts again from what is stored (a retried webhook then really stores the booking).
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            _claimedAtBooking = null;
             DeactivateOnIdle();
             throw;
         }
@@ -225,46 +242,32 @@ public sealed partial class AppointmentGrain(
             outcome = new SendOutcome(SendResult.Transient, ErrorText: e.Message);
         }
         schedule.Apply(entry, outcome, booking);
-        await state.WriteStateAsync();
+        await WriteAsync();
         LogSent(logger, Id, entry.Kind, entry.State, entry.Attempts, entry.LastError);
     }
 
     /// <summary>Points the durable reminder at the next wake-up, or removes it when nothing is left.</summary>
     private async Task ArmAsync(DateTimeOffset? notBefore = null)
     {
-        var wake = schedule.NextWake(Booking.Notifications);
-        if (wake is not null && notBefore > wake)
+        var plan = schedule.PlanWake(Booking.Notifications, notBefore, _armedFor);
+        if (plan.TimerIn is { } soon)
         {
-            wake = notBefore;
+            // Too soon for a reminder to be exact: a timer wakes this activation, the reminder backs it up.
+            WakeIn(soon);
         }
-        if (wake is null)
+        if (plan.Disarm)
         {
             if (await this.GetReminder(ReminderName) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);
             }
             _armedFor = null;
-            return;
         }
-
-        var untilWake = wake.Value - schedule.Now;
-        if (untilWake < schedule.ReminderPeriod)
+        else if (plan.ReminderDue is { } due)
         {
-            // Too soon for a reminder to be exact: a timer wakes this activation, the reminder backs it up.
-            WakeIn(untilWake);
+            await this.RegisterOrUpdateReminder(ReminderName, due, schedule.ReminderPeriod);
+            _armedFor = schedule.Now + due;
         }
-        var due = schedule.ReminderDueTime(wake.Value);
-        if (due < schedule.ReminderPeriod)
-        {
-            due = schedule.ReminderPeriod;
-        }
-        var tick = schedule.Now + due;
-        if (_armedFor is { } armed && armed > schedule.Now && (armed - tick).Duration() < TimeSpan.FromSeconds(5))
-        {
-            return;
-        }
-        await this.RegisterOrUpdateReminder(ReminderName, due, schedule.ReminderPeriod);
-        _armedFor = tick;
     }
 
     private void WakeIn(TimeSpan dueTime)

@@ -56,6 +56,38 @@ public sealed class NotificationSchedule(IOptions<NotificationOptions> options, 
     public DateTimeOffset? NextWake(IEnumerable<Notification> notifications) =>
         notifications.Where(IsOpen).Select(n => (DateTimeOffset?)WakeAt(n)).Min();
 
+    /// <summary>
+    /// How the booking wakes next: the durable reminder toward the next message (capped, never sooner than one
+    /// period, left alone when already armed for that time), plus a timer when the wait is shorter than a period.
+    /// </summary>
+    /// <param name="notifications">The booking's messages.</param>
+    /// <param name="notBefore">The recipient's next free slot, when the number is busy.</param>
+    /// <param name="armedFor">When the reminder was last armed to tick, if known.</param>
+    public WakePlan PlanWake(IEnumerable<Notification> notifications, DateTimeOffset? notBefore, DateTimeOffset? armedFor)
+    {
+        var wake = NextWake(notifications);
+        if (wake is null)
+        {
+            return new WakePlan(TimerIn: null, ReminderDue: null, Disarm: true);
+        }
+        if (notBefore > wake)
+        {
+            wake = notBefore;
+        }
+        var now = Now;
+        var untilWake = wake.Value - now;
+        TimeSpan? timer = untilWake < _options.ReminderPeriod ? (untilWake < TimeSpan.Zero ? TimeSpan.Zero : untilWake) : null;
+        var due = ReminderDueTime(wake.Value);
+        if (due < _options.ReminderPeriod)
+        {
+            due = _options.ReminderPeriod;
+        }
+        var armedAlready = armedFor is { } armed && armed > now && (armed - (now + due)).Duration() < ArmTolerance;
+        return new WakePlan(timer, armedAlready ? null : due, Disarm: false);
+    }
+
+    private static readonly TimeSpan ArmTolerance = TimeSpan.FromSeconds(5);
+
     /// <summary>How long the booking's reminder should wait: toward the next wake-up, never longer than the cap.</summary>
     public TimeSpan ReminderDueTime(DateTimeOffset wake)
     {
@@ -135,3 +167,6 @@ public sealed class NotificationSchedule(IOptions<NotificationOptions> options, 
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }
+
+/// <summary>What the booking arms: a timer (null: none), the reminder's due time (null: keep as armed), or no reminder at all.</summary>
+public sealed record WakePlan(TimeSpan? TimerIn, TimeSpan? ReminderDue, bool Disarm);

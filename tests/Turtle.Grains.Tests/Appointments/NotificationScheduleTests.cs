@@ -214,4 +214,63 @@ public class NotificationScheduleTests
         Assert.Equal("wamid.1", plan[0].MessageId);
         Assert.Equal(Now + TimeSpan.FromDays(2), schedule.NextWake(plan));
     }
+
+    [Fact]
+    public void WakeSoonerThanAPeriodUsesATimerBackedByAReminderOnePeriodOut()
+    {
+        var schedule = Schedule(o => o.ReminderPeriod = TimeSpan.FromMinutes(1));
+        var plan = schedule.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(20)), canSend: true);
+        plan[0].State = NotificationState.Sent;
+
+        var wake = schedule.PlanWake(plan, notBefore: null, armedFor: null);
+
+        Assert.Equal(TimeSpan.FromSeconds(20), wake.TimerIn);
+        Assert.Equal(TimeSpan.FromMinutes(1), wake.ReminderDue);
+    }
+
+    [Fact]
+    public void WakeFarAheadArmsOnlyTheCappedReminder()
+    {
+        var schedule = Schedule();
+        var plan = schedule.Plan(Booking(TimeSpan.FromDays(30)), canSend: true);
+        plan[0].State = NotificationState.Sent;
+
+        var wake = schedule.PlanWake(plan, notBefore: null, armedFor: null);
+
+        Assert.Null(wake.TimerIn);
+        Assert.Equal(TimeSpan.FromDays(2), wake.ReminderDue);
+    }
+
+    [Fact]
+    public void ReminderAlreadyArmedForThatTimeIsLeftAlone()
+    {
+        var schedule = Schedule();
+        var plan = schedule.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromHours(5)), canSend: true);
+        plan[0].State = NotificationState.Sent;
+
+        var wake = schedule.PlanWake(plan, notBefore: null, armedFor: Now + TimeSpan.FromHours(5));
+
+        Assert.Null(wake.ReminderDue);
+        Assert.False(wake.Disarm);
+    }
+
+    [Fact]
+    public void BusyRecipientPushesTheWakeToItsFreeSlot()
+    {
+        var schedule = Schedule();
+        var plan = schedule.Plan(Booking(TimeSpan.FromDays(3)), canSend: true);
+
+        var wake = schedule.PlanWake(plan, notBefore: Now + TimeSpan.FromSeconds(4), armedFor: null);
+
+        Assert.Equal(TimeSpan.FromSeconds(4), wake.TimerIn);
+    }
+
+    [Fact]
+    public void NothingLeftToSendDisarms()
+    {
+        var schedule = Schedule();
+        var plan = schedule.Plan(Booking(TimeSpan.FromMinutes(-1)), canSend: true);
+
+        Assert.True(schedule.PlanWake(plan, notBefore: null, armedFor: Now + TimeSpan.FromMinutes(1)).Disarm);
+    }
 }
