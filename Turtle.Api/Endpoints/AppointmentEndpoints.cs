@@ -9,6 +9,8 @@ public static partial class AppointmentEndpoints
     public static RouteGroupBuilder MapAppointmentEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapAdminGroup("/api/appointments", "Appointments");
+        group.MapGet("/", ListAppointments)
+            .WithSummary("Bookings whose meeting starts in [from, to), with their notification states (window up to 31 days).");
         group.MapGet("/{id}", GetAppointment)
             .WithSummary("One booking with every notification and its delivery state.");
         return group;
@@ -24,6 +26,51 @@ public static partial class AppointmentEndpoints
         }
         var view = await cluster.GetGrain<IAppointmentGrain>(id.ToLowerInvariant()).GetAsync();
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+    }
+
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(31);
+
+    public static async Task<Results<Ok<IReadOnlyList<AppointmentView>>, ValidationProblem>> ListAppointments(string? from, string? to, IClusterClient cluster)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var start = ParseTime(from, "from", errors);
+        var end = ParseTime(to, "to", errors);
+        if (errors.Count == 0 && end <= start)
+        {
+            errors["to"] = ["must be after from"];
+        }
+        else if (errors.Count == 0 && end - start > MaxWindow)
+        {
+            errors["to"] = [$"the window may span at most {MaxWindow.TotalDays:0} days"];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var days = new List<string>();
+        for (var day = start.UtcDateTime.Date; day < end.UtcDateTime; day = day.AddDays(1))
+        {
+            days.Add(AppointmentIndex.DayKey(day));
+        }
+        var indexed = await Task.WhenAll(days.Select(d => cluster.GetGrain<IAppointmentIndexGrain>(d).ListAsync()));
+        var inWindow = indexed.SelectMany(d => d).Where(a => a.Start >= start && a.Start < end).ToList();
+        var views = await Task.WhenAll(inWindow.Select(a => cluster.GetGrain<IAppointmentGrain>(a.AppointmentId).GetAsync()));
+        return TypedResults.Ok<IReadOnlyList<AppointmentView>>([.. views.OfType<AppointmentView>().OrderBy(v => v.StartTime)]);
+    }
+
+    private static DateTimeOffset ParseTime(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors[field] = ["required (ISO 8601, e.g. 2026-11-25T00:00:00Z)"];
+            return default;
+        }
+        if (!DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            errors[field] = ["not an ISO 8601 time"];
+        }
+        return parsed;
     }
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]

@@ -60,6 +60,7 @@ public sealed partial class AppointmentGrain(
         }
 
         await SaveAndWakeAsync();
+        await IndexAsync();
         var maskedPhone = PhoneMask.Mask(booking.Phone);
         LogBooked(logger, Id, Booking.Status, maskedPhone, booking.StartTime);
         return new(Booking.Status, Changed: true);
@@ -98,6 +99,10 @@ public sealed partial class AppointmentGrain(
         }
 
         await SaveAndWakeAsync();
+        if (!wasBooked)
+        {
+            await IndexAsync();
+        }
         LogCancelled(logger, Id, status);
         return new(status, Changed: true);
     }
@@ -123,8 +128,14 @@ public sealed partial class AppointmentGrain(
     {
         // The tick is consumed: the reminder now next fires a period later unless re-armed.
         _armedFor = new DateTimeOffset(DateTime.SpecifyKind(status.CurrentTickTime, DateTimeKind.Utc)) + status.Period;
+        await IndexAsync();
         await ProcessAsync();
     }
+
+    /// <summary>Lists the booking under its meeting day; cheap and repeatable, so every wake-up repairs a lost add.</summary>
+    private Task IndexAsync() => Booking.Booking is { } booking
+        ? GrainFactory.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.DayKey(booking.StartTime)).AddAsync(Id, booking.StartTime)
+        : Task.CompletedTask;
 
     /// <summary>Arms the reminder before writing, so a stored plan is never left without a wake-up.</summary>
     private async Task SaveAndWakeAsync()
