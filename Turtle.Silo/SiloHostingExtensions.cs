@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using Orleans.Storage;
 using Turtle.Grains;
 
 namespace Turtle.Silo;
@@ -53,16 +52,7 @@ public static class SiloHostingExtensions
             silo.ConfigureEndpoints(advertised, cluster.SiloPort, cluster.GatewayPort, cluster.ListenOnAnyHostAddress);
             silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
             silo.UseAzureTableReminderService(o => o.Configure(r => r.TableServiceClient = tables));
-            foreach (var name in TurtleStorage.Names)
-            {
-                silo.AddAzureTableGrainStorage(name, o => o.Configure<IServiceProvider>((table, services) =>
-                {
-                    table.TableServiceClient = tables;
-                    table.TableName = "Turtle" + char.ToUpperInvariant(name[0]) + name[1..];
-                    table.GrainStorageSerializer = new OrleansGrainStorageSerializer(
-                        services.GetRequiredService<Orleans.Serialization.Serializer>());
-                }));
-            }
+            silo.Services.AddTurtleGrainStorage(tables);
             if (cluster.GrainCollectionAge is { } age)
             {
                 silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = age);

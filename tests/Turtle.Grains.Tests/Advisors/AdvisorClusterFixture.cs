@@ -1,7 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using Turtle.Grains.Advisors;
 using Turtle.Testing;
@@ -89,12 +87,7 @@ public sealed class AdvisorSiloConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.Services.AddAdvisors(siloBuilder.Configuration);
-        siloBuilder.AddAzureTableGrainStorage(TurtleStorage.Advisors, options => options.Configure<IServiceProvider>((table, services) =>
-        {
-            table.TableServiceClient = new TableServiceClient(TestStorage.ConnectionString);
-            table.TableName = "TurtleAdvisors";
-            table.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>());
-        }));
+        siloBuilder.Services.AddTurtleGrainStorage(new TableServiceClient(TestStorage.ConnectionString));
     }
 }
 

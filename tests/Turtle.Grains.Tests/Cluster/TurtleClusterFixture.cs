@@ -2,7 +2,6 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using Turtle.Grains.Appointments;
 using Turtle.Testing;
@@ -92,14 +91,7 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
                 o.NumVotesForDeathDeclaration = 1;
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
             });
-            foreach (var name in TurtleStorage.Names)
-            {
-                silo.AddAzureTableGrainStorage(name, o => o.Configure<IServiceProvider>((table, services) =>
-                {
-                    table.TableServiceClient = tables;
-                    table.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>());
-                }));
-            }
+            silo.Services.AddTurtleGrainStorage(tables);
         }
     }
 
