@@ -41,6 +41,9 @@ public sealed class CalendlyApiFactory(string environment, string? signingKey, p
                 services.Remove(descriptor);
             }
             services.AddSingleton<TimeProvider>(Time);
+            // Without a cluster client there is nothing to start alongside the server; starting services one by one
+            // lets a failed start surface as its own exception rather than race the test host's disposal.
+            services.Configure<HostOptions>(o => o.ServicesStartConcurrently = false);
         });
     }
 
