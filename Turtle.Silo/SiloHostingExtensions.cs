@@ -53,6 +53,11 @@ public static class SiloHostingExtensions
             silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
             silo.UseAzureTableReminderService(o => o.Configure(r => r.TableServiceClient = tables));
             silo.Services.AddTurtleGrainStorage(tables);
+            // A shorter booking reminder period than Orleans' one-minute floor is the operator's explicit choice.
+            if (configuration.GetValue<TimeSpan?>("Notifications:ReminderPeriod") is { } period && period > TimeSpan.Zero)
+            {
+                silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = period < o.MinimumReminderPeriod ? period : o.MinimumReminderPeriod);
+            }
             if (cluster.GrainCollectionAge is { } age)
             {
                 silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = age);
