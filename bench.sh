@@ -23,6 +23,7 @@ if [ $smoke = 1 ]; then data=.data/azurite-bench-smoke; else data=.data/azurite-
 rm -rf "$data"
 start_azurite "$data" 10200 10201 10202 || exit 1
 export TURTLE_TEST_STORAGE="$AZURITE_CONNECTION"
+export TURTLE_AZURITE_PID="${TURTLE_PIDS[-1]}"
 export TURTLE_AZURITE_VERSION="$AZURITE_VERSION"
 TURTLE_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 export TURTLE_COMMIT

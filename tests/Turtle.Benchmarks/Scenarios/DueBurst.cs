@@ -39,6 +39,14 @@ public static class DueBurst
 
         var expected = ids.Select((id, i) => (CallbackData: id + ":AdvisorBio", Due: Due(i))).ToList();
         var deadline = windowStart + window + (settings.Smoke ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(3));
+        var idle = windowStart - DateTimeOffset.UtcNow;
+        if (idle > TimeSpan.Zero)
+        {
+            await Task.Delay(idle);
+        }
+        var cpu = CpuUsage.Start(new Dictionary<string, int> { ["silo"] = turtle.Silos[0].Id, ["api"] = turtle.Api!.Id });
+        await Task.Delay(window);
+        result.Details["windowCpuPercentOfOneCore"] = cpu.Percent();
         var deliveries = await Deliveries.WaitForAsync(turtle.WhatsApp, [.. expected.Select(e => e.CallbackData)], deadline);
         // Duplicates can only follow the first copy: give them a moment.
         await Task.Delay(TimeSpan.FromSeconds(settings.Smoke ? 2 : 10));

@@ -34,10 +34,12 @@ public static class Ingest
         double best = 0;
         foreach (var inFlight in Levels)
         {
-            var reps = new List<(double Rate, double AckP50, double AckP99, double ConfP50, double ConfP99, int Errors, int Missing)>();
+            var reps = new List<(double Rate, double AckP50, double AckP99, double ConfP50, double ConfP99, int Errors, int Missing, Dictionary<string, double> Cpu)>();
             for (var rep = 0; rep < repetitions; rep++)
             {
+                var cpu = CpuUsage.Start(new Dictionary<string, int> { ["silo"] = turtle.Silos[0].Id, ["api"] = turtle.Api!.Id });
                 var posted = await load.RunForAsync(inFlight, duration, farAhead);
+                var cpuPercent = cpu.Percent();
                 var acked = posted.Where(b => b.Status == 200).ToList();
                 var deliveries = await Deliveries.WaitForAsync(turtle.WhatsApp, [.. acked.Select(b => b.Id + ":Confirmation")], DateTimeOffset.UtcNow.AddSeconds(120));
                 var ack = acked.Select(b => b.AckMs).ToList();
@@ -46,14 +48,14 @@ public static class Ingest
                 var failed = posted.Count - acked.Count;
                 var missing = deliveries.Missing(acked.Select(b => b.Id + ":Confirmation"));
                 reps.Add((acked.Count / duration.TotalSeconds, Stats.Percentile(ack, 50), Stats.Percentile(ack, 99),
-                    Stats.Percentile(confirmation, 50), Stats.Percentile(confirmation, 99), failed, missing));
+                    Stats.Percentile(confirmation, 50), Stats.Percentile(confirmation, 99), failed, missing, cpuPercent));
                 errors += failed + missing;
                 foreach (var error in posted.Where(b => b.Error is not null).Select(b => b.Error).Distinct().Take(3))
                 {
                     result.Notes.Add($"{inFlight} in flight: {error}");
                 }
                 var r = reps[^1];
-                Console.WriteLine($"  ingest {inFlight} in flight rep {rep + 1}: {r.Rate:0.0}/s, ack p50 {r.AckP50:0} ms p99 {r.AckP99:0} ms, confirmation p50 {r.ConfP50:0} ms p99 {r.ConfP99:0} ms, errors {r.Errors}, missing {r.Missing}");
+                Console.WriteLine($"  ingest {inFlight} in flight rep {rep + 1}: {r.Rate:0.0}/s, ack p50 {r.AckP50:0} ms p99 {r.AckP99:0} ms, confirmation p50 {r.ConfP50:0} ms p99 {r.ConfP99:0} ms, errors {r.Errors}, missing {r.Missing}; CPU % of a core: {string.Join(", ", r.Cpu.Select(c => $"{c.Key} {c.Value:0}"))}");
             }
             var rate = Stats.Median(reps.Select(r => r.Rate));
             best = Math.Max(best, rate);
@@ -70,7 +72,7 @@ public static class Ingest
             }
             result.Add($"webhook → confirmation p50, {inFlight} in flight", Stats.Median(reps.Select(r => r.ConfP50)), "ms");
             result.Add($"webhook → confirmation p99, {inFlight} in flight", Stats.Median(reps.Select(r => r.ConfP99)), "ms");
-            levels.Add(new { inFlight, repetitions = reps.Select(r => new { rate = r.Rate, ackP50 = r.AckP50, ackP99 = r.AckP99, confirmationP50 = r.ConfP50, confirmationP99 = r.ConfP99, errors = r.Errors, missing = r.Missing }).ToList() });
+            levels.Add(new { inFlight, repetitions = reps.Select(r => new { rate = r.Rate, ackP50 = r.AckP50, ackP99 = r.AckP99, confirmationP50 = r.ConfP50, confirmationP99 = r.ConfP99, errors = r.Errors, missing = r.Missing, cpuPercentOfOneCore = r.Cpu }).ToList() });
         }
         result.MustBeZero("errors (non-200 acks, confirmations never sent)", errors);
 

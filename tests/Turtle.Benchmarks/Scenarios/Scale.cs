@@ -42,6 +42,7 @@ public static class Scale
                 await Task.Delay(1000, CancellationToken.None);
             }
         });
+        var cpu = CpuUsage.Start(new Dictionary<string, int> { ["silo"] = silo.Id, ["api"] = turtle.Api!.Id });
         var watch = Stopwatch.StartNew();
         var lastReport = Stopwatch.StartNew();
         var progress = new Progress<int>(i =>
@@ -54,6 +55,7 @@ public static class Scale
         });
         var posted = await load.RunCountAsync(count, 32, i => origin + TimeSpan.FromDays(30) * ((i + 0.5) / count), progress: progress);
         var ingest = watch.Elapsed;
+        result.Details["ingestCpuPercentOfOneCore"] = cpu.Percent();
         var failed = posted.Count(b => b.Status != 200);
         Console.WriteLine($"  scale: {count} ingested in {ingest.TotalSeconds:0.0} s ({count / ingest.TotalSeconds:0}/s), {failed} failed");
 
