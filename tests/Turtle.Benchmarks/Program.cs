@@ -4,15 +4,15 @@ using Turtle.Benchmarks.Scenarios;
 using Turtle.Testing;
 using Turtle.Testing.Processes;
 
-// Usage: Turtle.Benchmarks <scenario>|all [--smoke] [--out <folder>] [--scale-bookings <n>]
+// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>]
 // Storage comes from TURTLE_TEST_STORAGE (./bench.sh starts an Azurite of its own and sets it).
 string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover"];
 var smoke = args.Contains("--smoke");
 var output = Option("--out") ?? Path.Combine(TurtleProcess.RepositoryRoot, smoke ? ".data/bench-smoke" : "bench-results");
-var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && a != output && a != Option("--scale-bookings")) ?? "all";
-if (which != "all" && !order.Contains(which))
+var named = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is "--smoke" || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
+if (named.FirstOrDefault(n => n != "all" && !order.Contains(n)) is { } unknown)
 {
-    Console.Error.WriteLine($"unknown scenario '{which}'; one of: {string.Join(", ", order)}, all");
+    Console.Error.WriteLine($"unknown scenario '{unknown}'; one of: {string.Join(", ", order)}, all");
     return 2;
 }
 var settings = new BenchSettings(smoke, output)
@@ -22,7 +22,7 @@ var settings = new BenchSettings(smoke, output)
 Console.WriteLine($"Turtle benchmark{(smoke ? " (smoke)" : "")}: {settings.Environment}");
 Console.WriteLine($"storage: {TestStorage.ConnectionString.Split(';').FirstOrDefault(p => p.StartsWith("TableEndpoint", StringComparison.Ordinal))}; binaries: {TurtleProcess.BuildConfiguration}; results: {output}");
 
-var selected = which == "all" ? order : [which];
+string[] selected = named.Count == 0 || named.Contains("all") ? order : [.. order.Where(named.Contains)];
 var failures = new List<string>();
 
 async Task RunAsync(string scenario)
