@@ -19,13 +19,13 @@ public static class DueBurst
         await turtle.StartAsync();
         using var load = new BookingLoad(turtle.ApiBase);
 
-        // Warm-up, which also tells how long ingesting the burst will take.
+        // Warm-up, which also tells (optimistically: Azurite slows as the table fills) how long ingesting the burst will take.
         var warmCount = settings.Smoke ? 10 : 300;
         var warmWatch = System.Diagnostics.Stopwatch.StartNew();
         await load.RunCountAsync(warmCount, 32, _ => DateTimeOffset.UtcNow.AddDays(5));
         var rate = warmCount / warmWatch.Elapsed.TotalSeconds;
         var ingestEstimate = TimeSpan.FromSeconds(count / rate);
-        var lead = settings.Smoke ? TimeSpan.FromSeconds(8) : ingestEstimate * 1.5 + TimeSpan.FromSeconds(30);
+        var lead = settings.Smoke ? TimeSpan.FromSeconds(8) : ingestEstimate * 3 + TimeSpan.FromSeconds(30);
         var windowStart = DateTimeOffset.UtcNow + lead;
         Console.WriteLine($"  due-burst: ~{rate:0}/s ingest; {count} bios due from {windowStart:HH:mm:ss} over {window.TotalSeconds:0} s");
 
