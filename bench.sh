@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Benchmarks Turtle against its storage limit (issue #7): builds Release, starts Azurite, and runs
+# tests/Turtle.Benchmarks, which starts silo(s), the API and the fake Graph API on loopback.
+#   ./bench.sh                 every scenario; results in bench-results/<scenario>.json and bench-results/SUMMARY.md
+#   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover
+#   ./bench.sh --smoke         every scenario at tiny sizes (about a minute and a half); results in .data/bench-smoke/
+# Extra options go to the program (e.g. --scale-bookings 50000). Exits non-zero on errors, missing or duplicated messages.
+set -uo pipefail
+cd "$(dirname "$0")"
+source scripts/lib.sh
+
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+# start_bench_azurite: a fresh Azurite on ports apart from ./run.sh's and ./test.sh's, holding its data in memory.
+# On disk, Azurite rewrites its whole table database every few seconds (30 MB after ~15,000 bookings), so its cost per
+# request grows with every row and the benchmark would measure that rather than Turtle; Azure Storage has no such cost.
+start_bench_azurite() {
+  mkdir -p .data
+  "$AZURITE_BIN" --silent --skipApiVersionCheck --loose --disableTelemetry --inMemoryPersistence \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort 10200 --queuePort 10201 --tablePort 10202 >.data/bench-azurite.log 2>&1 &
+  TURTLE_PIDS+=($!)
+  wait_for_port 10202 60 || { log "Azurite did not open port 10202; see .data/bench-azurite.log"; return 1; }
+  export TURTLE_AZURITE_PID=$!
+  export TURTLE_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:10200/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10201/devstoreaccount1;TableEndpoint=http://127.0.0.1:10202/devstoreaccount1;"
+}
+
+scenarios=(storage-limit ingest due-burst scale failover)
+selected=() options=() smoke=0
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) smoke=1; options+=("$arg") ;;
+    --*) options+=("$arg") ;;
+    *) if [ ${#options[@]} -gt 0 ] && [[ "${options[-1]}" == --* ]] && [[ "${options[-1]}" != --smoke ]]; then options+=("$arg"); else selected+=("$arg"); fi ;;
+  esac
+done
+[ ${#selected[@]} -eq 0 ] || [ "${selected[0]}" = all ] && selected=("${scenarios[@]}")
+
+ensure_azurite || exit 1
+log "building (Release)"
+dotnet build Turtle.sln -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
+export TURTLE_AZURITE_VERSION="$AZURITE_VERSION"
+TURTLE_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+export TURTLE_COMMIT
+program=(dotnet tests/Turtle.Benchmarks/bin/Release/net10.0/Turtle.Benchmarks.dll)
+
+if [ $smoke = 1 ]; then
+  # One process, one Azurite: the smoke run overlaps its scenarios to stay short.
+  start_bench_azurite || exit 1
+  "${program[@]}" "${selected[@]}" "${options[@]}"
+  exit $?
+fi
+
+# Full run: each scenario against a fresh, empty Azurite, so none pays for the rows another left behind.
+status=0
+for scenario in "${selected[@]}"; do
+  start_bench_azurite || exit 1
+  "${program[@]}" "$scenario" "${options[@]}" || status=1
+  stop_all
+done
+exit $status

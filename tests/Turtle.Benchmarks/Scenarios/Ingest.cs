@@ -1,0 +1,137 @@
+using Turtle.Testing;
+using Turtle.Testing.Processes;
+
+namespace Turtle.Benchmarks.Scenarios;
+
+/// <summary>
+/// Signed invitee.created webhooks at 1, 8, 32 and 128 in flight: acks per second, ack latency, and the
+/// time from webhook to the confirmation request at the fake Graph API. First, a small probe run through a
+/// counting proxy measures how many table writes one booking costs, for the ratio to the storage ceiling.
+/// </summary>
+public static class Ingest
+{
+    private static readonly int[] Levels = [1, 8, 32, 128];
+
+    public static async Task<ScenarioResult> RunAsync(BenchSettings settings)
+    {
+        var result = new ScenarioResult("ingest", settings.Smoke, settings.Environment);
+        var duration = settings.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(30);
+        var repetitions = settings.Smoke ? 1 : 3;
+
+        var writes = await MeasureWritesPerBookingAsync(settings.Smoke ? 10 : 200, result);
+
+        await using var turtle = new TurtleDeployment();
+        await turtle.StartAsync();
+        using var load = new BookingLoad(turtle.ApiBase);
+        var farAhead = () => DateTimeOffset.UtcNow.AddDays(3);
+
+        // Warm-up: JIT, connections, the advisor directory and the first activations.
+        var warm = await load.RunForAsync(8, settings.Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5), farAhead);
+        await Deliveries.WaitForAsync(turtle.WhatsApp, [.. warm.Select(b => b.Id + ":Confirmation")], DateTimeOffset.UtcNow.AddSeconds(60));
+
+        var errors = 0;
+        var levels = new List<object>();
+        double best = 0;
+        foreach (var inFlight in Levels)
+        {
+            var reps = new List<(double Rate, double AckP50, double AckP99, double ConfP50, double ConfP99, int Errors, int Missing, Dictionary<string, double> Cpu)>();
+            for (var rep = 0; rep < repetitions; rep++)
+            {
+                await SiloMetrics.DeleteAppointmentRowsAsync(turtle.ClusterId);
+                var cpu = CpuUsage.Start(new Dictionary<string, int> { ["silo"] = turtle.Silos[0].Id, ["api"] = turtle.Api!.Id });
+                var posted = await load.RunForAsync(inFlight, duration, farAhead);
+                var cpuPercent = cpu.Percent();
+                var acked = posted.Where(b => b.Status == 200).ToList();
+                var deliveries = await Deliveries.WaitForAsync(turtle.WhatsApp, [.. acked.Select(b => b.Id + ":Confirmation")], DateTimeOffset.UtcNow.AddSeconds(120));
+                var ack = acked.Select(b => b.AckMs).ToList();
+                var confirmation = acked.Select(b => deliveries.FirstAt(b.Id + ":Confirmation") is { } at ? (at - b.PostedAt).TotalMilliseconds : double.NaN)
+                    .Where(x => !double.IsNaN(x)).ToList();
+                var failed = posted.Count - acked.Count;
+                var missing = deliveries.Missing(acked.Select(b => b.Id + ":Confirmation"));
+                reps.Add((acked.Count / duration.TotalSeconds, Stats.Percentile(ack, 50), Stats.Percentile(ack, 99),
+                    Stats.Percentile(confirmation, 50), Stats.Percentile(confirmation, 99), failed, missing, cpuPercent));
+                errors += failed + missing;
+                foreach (var error in posted.Where(b => b.Error is not null).Select(b => b.Error).Distinct().Take(3))
+                {
+                    result.Notes.Add($"{inFlight} in flight: {error}");
+                }
+                var r = reps[^1];
+                Console.WriteLine($"  ingest {inFlight} in flight rep {rep + 1}: {r.Rate:0.0}/s, ack p50 {r.AckP50:0} ms p99 {r.AckP99:0} ms, confirmation p50 {r.ConfP50:0} ms p99 {r.ConfP99:0} ms, errors {r.Errors}, missing {r.Missing}; CPU % of a core: {string.Join(", ", r.Cpu.Select(c => $"{c.Key} {c.Value:0}"))}");
+            }
+            var rate = Stats.Median(reps.Select(r => r.Rate));
+            best = Math.Max(best, rate);
+            result.Add($"webhooks acked per second, {inFlight} in flight", rate, "/s");
+            if (inFlight == 32)
+            {
+                result.Add($"ack latency p50, {inFlight} in flight", Stats.Median(reps.Select(r => r.AckP50)), "ms");
+                result.Add($"ack latency p99, {inFlight} in flight", Stats.Median(reps.Select(r => r.AckP99)), "ms", 100, higherIsBetter: false);
+            }
+            else
+            {
+                result.Add($"ack latency p50, {inFlight} in flight", Stats.Median(reps.Select(r => r.AckP50)), "ms");
+                result.Add($"ack latency p99, {inFlight} in flight", Stats.Median(reps.Select(r => r.AckP99)), "ms");
+            }
+            result.Add($"webhook → confirmation p50, {inFlight} in flight", Stats.Median(reps.Select(r => r.ConfP50)), "ms");
+            result.Add($"webhook → confirmation p99, {inFlight} in flight", Stats.Median(reps.Select(r => r.ConfP99)), "ms");
+            levels.Add(new { inFlight, repetitions = reps.Select(r => new { rate = r.Rate, ackP50 = r.AckP50, ackP99 = r.AckP99, confirmationP50 = r.ConfP50, confirmationP99 = r.ConfP99, errors = r.Errors, missing = r.Missing, cpuPercentOfOneCore = r.Cpu }).ToList() });
+        }
+        result.MustBeZero("errors (non-200 acks, confirmations never sent)", errors);
+
+        var ceiling = settings.StorageCeiling ?? settings.Earlier("storage-limit", "upserts per second");
+        result.Add("table writes per booking (measured)", writes, "writes");
+        if (ceiling is { } upserts)
+        {
+            var bound = upserts / writes;
+            result.Add("storage-bound ceiling (upserts/s ÷ writes per booking)", bound, "bookings/s");
+            result.Add("best webhooks/s ÷ storage-bound ceiling", best / bound, "", 0.6, higherIsBetter: true);
+        }
+        else
+        {
+            result.Notes.Add("No storage-limit result to compare with: run ./bench.sh storage-limit first.");
+        }
+        result.Details["levels"] = levels;
+        result.Notes.Add("Every repetition starts from an empty appointments table (earlier rows deleted): Azurite's CPU per request grows with the rows it holds, so without this each repetition would be slower than the last.");
+        result.Details["secondsPerRepetition"] = duration.TotalSeconds;
+        result.FinishedAt = DateTimeOffset.UtcNow;
+        return result;
+    }
+
+    /// <summary>Books <paramref name="count"/> meetings through a counting proxy and counts table writes until each confirmation is sent.</summary>
+    private static async Task<double> MeasureWritesPerBookingAsync(int count, ScenarioResult result)
+    {
+        await using var proxy = new CountingTableProxy(TestStorage.ConnectionString);
+        await proxy.StartAsync();
+        await using var turtle = new TurtleDeployment(new Dictionary<string, string?> { ["ConnectionStrings__AzureStorage"] = proxy.ConnectionString });
+        await turtle.StartAsync();
+        using var load = new BookingLoad(turtle.ApiBase);
+        // One booking first, so the advisor directory and table creation are not counted.
+        var first = await load.PostAsync(DateTimeOffset.UtcNow.AddDays(3));
+        await Deliveries.WaitForAsync(turtle.WhatsApp, [first.Id + ":Confirmation"], DateTimeOffset.UtcNow.AddSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var before = proxy.Snapshot();
+        var posted = await load.RunCountAsync(count, 8, _ => DateTimeOffset.UtcNow.AddDays(3));
+        var sent = await Deliveries.WaitForAsync(turtle.WhatsApp, [.. posted.Select(b => b.Id + ":Confirmation")], DateTimeOffset.UtcNow.AddSeconds(60));
+        if (sent.Missing(posted.Select(b => b.Id + ":Confirmation")) is > 0 and var missing)
+        {
+            throw new InvalidOperationException($"{missing} of {count} confirmations not sent through the counting proxy: the write count would be wrong");
+        }
+        // The reminder is re-armed right after the confirmation's result is written.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = proxy.Snapshot();
+
+        var perTable = after.Select(kv => (kv.Key, Count: kv.Value - before.GetValueOrDefault(kv.Key)))
+            .Where(x => x.Count > 0).OrderBy(x => x.Key, StringComparer.Ordinal).ToDictionary(x => x.Key, x => x.Count / (double)count);
+        result.Details["storageRequestsPerBooking"] = perTable;
+        var writes = perTable.Where(kv => !kv.Key.StartsWith("GET ", StringComparison.Ordinal) && !kv.Key.Contains("OrleansSiloInstances", StringComparison.Ordinal))
+            .Sum(kv => kv.Value);
+        Console.WriteLine($"  storage requests per booking: {string.Join(", ", perTable.Select(kv => $"{kv.Key} {kv.Value:0.00}"))}");
+        if (await SiloMetrics.AppointmentEntityBytesAsync(turtle.ClusterId) is { } bytes)
+        {
+            result.Details["appointmentEntityBytes"] = bytes;
+            Console.WriteLine($"  appointment row: {bytes} bytes");
+        }
+        result.Notes.Add($"Writes per booking measured over {count} bookings through a counting proxy in front of Azurite, from webhook until the confirmation is sent and the reminder re-armed (membership heartbeats excluded).");
+        return writes;
+    }
+}
