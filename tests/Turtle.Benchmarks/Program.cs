@@ -4,7 +4,7 @@ using Turtle.Benchmarks.Scenarios;
 using Turtle.Testing;
 using Turtle.Testing.Processes;
 
-// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>]
+// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--summary-only]
 // Storage comes from TURTLE_TEST_STORAGE (./bench.sh starts an Azurite of its own and sets it).
 string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover"];
 var smoke = args.Contains("--smoke");
@@ -22,6 +22,11 @@ var settings = new BenchSettings(smoke, output)
 Console.WriteLine($"Turtle benchmark{(smoke ? " (smoke)" : "")}: {settings.Environment}");
 Console.WriteLine($"storage: {TestStorage.ConnectionString.Split(';').FirstOrDefault(p => p.StartsWith("TableEndpoint", StringComparison.Ordinal))}; binaries: {TurtleProcess.BuildConfiguration}; results: {output}");
 
+if (args.Contains("--summary-only"))
+{
+    await ResultWriter.WriteSummaryAsync(output, order);
+    return 0;
+}
 string[] selected = named.Count == 0 || named.Contains("all") ? order : [.. order.Where(named.Contains)];
 var failures = new List<string>();
 

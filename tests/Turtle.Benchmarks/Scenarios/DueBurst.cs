@@ -34,8 +34,9 @@ public static class DueBurst
         var ingestWatch = System.Diagnostics.Stopwatch.StartNew();
         var posted = await load.RunCountAsync(count, 32, i => Due(i) + bioLead, i => ids[i]);
         var ingestDone = DateTimeOffset.UtcNow;
+        var ingestTime = ingestWatch.Elapsed;
         var failed = posted.Count(b => b.Status != 200);
-        Console.WriteLine($"  due-burst: ingested in {ingestWatch.Elapsed.TotalSeconds:0.0} s, {failed} failed");
+        Console.WriteLine($"  due-burst: ingested in {ingestTime.TotalSeconds:0.0} s, {failed} failed");
 
         var expected = ids.Select((id, i) => (CallbackData: id + ":AdvisorBio", Due: Due(i))).ToList();
         var deadline = windowStart + window + (settings.Smoke ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(3));
@@ -46,7 +47,9 @@ public static class DueBurst
         }
         var cpu = CpuUsage.Start(new Dictionary<string, int> { ["silo"] = turtle.Silos[0].Id, ["api"] = turtle.Api!.Id });
         await Task.Delay(window);
-        result.Details["windowCpuPercentOfOneCore"] = cpu.Percent();
+        var windowCpu = cpu.Percent();
+        result.Details["windowCpuPercentOfOneCore"] = windowCpu;
+        result.Notes.Add($"CPU during the window, % of one core: {string.Join(", ", windowCpu.Select(c => $"{c.Key} {c.Value:0}"))}.");
         var deliveries = await Deliveries.WaitForAsync(turtle.WhatsApp, [.. expected.Select(e => e.CallbackData)], deadline);
         // Duplicates can only follow the first copy: give them a moment.
         await Task.Delay(TimeSpan.FromSeconds(settings.Smoke ? 2 : 10));
@@ -54,7 +57,7 @@ public static class DueBurst
 
         var lateness = deliveries.Lateness(expected);
         result.Add("bookings", count, "");
-        result.Add("ingest time", ingestWatch.Elapsed.TotalSeconds, "s");
+        result.Add("ingest time", ingestTime.TotalSeconds, "s");
         result.Add("bio lateness p50", Stats.Percentile(lateness, 50), "s");
         result.Add("bio lateness p99", Stats.Percentile(lateness, 99), "s", 2, higherIsBetter: false);
         result.Add("bio lateness max", Stats.Max(lateness), "s");
