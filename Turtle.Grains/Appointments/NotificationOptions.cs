@@ -22,7 +22,7 @@ public sealed class NotificationOptions : IValidatableObject
     public TimeSpan MaxReminderDueTime { get; set; } = TimeSpan.FromDays(2);
 
     /// <summary>Period of the appointment reminder: how soon a tick missed during an outage comes back.</summary>
-    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Least time between two messages to one number (Meta's pair rate limit).</summary>
     public TimeSpan RecipientSpacing { get; set; } = TimeSpan.FromSeconds(6);
