@@ -66,6 +66,12 @@ public static class SiloHostingExtensions
             });
             if (cluster.GrainCollectionAge is { } age)
             {
+                if (age <= TimeSpan.FromMinutes(1))
+                {
+                    // Orleans collects once a minute and refuses an age that is not longer than that.
+                    throw new OptionsValidationException("Orleans:GrainCollectionAge", typeof(TurtleClusterOptions),
+                        ["Orleans:GrainCollectionAge must be longer than 00:01:00."]);
+                }
                 silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = age);
             }
             silo.AddDashboard();

@@ -21,9 +21,9 @@ public static class Scale
         var result = new ScenarioResult("scale", settings.Smoke, settings.Environment);
         var count = settings.Smoke ? 200 : settings.ScaleBookings;
         // Idle bookings leave memory after a minute, collected once a minute: the silo is read after two rounds.
-        var settle = settings.Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(150);
+        var settle = settings.Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(200);
 
-        await using var turtle = new TurtleDeployment(new Dictionary<string, string?> { ["Orleans__GrainCollectionAge"] = "00:01:00" });
+        await using var turtle = new TurtleDeployment(new Dictionary<string, string?> { ["Orleans__GrainCollectionAge"] = "00:01:30" });
         await turtle.StartAsync();
         var silo = turtle.Silos[0];
         using var load = new BookingLoad(turtle.ApiBase);
@@ -86,7 +86,7 @@ public static class Scale
         {
             result.Notes.Add($"Run with {count:N0} bookings, not 100,000: Azurite's CPU per request grows with the rows it holds, so ingest slows as bookings accumulate and 100,000 would not finish in the time allowed.");
         }
-        result.Notes.Add("The silo runs with Orleans:GrainCollectionAge=00:01:00, so idle bookings leave memory; RSS is read after the load stopped and the silo settled.");
+        result.Notes.Add("The silo runs with Orleans:GrainCollectionAge=00:01:30, so idle bookings leave memory; RSS is read after the load stopped and the silo settled.");
         result.Notes.Add($"Restart readiness: probe bookings whose bios fall due {ProbeSpacing.TotalSeconds:0} s apart from just after the kill; the first probe bio sent after the restart bounds the time until reminders fire again (resolution {ProbeSpacing.TotalSeconds:0} s).");
         result.FinishedAt = DateTimeOffset.UtcNow;
         return result;
