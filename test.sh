@@ -22,6 +22,7 @@ fi
 
 passed=0 failed=0 skipped=0
 mkdir -p .data/test-logs
+rm -f .data/test-logs/figures.txt
 for project in tests/*.Tests/*.Tests.csproj; do
   name="$(basename "$project" .csproj)"
   log "running $name"
@@ -48,6 +49,11 @@ if [ -x ./bench.sh ] && [ "${TURTLE_SKIP_BENCH_SMOKE:-}" != "1" ]; then
     log "benchmark smoke run failed; see .data/test-logs/bench-smoke.log"
     failed=$((failed + 1))
   fi
+fi
+
+if [ -s .data/test-logs/figures.txt ]; then
+  log "figures measured by the tests:"
+  cat .data/test-logs/figures.txt >&2
 fi
 
 if [ "$skipped" -gt 0 ]; then

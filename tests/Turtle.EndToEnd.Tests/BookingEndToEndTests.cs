@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Turtle.Testing;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
 using Xunit.Abstractions;
@@ -28,7 +29,9 @@ public class BookingEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         using var response = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey, body));
         var acked = DateTimeOffset.UtcNow;
         var request = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Confirmation", 1, TimeSpan.FromSeconds(30))).Single();
-        output.WriteLine($"webhook ack {(acked - posted).TotalMilliseconds:0} ms; webhook -> confirmation request {(request.ReceivedAt - posted).TotalMilliseconds:0} ms");
+        var latency = $"e2e: webhook ack {(acked - posted).TotalMilliseconds:0} ms; webhook -> confirmation request {(request.ReceivedAt - posted).TotalMilliseconds:0} ms";
+        output.WriteLine(latency);
+        Figures.Record(latency);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("919876543210", request.To);
@@ -78,8 +81,11 @@ public class BookingEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
         var bio = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio", 1, TimeSpan.FromSeconds(120))).Single();
         await Task.Delay(TimeSpan.FromSeconds(10));
-        output.WriteLine($"killed {killedAt:HH:mm:ss}, bio due {bioDue:HH:mm:ss}, restarted {restartedAt:HH:mm:ss}, bio sent {bio.ReceivedAt:HH:mm:ss}: " +
-            $"{(bio.ReceivedAt - bioDue).TotalSeconds:0.0} s late, {(bio.ReceivedAt - restartedAt).TotalSeconds:0.0} s after restart");
+        var lateness = $"e2e kill -9: killed {killedAt:HH:mm:ss}, bio due {bioDue:HH:mm:ss}, restarted {restartedAt:HH:mm:ss}, bio sent {bio.ReceivedAt:HH:mm:ss}: " +
+            $"{(bio.ReceivedAt - bioDue).TotalSeconds:0.0} s late, {(bio.ReceivedAt - restartedAt).TotalSeconds:0.0} s after restart, " +
+            $"{_turtle.WhatsApp.Requests.Count(r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio")} bio request(s)";
+        output.WriteLine(lateness);
+        Figures.Record(lateness);
 
         Assert.True(bio.ReceivedAt > restartedAt);
         Assert.Single(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio");

@@ -139,6 +139,7 @@ public class AppointmentGrainTests(TurtleClusterFixture fixture, ITestOutputHelp
         var bio = (await WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.AdvisorBio), 1, Wait)).Single();
         await Task.Delay(TimeSpan.FromSeconds(3));
 
+        Turtle.Testing.Figures.Record($"grain: bio lateness {(bio.ReceivedAt - due).TotalMilliseconds:0} ms");
         Assert.InRange(bio.ReceivedAt - due, TimeSpan.FromMilliseconds(-100), TimeSpan.FromSeconds(5));
         Assert.Single(WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.AdvisorBio));
         Assert.Equal("turtle_advisor_bio", bio.TemplateName);
@@ -204,7 +205,9 @@ public class AppointmentGrainTests(TurtleClusterFixture fixture, ITestOutputHelp
 
         var requests = WhatsApp.Requests.Where(r => r.To == booking.Phone!.TrimStart('+')).ToList();
         var gaps = requests.Zip(requests.Skip(1), (a, b) => b.ReceivedAt - a.ReceivedAt).ToList();
-        output.WriteLine("429 storm, gaps between attempts (base 1 s, cap 16 s, Retry-After 1 s, 6 s pair spacing): " + string.Join(", ", gaps.Select(g => $"{g.TotalSeconds:0.00} s")));
+        var schedule = "429 storm, gaps between attempts (base 1 s, cap 16 s, Retry-After 1 s, 6 s pair spacing): " + string.Join(", ", gaps.Select(g => $"{g.TotalSeconds:0.00} s"));
+        output.WriteLine(schedule);
+        Turtle.Testing.Figures.Record(schedule);
         Assert.Equal(6, requests.Count);
         Assert.Single(requests, r => r.MessageId is not null);
         // Attempt n waits half to all of min(base·2^(n-1), cap), at least Retry-After, and never under the number's 6 s spacing.

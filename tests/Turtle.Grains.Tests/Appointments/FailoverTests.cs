@@ -20,6 +20,7 @@ public class FailoverTests(TurtleClusterFixture fixture) : IClassFixture<TurtleC
             r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.AdvisorBio), 1, TimeSpan.FromSeconds(120));
         await Task.Delay(TimeSpan.FromSeconds(8));
 
+        Turtle.Testing.Figures.Record($"grain failover: bio {(bio[0].ReceivedAt - (booking.StartTime - TimeSpan.FromDays(1))).TotalSeconds:0.0} s late after its host silo was killed");
         Assert.Single(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.AdvisorBio));
         Assert.True(bio[0].ReceivedAt >= booking.StartTime - TimeSpan.FromDays(1) - TimeSpan.FromMilliseconds(100));
         var view = await grain.GetAsync();
