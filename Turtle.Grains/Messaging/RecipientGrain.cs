@@ -21,6 +21,12 @@ public sealed partial class RecipientGrain(
     TimeProvider time,
     ILogger<RecipientGrain> logger) : Grain, IRecipientGrain
 {
+    /// <summary>
+    /// Slack for the time between taking a slot and the request reaching Meta (a storage write, the HTTP call):
+    /// two sends must arrive at least the spacing apart, not merely be granted so.
+    /// </summary>
+    private static readonly TimeSpan SlotMargin = TimeSpan.FromSeconds(1);
+
     private DateTimeOffset _nextFree = DateTimeOffset.MinValue;
 
     public Task<SendSlot> TryAcquireSendSlotAsync()
@@ -34,7 +40,7 @@ public sealed partial class RecipientGrain(
         {
             return Task.FromResult(new SendSlot(false, _nextFree));
         }
-        _nextFree = now + options.Value.RecipientSpacing;
+        _nextFree = now + options.Value.RecipientSpacing + SlotMargin;
         return Task.FromResult(new SendSlot(false, now));
     }
 

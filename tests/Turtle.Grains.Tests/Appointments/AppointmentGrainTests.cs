@@ -212,7 +212,7 @@ public class AppointmentGrainTests(TurtleClusterFixture fixture, ITestOutputHelp
         Assert.Single(requests, r => r.MessageId is not null);
         // Attempt n waits half to all of min(base·2^(n-1), cap), at least Retry-After, and never under the number's 6 s spacing.
         double[] floors = [6, 6, 6, 6, 8];
-        double[] ceilings = [9, 9, 9, 11, 19];
+        double[] ceilings = [10, 10, 10, 12, 20];
         Assert.All(gaps.Zip(floors, ceilings), g => Assert.InRange(g.First.TotalSeconds, g.Second * 0.98, g.Third));
     }
 
