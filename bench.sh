@@ -4,7 +4,7 @@
 #   ./bench.sh                 every scenario; results in bench-results/<scenario>.json and bench-results/SUMMARY.md
 #   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover
 #   ./bench.sh --smoke         every scenario at tiny sizes (about a minute and a half); results in .data/bench-smoke/
-# Extra options go to the program (e.g. --scale-bookings 50000). Exits non-zero on errors, missing or duplicated messages.
+# Extra options go to the program (e.g. --scale-bookings 50000, --ingest-levels 32). Exits non-zero on errors, missing or duplicated messages.
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/lib.sh

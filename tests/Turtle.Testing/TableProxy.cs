@@ -1,27 +1,22 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.RegularExpressions;
-using Azure.Data.Tables;
-using Turtle.Testing;
 
-namespace Turtle.Benchmarks;
+namespace Turtle.Testing;
 
 /// <summary>
-/// A counting pass-through in front of Azurite's table endpoint: every request is forwarded unchanged
-/// (SharedKey signatures do not cover the host) and counted by table and verb, to measure writes per booking.
+/// A pass-through in front of Azurite's table endpoint: every request is forwarded unchanged (SharedKey
+/// signatures do not cover the host) and counted by table and verb, to measure writes per booking; requests
+/// matching <see cref="Refuse"/> are answered 503 instead, to play a storage outage.
 /// </summary>
-public sealed partial class CountingTableProxy : IAsyncDisposable
+public sealed partial class TableProxy : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private readonly HttpClient _forward = new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { Timeout = TimeSpan.FromSeconds(60) };
     private readonly Uri _target;
     private WebApplication? _app;
 
-    public CountingTableProxy(string connectionString)
+    public TableProxy(string connectionString)
     {
         ConnectionString = connectionString;
         _target = new Uri(TableEndpoint().Match(connectionString).Groups[1].Value.TrimEnd('/'));
@@ -42,7 +37,10 @@ public sealed partial class CountingTableProxy : IAsyncDisposable
         ConnectionString = TableEndpoint().Replace(ConnectionString, $"TableEndpoint=http://127.0.0.1:{proxy.Port}{_target.AbsolutePath};");
     }
 
-    /// <summary>A copy of the counts so far, keyed "VERB Table".</summary>
+    /// <summary>Requests ("VERB", table) for which storage is down: answered 503 Server Busy without reaching Azurite.</summary>
+    public Func<string, string, bool>? Refuse { get; set; }
+
+    /// <summary>A copy of the counts so far, keyed "VERB Table" (refused ones: "VERB Table (refused)").</summary>
     public Dictionary<string, int> Snapshot() => new(_counts);
 
     public async ValueTask DisposeAsync()
@@ -60,6 +58,12 @@ public sealed partial class CountingTableProxy : IAsyncDisposable
         var table = TableName().Match(path) is { Success: true } m ? m.Groups[1].Value : path;
         // A GET is either a point read (keys in the path) or a $filter query, which Azurite answers with a table scan.
         var verb = context.Request.Method == "GET" && context.Request.QueryString.Value?.Contains("filter", StringComparison.Ordinal) == true ? "GET $filter" : context.Request.Method;
+        if (Refuse?.Invoke(context.Request.Method, table) == true)
+        {
+            _counts.AddOrUpdate($"{verb} {table} (refused)", 1, (_, n) => n + 1);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
         _counts.AddOrUpdate($"{verb} {table}", 1, (_, n) => n + 1);
 
         // The raw target, not the decoded path: row keys hold characters such as '+' that must stay escaped.
@@ -98,70 +102,4 @@ public sealed partial class CountingTableProxy : IAsyncDisposable
     /// <summary>/devstoreaccount1/TurtleAppointments(PartitionKey='..',RowKey='..') → TurtleAppointments; /$batch and /Tables kept.</summary>
     [GeneratedRegex("^/[^/]+/([^/(?]+)")]
     private static partial Regex TableName();
-}
-
-public static class SiloMetrics
-{
-    /// <summary>Resident set size of a process, from /proc (Linux), in MiB.</summary>
-    public static double RssMiB(int pid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-                return kb / 1024.0;
-            }
-        }
-        return double.NaN;
-    }
-
-    /// <summary>Rows of the Orleans reminder table belonging to one service (partition keys start with "{serviceId}_").</summary>
-    public static async Task<int> ReminderRowsAsync(string serviceId)
-    {
-        var table = TestStorage.CreateTableClient().GetTableClient("OrleansReminders");
-        var count = 0;
-        // '`' follows '_' in ordinal order: the range holds exactly the "{serviceId}_" prefix.
-        var filter = $"PartitionKey ge '{serviceId}_' and PartitionKey lt '{serviceId}`'";
-        await foreach (var _ in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey"]))
-        {
-            count++;
-        }
-        return count;
-    }
-
-    /// <summary>
-    /// Deletes a service's appointment rows: Azurite's CPU per request grows with the rows it holds, so without
-    /// this every repetition would be slower than the last.
-    /// </summary>
-    public static async Task<int> DeleteAppointmentRowsAsync(string serviceId)
-    {
-        var table = TestStorage.CreateTableClient().GetTableClient("TurtleAppointments");
-        var filter = $"PartitionKey ge '{serviceId}' and PartitionKey lt '{serviceId}~'";
-        var keys = new List<(string, string)>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"]))
-        {
-            keys.Add((entity.PartitionKey, entity.RowKey));
-        }
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (key, ct) => await table.DeleteEntityAsync(key.Item1, key.Item2, cancellationToken: ct));
-        return keys.Count;
-    }
-
-    /// <summary>Bytes of one stored appointment row (its properties' sizes), to size the storage-limit entity.</summary>
-    public static async Task<int?> AppointmentEntityBytesAsync(string serviceId)
-    {
-        var table = TestStorage.CreateTableClient().GetTableClient("TurtleAppointments");
-        var filter = $"PartitionKey ge '{serviceId}' and PartitionKey lt '{serviceId}~'";
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1))
-        {
-            return entity.Sum(p => p.Key.Length + p.Value switch
-            {
-                byte[] bytes => bytes.Length,
-                string text => text.Length,
-                _ => 8,
-            });
-        }
-        return null;
-    }
 }

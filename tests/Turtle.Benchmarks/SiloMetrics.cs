@@ -1,0 +1,70 @@
+using Azure.Data.Tables;
+using Turtle.Testing;
+
+namespace Turtle.Benchmarks;
+
+public static class SiloMetrics
+{
+    /// <summary>Resident set size of a process, from /proc (Linux), in MiB.</summary>
+    public static double RssMiB(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                return kb / 1024.0;
+            }
+        }
+        return double.NaN;
+    }
+
+    /// <summary>Rows of the Orleans reminder table belonging to one service (partition keys start with "{serviceId}_").</summary>
+    public static async Task<int> ReminderRowsAsync(string serviceId)
+    {
+        var table = TestStorage.CreateTableClient().GetTableClient("OrleansReminders");
+        var count = 0;
+        // '`' follows '_' in ordinal order: the range holds exactly the "{serviceId}_" prefix.
+        var filter = $"PartitionKey ge '{serviceId}_' and PartitionKey lt '{serviceId}`'";
+        await foreach (var _ in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey"]))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Deletes a service's appointment rows: Azurite's CPU per request grows with the rows it holds, so without
+    /// this every repetition would be slower than the last.
+    /// </summary>
+    public static async Task<int> DeleteAppointmentRowsAsync(string serviceId)
+    {
+        var table = TestStorage.CreateTableClient().GetTableClient("TurtleAppointments");
+        var filter = $"PartitionKey ge '{serviceId}' and PartitionKey lt '{serviceId}~'";
+        var keys = new List<(string, string)>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"]))
+        {
+            keys.Add((entity.PartitionKey, entity.RowKey));
+        }
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (key, ct) => await table.DeleteEntityAsync(key.Item1, key.Item2, cancellationToken: ct));
+        return keys.Count;
+    }
+
+    /// <summary>Bytes of one stored appointment row (its properties' sizes), to size the storage-limit entity.</summary>
+    public static async Task<int?> AppointmentEntityBytesAsync(string serviceId)
+    {
+        var table = TestStorage.CreateTableClient().GetTableClient("TurtleAppointments");
+        var filter = $"PartitionKey ge '{serviceId}' and PartitionKey lt '{serviceId}~'";
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1))
+        {
+            return entity.Sum(p => p.Key.Length + p.Value switch
+            {
+                byte[] bytes => bytes.Length,
+                string text => text.Length,
+                _ => 8,
+            });
+        }
+        return null;
+    }
+}
