@@ -48,12 +48,12 @@ public static partial class AppointmentEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var days = new List<string>();
+        var shards = new List<string>();
         for (var day = start.UtcDateTime.Date; day < end.UtcDateTime; day = day.AddDays(1))
         {
-            days.Add(AppointmentIndex.DayKey(day));
+            shards.AddRange(AppointmentIndex.DayKeys(day));
         }
-        var indexed = await Task.WhenAll(days.Select(d => cluster.GetGrain<IAppointmentIndexGrain>(d).ListAsync()));
+        var indexed = await Task.WhenAll(shards.Select(key => cluster.GetGrain<IAppointmentIndexGrain>(key).ListAsync()));
         var inWindow = indexed.SelectMany(d => d).Where(a => a.Start >= start && a.Start < end).ToList();
         var views = await Task.WhenAll(inWindow.Select(a => cluster.GetGrain<IAppointmentGrain>(a.AppointmentId).GetAsync()));
         return TypedResults.Ok<IReadOnlyList<AppointmentView>>([.. views.OfType<AppointmentView>().OrderBy(v => v.StartTime)]);

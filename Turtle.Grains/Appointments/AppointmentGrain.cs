@@ -134,7 +134,7 @@ public sealed partial class AppointmentGrain(
 
     /// <summary>Lists the booking under its meeting day; cheap and repeatable, so every wake-up repairs a lost add.</summary>
     private Task IndexAsync() => Booking.Booking is { } booking
-        ? GrainFactory.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.DayKey(booking.StartTime)).AddAsync(Id, booking.StartTime)
+        ? GrainFactory.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.Key(booking.StartTime, Id)).AddAsync(Id, booking.StartTime)
         : Task.CompletedTask;
 
     /// <summary>Arms the reminder before writing, so a stored plan is never left without a wake-up.</summary>

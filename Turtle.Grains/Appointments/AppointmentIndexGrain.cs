@@ -9,8 +9,8 @@ public sealed class AppointmentIndexState
 }
 
 /// <summary>
-/// One day's bookings. Adds are answered from memory and written at most once per <see cref="FlushDelay"/>,
-/// so a burst of bookings costs a write per day, not per booking. An add lost with a crashed silo comes back:
+/// One shard of a day's bookings. Adds are answered from memory and written at most once per <see cref="FlushDelay"/>,
+/// so a burst of bookings costs a write per shard, not per booking. An add lost with a crashed silo comes back:
 /// every booking adds itself again whenever its reminder wakes it.
 /// </summary>
 public sealed partial class AppointmentIndexGrain(
