@@ -8,7 +8,9 @@ namespace Turtle.Grains.Appointments;
 /// <summary>
 /// One booking. Its plan lives in its own state; one durable reminder points at the next message due
 /// (capped, re-armed on every wake-up), and a grain timer handles waits shorter than the reminder period.
-/// Every send is claimed in storage first, so a second activation holding a stale copy cannot send it too.
+/// A stored booking claims every send in storage first, so a second activation holding a stale copy cannot
+/// send it too. The first message of a new booking goes out before its first write instead: until that write
+/// the webhook has no answer, so Calendly's retry, not a stored claim, covers a crash in between.
 /// </summary>
 public sealed partial class AppointmentGrain(
     [PersistentState("appointment", TurtleStorage.Appointments)] IPersistentState<AppointmentState> state,
@@ -18,9 +20,11 @@ public sealed partial class AppointmentGrain(
 {
     public const string ReminderName = "notifications";
 
+    private static readonly TimeSpan UnsavedRetryDelay = TimeSpan.FromSeconds(5);
+
     private IGrainTimer? _timer;
-    /// <summary>A message claimed in the booking's first write, sent as soon as the webhook has its answer.</summary>
-    private Notification? _claimedAtBooking;
+    /// <summary>The first message went out but the booking's first write failed: this memory is the only record of it.</summary>
+    private bool _unsaved;
     /// <summary>When the recipient's next send slot opens, as its grain last said.</summary>
     private DateTimeOffset _recipientFreeAt;
     /// <summary>When this activation last armed the reminder to tick; null when unknown or disarmed.</summary>
@@ -36,6 +40,11 @@ public sealed partial class AppointmentGrain(
     {
         if (Booking.Status != AppointmentStatus.Unknown)
         {
+            if (_unsaved)
+            {
+                // The webhook's retry: record what was sent before answering it.
+                await SaveAsync();
+            }
             return new(Booking.Status, Changed: false);
         }
 
@@ -54,12 +63,13 @@ public sealed partial class AppointmentGrain(
         Booking.Notifications = schedule.Plan(booking, canSend: booking.Phone is not null);
         if (schedule.NextDue(Booking.Notifications) is { } first && await GateAsync(first, booking) == Gate.Open)
         {
-            // The booking's own write claims the confirmation too: one storage write fewer per booking.
+            // Sent before the first write, so that write records the result: two storage writes per booking, not four.
             schedule.Claim(first);
-            _claimedAtBooking = first;
+            await SendAsync(first, booking);
+            _unsaved = true;
         }
 
-        await SaveAndWakeAsync();
+        await SaveAsync();
         await IndexAsync();
         var maskedPhone = PhoneMask.Mask(booking.Phone);
         LogBooked(logger, Id, Booking.Status, maskedPhone, booking.StartTime);
@@ -98,7 +108,8 @@ public sealed partial class AppointmentGrain(
             await Advisors.ReleaseAsync(Id, advisor.Email, Booking.Booking.StartTime);
         }
 
-        await SaveAndWakeAsync();
+        await SaveAsync();
+        WakeIn(TimeSpan.Zero);
         if (!wasBooked)
         {
             await IndexAsync();
@@ -137,14 +148,6 @@ public sealed partial class AppointmentGrain(
         ? GrainFactory.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.Key(booking.StartTime, Id)).AddAsync(Id, booking.StartTime)
         : Task.CompletedTask;
 
-    /// <summary>Arms the reminder before writing, so a stored plan is never left without a wake-up.</summary>
-    private async Task SaveAndWakeAsync()
-    {
-        await ArmAsync();
-        await WriteAsync();
-        WakeIn(TimeSpan.Zero);
-    }
-
     /// <summary>Sends everything due or overdue, persisting before and after each send, then re-arms.</summary>
     private async Task ProcessAsync()
     {
@@ -153,13 +156,15 @@ public sealed partial class AppointmentGrain(
             await ArmAsync();
             return;
         }
-        if (_claimedAtBooking is { } claimed)
+        if (_unsaved)
         {
-            _claimedAtBooking = null;
-            // A cancel may have come in between: it turns the claim into Cancelled.
-            if (claimed.State == NotificationState.Sending)
+            try
             {
-                await SendClaimedAsync(claimed, booking);
+                await SaveAsync();
+            }
+            catch (Exception e) when (e is not InconsistentStateException)
+            {
+                return;
             }
         }
         DateTimeOffset? recipientBusyUntil = null;
@@ -178,7 +183,8 @@ public sealed partial class AppointmentGrain(
                 continue;
             }
             await ClaimAsync(entry);
-            await SendClaimedAsync(entry, booking);
+            await SendAsync(entry, booking);
+            await WriteAsync();
         }
         await ArmAsync(recipientBusyUntil);
     }
@@ -217,25 +223,42 @@ public sealed partial class AppointmentGrain(
         }
     }
 
+    /// <summary>Arms the reminder, then writes: a stored plan is never left without a wake-up.</summary>
+    private Task SaveAsync() => WriteAsync(arm: true);
+
     /// <summary>
     /// Persists the state. A failed write leaves memory ahead of storage, so this activation is dropped and the
-    /// next call starts again from what is stored (a retried webhook then really stores the booking).
+    /// next call starts again from what is stored; unless a message is out that storage does not know of yet
+    /// (a new booking's first message): then memory is its only record, kept and written again shortly.
+    /// A conflict means storage holds a newer copy (a lost answer to a write that landed, or another activation).
     /// </summary>
-    private async Task WriteAsync()
+    private async Task WriteAsync(bool arm = false)
     {
         try
         {
+            if (arm)
+            {
+                await ArmAsync();
+            }
             await state.WriteStateAsync();
+            _unsaved = false;
+        }
+        catch (Exception e) when (_unsaved && e is not InconsistentStateException)
+        {
+            LogUnsaved(logger, Id, e.Message);
+            WakeIn(UnsavedRetryDelay);
+            throw;
         }
         catch
         {
-            _claimedAtBooking = null;
+            _unsaved = false;
             DeactivateOnIdle();
             throw;
         }
     }
 
-    private async Task SendClaimedAsync(Notification entry, BookingDetails booking)
+    /// <summary>Sends a claimed message and applies the outcome in memory; the caller writes it.</summary>
+    private async Task SendAsync(Notification entry, BookingDetails booking)
     {
         var advisor = Booking.Advisor;
         if (entry.Kind == NotificationKind.AdvisorBio && advisor is not null)
@@ -253,7 +276,6 @@ public sealed partial class AppointmentGrain(
             outcome = new SendOutcome(SendResult.Transient, ErrorText: e.Message);
         }
         schedule.Apply(entry, outcome, booking);
-        await WriteAsync();
         LogSent(logger, Id, entry.Kind, entry.State, entry.Attempts, entry.LastError);
     }
 
@@ -302,6 +324,9 @@ public sealed partial class AppointmentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: {State} after {Attempts} attempt(s) {Error}")]
     private static partial void LogSent(ILogger logger, string id, NotificationKind kind, NotificationState state, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id}: its first message was sent but the booking is not stored yet ({Error}); retrying")]
+    private static partial void LogUnsaved(ILogger logger, string id, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} {Kind}: another activation claimed the send first; this one steps aside")]
     private static partial void LogLostClaim(ILogger logger, string id, NotificationKind kind);

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Turtle.Testing;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
@@ -46,11 +44,11 @@ public class BookingEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
         Assert.Single(_turtle.WhatsApp.Requests, r => r.To == "919876543210");
 
-        var before = await GetAppointmentAsync(http, id);
+        var before = await AppointmentApi.GetAsync(http, id);
         var silo = _turtle.Silos[0];
         await silo.StopAsync(TimeSpan.FromSeconds(30));
         await _turtle.StartSiloAsync(silo.Ports);
-        var after = await GetAppointmentAsync(http, id, TimeSpan.FromSeconds(60));
+        var after = await AppointmentApi.GetAsync(http, id, TimeSpan.FromSeconds(60));
 
         Assert.Equal(before.ToString(), after.ToString());
         Assert.Equal("Booked", after.GetProperty("status").GetString());
@@ -89,33 +87,9 @@ public class BookingEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.True(bio.ReceivedAt > restartedAt);
         Assert.Single(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio");
-        var view = await GetAppointmentAsync(http, id);
+        var view = await AppointmentApi.GetAsync(http, id);
         var entry = view.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "AdvisorBio");
         Assert.Equal("sent", entry.GetProperty("state").GetString());
-    }
-
-    private static async Task<JsonElement> GetAppointmentAsync(HttpClient http, string id, TimeSpan? patience = null)
-    {
-        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"/api/appointments/{id}", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return await response.Content.ReadFromJsonAsync<JsonElement>();
-                }
-                if (DateTime.UtcNow > deadline)
-                {
-                    Assert.Fail($"GET /api/appointments/{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            await Task.Delay(500);
-        }
     }
 
     private static string MeetingTime(DateTimeOffset start)
