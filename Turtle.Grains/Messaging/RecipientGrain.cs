@@ -4,19 +4,12 @@ using Turtle.Grains.Appointments;
 
 namespace Turtle.Grains.Messaging;
 
-[GenerateSerializer, Alias("Turtle.RecipientState")]
-public sealed class RecipientState
-{
-    [Id(0)] public bool OptedOut { get; set; }
-    [Id(1)] public DateTimeOffset? ChangedAt { get; set; }
-}
-
 /// <summary>
-/// One WhatsApp number. The opt-out flag is persisted (written only on STOP/START); the send spacing is
-/// kept in memory, since losing it with a silo costs at most one early message, not a lost or doubled one.
+/// One WhatsApp number. Its opt-out flag lives in the opt-out list (read at activation, changed only through
+/// this grain on STOP/START); the send spacing is kept in memory, since losing it with a silo costs at most one
+/// early message, not a lost or doubled one.
 /// </summary>
 public sealed partial class RecipientGrain(
-    [PersistentState("recipient", TurtleStorage.Recipients)] IPersistentState<RecipientState> state,
     IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<RecipientGrain> logger) : Grain, IRecipientGrain
@@ -28,11 +21,17 @@ public sealed partial class RecipientGrain(
     private static readonly TimeSpan SlotMargin = TimeSpan.FromSeconds(1);
 
     private DateTimeOffset _nextFree = DateTimeOffset.MinValue;
+    private bool _optedOut;
+
+    private string Phone => this.GetPrimaryKeyString();
+    private IOptOutListGrain OptOuts => GrainFactory.GetGrain<IOptOutListGrain>(OptOutList.ShardOf(Phone));
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => _optedOut = await OptOuts.ContainsAsync(Phone);
 
     public Task<SendSlot> TryAcquireSendSlotAsync()
     {
         var now = time.GetUtcNow();
-        if (state.State.OptedOut)
+        if (_optedOut)
         {
             return Task.FromResult(new SendSlot(true, now));
         }
@@ -48,18 +47,13 @@ public sealed partial class RecipientGrain(
 
     public Task OptInAsync() => SetOptedOutAsync(false);
 
-    public Task<bool> IsOptedOutAsync() => Task.FromResult(state.State.OptedOut);
+    public Task<bool> IsOptedOutAsync() => Task.FromResult(_optedOut);
 
     private async Task SetOptedOutAsync(bool optedOut)
     {
-        if (state.State.OptedOut == optedOut && state.RecordExists)
-        {
-            return;
-        }
-        state.State.OptedOut = optedOut;
-        state.State.ChangedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
-        var maskedPhone = PhoneMask.Mask(this.GetPrimaryKeyString());
+        await OptOuts.SetAsync(Phone, optedOut);
+        _optedOut = optedOut;
+        var maskedPhone = PhoneMask.Mask(Phone);
         LogOptChanged(logger, maskedPhone, optedOut);
     }
 

@@ -62,10 +62,14 @@ public class WhatsAppWebhookEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StopMeansNothingIsSentUntilStart()
+    public async Task StopMeansNothingIsSentUntilStartEvenAfterARestart()
     {
         using var http = _turtle.CreateClient();
         Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostInboundTextAsync(Webhook, TurtleDeployment.AppSecret, "919820033333", "  stop "));
+        // The opt-out is stored, not only remembered by an activation.
+        var silo = _turtle.Silos[0];
+        silo.Kill();
+        await _turtle.StartSiloAsync(silo.Ports);
 
         var silenced = Guid.NewGuid().ToString();
         using (var booked = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey,

@@ -1,0 +1,35 @@
+namespace Turtle.Grains.Messaging;
+
+[GenerateSerializer, Alias("Turtle.OptOutListState")]
+public sealed class OptOutListState
+{
+    /// <summary>Opted-out numbers (E.164) and when each sent STOP.</summary>
+    [Id(0)] public Dictionary<string, DateTimeOffset> Numbers { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One shard of the opt-out list (see <see cref="IOptOutListGrain"/>).</summary>
+public sealed class OptOutListGrain(
+    [PersistentState("optouts", TurtleStorage.Recipients)] IPersistentState<OptOutListState> state,
+    TimeProvider time) : Grain, IOptOutListGrain
+{
+    public Task<bool> ContainsAsync(string phone) => Task.FromResult(state.State.Numbers.ContainsKey(phone));
+
+    public async Task SetAsync(string phone, bool optedOut)
+    {
+        var changed = optedOut ? state.State.Numbers.TryAdd(phone, time.GetUtcNow()) : state.State.Numbers.Remove(phone);
+        if (!changed)
+        {
+            return;
+        }
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory is ahead of storage: start again from what is stored.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+}
