@@ -41,6 +41,7 @@ public static class SiloHostingExtensions
 
         builder.Services.AddTurtleGrains(configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddHostedService<IdleMemoryTrimmer>();
 
         builder.UseOrleans(silo =>
         {
