@@ -17,7 +17,7 @@ public sealed partial class AppointmentIndexGrain(
     [PersistentState("index", TurtleStorage.Appointments)] IPersistentState<AppointmentIndexState> state,
     ILogger<AppointmentIndexGrain> logger) : Grain, IAppointmentIndexGrain
 {
-    public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(5);
 
     private IGrainTimer? _flush;
 
