@@ -35,7 +35,7 @@ public static class Ingest
             var reps = new List<(double Rate, double AckP50, double AckP99, double ConfP50, double ConfP99, int Errors, int Missing, Dictionary<string, double> Cpu)>();
             for (var rep = 0; rep < repetitions; rep++)
             {
-                await SiloMetrics.DeleteAppointmentRowsAsync(turtle.ClusterId);
+                await SiloMetrics.DeleteBookingRowsAsync(turtle.ClusterId);
                 var cpu = CpuUsage.Start(new Dictionary<string, int> { ["silo"] = turtle.Silos[0].Id, ["api"] = turtle.Api!.Id });
                 var posted = await load.RunForAsync(inFlight, duration, farAhead);
                 var cpuPercent = cpu.Percent();
@@ -88,7 +88,7 @@ public static class Ingest
             result.Notes.Add("No storage-limit result to compare with: run ./bench.sh storage-limit first.");
         }
         result.Details["levels"] = levels;
-        result.Notes.Add("Every repetition starts from an empty appointments table (earlier rows deleted): Azurite's CPU per request grows with the rows it holds, so without this each repetition would be slower than the last.");
+        result.Notes.Add("Every repetition starts from empty appointment and reminder tables (earlier rows deleted): Azurite's CPU per request grows with the rows it holds, so without this each repetition would be slower than the last.");
         result.Details["secondsPerRepetition"] = duration.TotalSeconds;
         result.FinishedAt = DateTimeOffset.UtcNow;
         return result;
