@@ -106,10 +106,13 @@ public static class ResultWriter
         var md = new StringBuilder();
         md.AppendLine("# Turtle benchmark results").AppendLine();
         md.AppendLine("Produced by `./bench.sh` (tests/Turtle.Benchmarks): Azurite, silo(s), API and the fake Graph API on loopback, all on one machine.").AppendLine();
-        foreach (var environment in results.Select(r => r.GetProperty("environment").ToString()).Distinct())
+        var environments = results.GroupBy(r => r.GetProperty("environment").ToString()).ToList();
+        foreach (var environment in environments)
         {
-            var e = JsonSerializer.Deserialize<BenchEnvironment>(environment, ScenarioResult.Json)!;
-            md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {e}.").AppendLine();
+            var e = JsonSerializer.Deserialize<BenchEnvironment>(environment.Key, ScenarioResult.Json)!;
+            // Scenarios re-run at a later commit say which ones.
+            var which = environments.Count > 1 ? $" ({string.Join(", ", environment.Select(r => r.GetProperty("scenario").GetString()))})" : "";
+            md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {e}{which}.").AppendLine();
         }
         md.AppendLine("| scenario | metric | value | target | met? |");
         md.AppendLine("|---|---|---|---|---|");
