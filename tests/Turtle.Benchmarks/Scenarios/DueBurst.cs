@@ -71,7 +71,7 @@ public static class DueBurst
         {
             result.Failures.Add($"ingest finished at {ingestDone:HH:mm:ss}, after the window opened at {windowStart:HH:mm:ss}: lateness is not comparable");
         }
-        result.Notes.Add($"{count} bookings ingested at 32 in flight first; their bios fall due evenly over {window.TotalSeconds:0} s from {lead.TotalSeconds:0} s after ingest began. Notifications:ReminderPeriod at its default (1 min).");
+        result.Notes.Add($"{count} bookings ingested at 32 in flight first; their bios fall due evenly over {window.TotalSeconds:0} s from {lead.TotalSeconds:0} s after ingest began. Notifications:ReminderPeriod at its default (30 s).");
         result.FinishedAt = DateTimeOffset.UtcNow;
         return result;
     }
