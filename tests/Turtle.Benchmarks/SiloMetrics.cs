@@ -24,8 +24,7 @@ public static class SiloMetrics
     {
         var table = TestStorage.CreateTableClient().GetTableClient("OrleansReminders");
         var count = 0;
-        // '`' follows '_' in ordinal order: the range holds exactly the "{serviceId}_" prefix.
-        var filter = $"PartitionKey ge '{serviceId}_' and PartitionKey lt '{serviceId}`'";
+        var filter = ReminderRows(serviceId);
         await foreach (var _ in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey"]))
         {
             count++;
@@ -38,8 +37,7 @@ public static class SiloMetrics
     /// (Azure Storage's does not), so without this every repetition would be slower than the last.
     /// </summary>
     public static async Task<int> DeleteBookingRowsAsync(string serviceId) =>
-        await DeleteRowsAsync("TurtleAppointments", $"PartitionKey ge '{serviceId}' and PartitionKey lt '{serviceId}~'")
-        + await DeleteRowsAsync("OrleansReminders", $"PartitionKey ge '{serviceId}_' and PartitionKey lt '{serviceId}`'");
+        await DeleteRowsAsync("TurtleAppointments", AppointmentRows(serviceId)) + await DeleteRowsAsync("OrleansReminders", ReminderRows(serviceId));
 
     private static async Task<int> DeleteRowsAsync(string tableName, string filter)
     {
@@ -58,7 +56,7 @@ public static class SiloMetrics
     public static async Task<int?> AppointmentEntityBytesAsync(string serviceId)
     {
         var table = TestStorage.CreateTableClient().GetTableClient("TurtleAppointments");
-        var filter = $"PartitionKey ge '{serviceId}' and PartitionKey lt '{serviceId}~'";
+        var filter = AppointmentRows(serviceId);
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1))
         {
             return entity.Sum(p => p.Key.Length + p.Value switch
@@ -70,4 +68,10 @@ public static class SiloMetrics
         }
         return null;
     }
+
+    /// <summary>A service's rows in Turtle's tables: partition keys start with the service id.</summary>
+    private static string AppointmentRows(string serviceId) => $"PartitionKey ge '{serviceId}' and PartitionKey lt '{serviceId}~'";
+
+    /// <summary>A service's reminder rows: partition keys start with "{serviceId}_", and '`' follows '_' in ordinal order.</summary>
+    private static string ReminderRows(string serviceId) => $"PartitionKey ge '{serviceId}_' and PartitionKey lt '{serviceId}`'";
 }
