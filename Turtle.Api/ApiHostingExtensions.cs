@@ -5,26 +5,24 @@ using Orleans.Configuration;
 using Turtle.Api.Endpoints;
 using Turtle.Api.Webhooks;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Hosting;
 
 namespace Turtle.Api;
 
 public static class ApiHostingExtensions
 {
-    private const string DevelopmentStorage = "UseDevelopmentStorage=true";
-
     public static WebApplicationBuilder AddTurtleApi(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var storage = configuration.GetConnectionString("AzureStorage") ?? DevelopmentStorage;
-        var clusterId = configuration["Orleans:ClusterId"] ?? "turtle";
-        var serviceId = configuration["Orleans:ServiceId"] ?? "turtle";
+        var storage = TurtleCluster.StorageConnectionString(configuration);
 
         builder.UseOrleansClient(client =>
         {
+            // Orleans binds Orleans:ClusterId and Orleans:ServiceId itself; only its defaults ("default") differ from Turtle's.
             client.Configure<ClusterOptions>(o =>
             {
-                o.ClusterId = clusterId;
-                o.ServiceId = serviceId;
+                o.ClusterId = configuration["Orleans:ClusterId"] ?? TurtleCluster.DefaultClusterId;
+                o.ServiceId = configuration["Orleans:ServiceId"] ?? TurtleCluster.DefaultServiceId;
             });
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
             // Silos may start after the API: keep trying rather than failing start-up.

@@ -8,4 +8,7 @@ public static class TurtleStorage
     public const string Recipients = "recipients";
 
     public static readonly IReadOnlyList<string> Names = [Appointments, Advisors, Recipients];
+
+    /// <summary>The table a storage keeps its grains in: <c>TurtleAppointments</c>, <c>TurtleAdvisors</c>, <c>TurtleRecipients</c>.</summary>
+    public static string TableName(string storageName) => "Turtle" + char.ToUpperInvariant(storageName[0]) + storageName[1..];
 }

@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 
 TURTLE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-AZURITE_VERSION="3.37.0"
+# Azurite's version is pinned in .env (docker compose reads it too); why 3.35.0 is said there.
+AZURITE_VERSION="$(sed -n 's/^AZURITE_VERSION=//p' "$TURTLE_ROOT/.env")"
 AZURITE_BIN="$TURTLE_ROOT/node_modules/.bin/azurite"
 AZURITE_ACCOUNT_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 TURTLE_PIDS=()

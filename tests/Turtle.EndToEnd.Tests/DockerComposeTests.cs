@@ -24,6 +24,25 @@ public class DockerComposeTests
     }
 
     [Fact]
+    public void AzuriteVersionIsPinnedOnceForComposeAndTheScripts()
+    {
+        var root = TurtleProcess.RepositoryRoot;
+        var pinned = File.ReadAllLines(Path.Combine(root, ".env")).Single(l => l.StartsWith("AZURITE_VERSION=", StringComparison.Ordinal))["AZURITE_VERSION=".Length..];
+        var image = Service("azurite").Children[new YamlScalarNode("image")].ToString();
+
+        // 3.36 and later answer Orleans' grain-state layout by a table scan (see .env).
+        Assert.Equal("3.35.0", pinned);
+        Assert.Equal("mcr.microsoft.com/azure-storage/azurite:${AZURITE_VERSION:?pinned in .env}", image);
+        Assert.Contains("$TURTLE_ROOT/.env", File.ReadAllText(Path.Combine(root, "scripts", "lib.sh")), StringComparison.Ordinal);
+        foreach (var script in new[] { "run.sh", "test.sh", "bench.sh" })
+        {
+            var text = File.ReadAllText(Path.Combine(root, script));
+            Assert.Contains("source scripts/lib.sh", text, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"azurite@\d", text);
+        }
+    }
+
+    [Fact]
     public void SiloAndApiShareStorageAndClusterIdentity()
     {
         var silo = Environment("silo");

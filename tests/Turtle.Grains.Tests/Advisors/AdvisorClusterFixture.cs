@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Turtle.Grains.Advisors;
+using Turtle.Silo;
 using Turtle.Testing;
 using Turtle.Testing.Google;
 
@@ -36,9 +37,12 @@ public class AdvisorClusterFixture : IAsyncLifetime
         var keyFile = Google.WriteKeyFile(Path.Combine(keyDirectory, "service-account.json"));
 
         var builder = new TestClusterBuilder(1);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ClusterId = ServiceId;
         builder.Options.ServiceId = ServiceId;
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["ConnectionStrings:AzureStorage"] = TestStorage.ConnectionString,
             ["Advisors:Source"] = "GoogleSheets",
             ["Advisors:SpreadsheetId"] = Google.SpreadsheetId,
             ["Advisors:CredentialsFile"] = keyFile,
@@ -48,6 +52,7 @@ public class AdvisorClusterFixture : IAsyncLifetime
             ["Advisors:SheetsTimeout"] = "00:00:05",
         }));
         builder.AddSiloBuilderConfigurator<AdvisorSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<AdvisorClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -81,14 +86,16 @@ public sealed class FastRefreshClusterFixture : AdvisorClusterFixture
     protected override TimeSpan RefreshInterval => TimeSpan.FromSeconds(1);
 }
 
-/// <summary>Advisors services and the advisors grain storage on Azurite, configured as the silo does.</summary>
+/// <summary>A silo built as Turtle.Silo builds its own.</summary>
 public sealed class AdvisorSiloConfigurator : ISiloConfigurator
 {
-    public void Configure(ISiloBuilder siloBuilder)
-    {
-        siloBuilder.Services.AddAdvisors(siloBuilder.Configuration);
-        siloBuilder.Services.AddTurtleGrainStorage(new TableServiceClient(TestStorage.ConnectionString));
-    }
+    public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddTurtle(siloBuilder.Configuration);
+}
+
+public sealed class AdvisorClientConfigurator : IClientBuilderConfigurator
+{
+    public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+        clientBuilder.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(TestStorage.ConnectionString));
 }
 
 [CollectionDefinition(Name)]

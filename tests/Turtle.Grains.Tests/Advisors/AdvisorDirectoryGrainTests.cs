@@ -149,7 +149,7 @@ public sealed class AdvisorDirectoryGrainTests(AdvisorClusterFixture fixture)
         await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
         {
             if (row.PartitionKey.StartsWith(fixture.ServiceId, StringComparison.Ordinal)
-                && row.PartitionKey.Contains("advisordirectory", StringComparison.OrdinalIgnoreCase) && row.RowKey.EndsWith("|directory", StringComparison.Ordinal))
+                && row.PartitionKey.Contains("advisordirectory", StringComparison.OrdinalIgnoreCase) && row.RowKey == "directory")
             {
                 rows.Add(row);
             }

@@ -1,17 +1,18 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using Turtle.Grains.Appointments;
 using Turtle.Testing;
+using Turtle.Silo;
 using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Grains.Tests.Cluster;
 
 /// <summary>
-/// A real Orleans cluster in this process: two silos with Turtle's grains, Azure Table clustering, grain
-/// storage and reminders on Azurite, and the fake Graph API standing in for Meta. Reminder periods are
+/// A real Orleans cluster in this process: two silos built as Turtle.Silo builds its own (Azure Table clustering, grain
+/// storage and reminders on Azurite), and the fake Graph API standing in for Meta. Reminder periods are
 /// shortened so schedules play out in seconds.
 /// </summary>
 public sealed class TurtleClusterFixture : IAsyncLifetime
@@ -36,6 +37,7 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
         builder.Options.ServiceId = TestStorage.UniqueId("grains");
         builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["ConnectionStrings:AzureStorage"] = TestStorage.ConnectionString,
             ["WhatsApp:ApiBaseUrl"] = WhatsApp.BaseUrl.ToString().TrimEnd('/'),
             ["WhatsApp:AccessToken"] = WhatsApp.AccessToken,
             ["WhatsApp:PhoneNumberId"] = WhatsApp.PhoneNumberId,
@@ -60,6 +62,10 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
         return await table.ReadRow(grainId, AppointmentGrain.ReminderName) is not null;
     }
 
+    /// <summary>A grain storage as the silos have it (Orleans' Azure Table provider, configured by Turtle.Silo).</summary>
+    public IGrainStorage Storage(string name) =>
+        ((InProcessSiloHandle)Cluster.Silos[0]).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(name);
+
     /// <summary>The silo the booking is active on now.</summary>
     public async Task<SiloHandle> HostOfAsync(string appointmentId)
     {
@@ -78,20 +84,8 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            var tables = new TableServiceClient(TestStorage.ConnectionString);
-            silo.Services.AddTurtleGrains(silo.Configuration);
-            silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
-            silo.UseAzureTableReminderService(o => o.Configure(r => r.TableServiceClient = tables));
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            // Quick failure detection, so failover plays out within a test.
-            silo.Configure<ClusterMembershipOptions>(o =>
-            {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 1;
-                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-            });
-            silo.Services.AddTurtleGrainStorage(tables);
+            silo.AddTurtle(silo.Configuration);
+            TestSilo.PlayOutQuickly(silo);
         }
     }
 

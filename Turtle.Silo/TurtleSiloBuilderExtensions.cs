@@ -1,0 +1,107 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Turtle.Grains;
+using Turtle.Grains.Appointments;
+using Turtle.Grains.Hosting;
+
+namespace Turtle.Silo;
+
+/// <summary>
+/// What makes an Orleans silo a Turtle silo, whoever hosts it: Turtle.Silo's web host and the test clusters both build
+/// their silos with <see cref="AddTurtle"/>, so tests run the configuration production runs.
+/// </summary>
+public static class TurtleSiloBuilderExtensions
+{
+    /// <summary>
+    /// Turtle's grains and their services; Azure Table storage (<c>ConnectionStrings:AzureStorage</c>) for clustering,
+    /// grain state and reminders; the reminder period and failure detection the schedule relies on.
+    /// </summary>
+    public static ISiloBuilder AddTurtle(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var tables = TableService(configuration);
+        silo.Services.AddTurtleGrains(configuration);
+        silo.Services.AddOptions<SiloOptions>()
+            .Bind(configuration.GetSection(SiloOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterIdentityValidator>();
+        // Orleans binds Orleans:ClusterId and Orleans:ServiceId itself; only its defaults ("default") differ from Turtle's.
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = configuration["Orleans:ClusterId"] ?? TurtleCluster.DefaultClusterId;
+            o.ServiceId = configuration["Orleans:ServiceId"] ?? TurtleCluster.DefaultServiceId;
+        });
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<SiloOptions>>((collection, options) =>
+        {
+            if (options.Value.GrainCollectionAge is { } age)
+            {
+                collection.CollectionAge = age;
+            }
+        });
+
+        silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
+        silo.UseAzureTableReminderService(o => o.Configure(r => r.TableServiceClient = tables));
+        foreach (var name in TurtleStorage.Names)
+        {
+            silo.AddAzureTableGrainStorage(name, storage => storage.Configure<Serializer>((o, serializer) =>
+            {
+                o.TableServiceClient = tables;
+                o.TableName = TurtleStorage.TableName(name);
+                // Orleans' own serializer: compact, and tolerant of members added with new [Id]s (state written today loads tomorrow).
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+        }
+
+        // Bookings re-arm their reminder on every tick, so its period only matters after a missed tick: a period under
+        // Orleans' one-minute floor brings messages due during an outage back sooner at no cost otherwise.
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<NotificationOptions>>((reminders, notifications) =>
+        {
+            var period = notifications.Value.ReminderPeriod;
+            if (period > TimeSpan.Zero && period < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = period;
+            }
+        });
+        // A dead silo is declared within ~10 s (3 missed 2 s probes), so its reminders move to a survivor quickly.
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 3;
+        });
+        return silo;
+    }
+
+    private static TableServiceClient TableService(IConfiguration configuration)
+    {
+        try
+        {
+            return new TableServiceClient(TurtleCluster.StorageConnectionString(configuration));
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new OptionsValidationException($"ConnectionStrings:{TurtleCluster.StorageConnectionName}", typeof(TableServiceClient),
+                [$"ConnectionStrings:{TurtleCluster.StorageConnectionName} is not a storage connection string: {e.Message}"]);
+        }
+    }
+
+    /// <summary>Orleans refuses an empty cluster id too, but without naming the key to fix.</summary>
+    private sealed class ClusterIdentityValidator : IValidateOptions<ClusterOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ClusterOptions options)
+        {
+            var failures = new List<string>();
+            if (string.IsNullOrWhiteSpace(options.ClusterId))
+            {
+                failures.Add("Orleans:ClusterId is required.");
+            }
+            if (string.IsNullOrWhiteSpace(options.ServiceId))
+            {
+                failures.Add("Orleans:ServiceId is required.");
+            }
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}
