@@ -16,8 +16,11 @@ public static class ApiHostingExtensions
         var configuration = builder.Configuration;
         var storage = TurtleCluster.StorageConnectionString(configuration);
 
+        var connection = new ClusterConnection();
+        builder.Services.AddSingleton(connection);
         builder.UseOrleansClient(client =>
         {
+            client.AddClusterConnectionStatusObserver(connection);
             // Orleans binds Orleans:ClusterId and Orleans:ServiceId itself; only its defaults ("default") differ from Turtle's.
             client.Configure<ClusterOptions>(o =>
             {

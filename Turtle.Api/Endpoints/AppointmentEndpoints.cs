@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Api.Endpoints;
 
-public static partial class AppointmentEndpoints
+public static class AppointmentEndpoints
 {
     public static RouteGroupBuilder MapAppointmentEndpoints(this IEndpointRouteBuilder app)
     {
@@ -18,13 +17,13 @@ public static partial class AppointmentEndpoints
 
     public static async Task<Results<Ok<AppointmentView>, NotFound, ProblemHttpResult>> GetAppointment(string id, IClusterClient cluster)
     {
-        if (!InviteeIdPattern().IsMatch(id))
+        if (!InviteeId.IsValid(id))
         {
             return TypedResults.Problem(
                 "The id must be a Calendly invitee UUID.", statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["id"] = ["not an invitee UUID"] } });
         }
-        var view = await cluster.GetGrain<IAppointmentGrain>(id.ToLowerInvariant()).GetAsync();
+        var view = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(id)).GetAsync();
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
     }
 
@@ -48,15 +47,7 @@ public static partial class AppointmentEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var shards = new List<string>();
-        for (var day = start.UtcDateTime.Date; day < end.UtcDateTime; day = day.AddDays(1))
-        {
-            shards.AddRange(AppointmentIndex.DayKeys(day));
-        }
-        var indexed = await Task.WhenAll(shards.Select(key => cluster.GetGrain<IAppointmentIndexGrain>(key).ListAsync()));
-        var inWindow = indexed.SelectMany(d => d).Where(a => a.Start >= start && a.Start < end).ToList();
-        var views = await Task.WhenAll(inWindow.Select(a => cluster.GetGrain<IAppointmentGrain>(a.AppointmentId).GetAsync()));
-        return TypedResults.Ok<IReadOnlyList<AppointmentView>>([.. views.OfType<AppointmentView>().OrderBy(v => v.StartTime)]);
+        return TypedResults.Ok(await cluster.GetGrain<IAppointmentQueryGrain>(0).ListAsync(start, end));
     }
 
     private static DateTimeOffset ParseTime(string? value, string field, Dictionary<string, string[]> errors)
@@ -72,7 +63,4 @@ public static partial class AppointmentEndpoints
         }
         return parsed;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
-    private static partial Regex InviteeIdPattern();
 }

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Turtle.Grains;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Calendly;
 
 namespace Turtle.Api.Webhooks;
 
@@ -18,14 +18,8 @@ public static partial class CalendlyWebhookEndpoints
     public static IServiceCollection AddCalendlyWebhooks(this IServiceCollection services)
     {
         services.AddOptions<CalendlyOptions>().BindConfiguration(CalendlyOptions.Section);
-        services.AddOptions<PhoneRegionOptions>().BindConfiguration(PhoneRegionOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => o.DefaultRegion is null || PhoneNumberNormalizer.IsKnownRegion(o.DefaultRegion),
-                "Notifications:DefaultRegion is not a region libphonenumber knows (ISO 3166, e.g. IN).")
-            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new PhoneNumberNormalizer(sp.GetRequiredService<IOptions<PhoneRegionOptions>>().Value.DefaultRegion));
-        services.AddSingleton<CalendlyPayloadParser>();
+        services.AddCalendlyPayloads();
         services.AddSingleton<CalendlyWebhookGuard>();
         services.AddHostedService(sp => sp.GetRequiredService<CalendlyWebhookGuard>());
         return services;
@@ -43,7 +37,7 @@ public static partial class CalendlyWebhookEndpoints
     }
 
     public static async Task<Results<Ok<CalendlyWebhookAnswer>, Ok<CalendlyWebhookIgnored>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpContext context, CalendlyWebhookGuard guard, CalendlyPayloadParser parser, IClusterClient cluster, ILoggerFactory loggers)
+        HttpContext context, CalendlyWebhookGuard guard, CalendlyPayloadParser parser, IClusterClient cluster, ClusterConnection connection, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(CalendlyWebhookEndpoints));
         var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
@@ -82,9 +76,14 @@ public static partial class CalendlyWebhookEndpoints
             return TypedResults.Ok(new CalendlyWebhookIgnored(webhook.EventType));
         }
 
+        if (!connection.IsConnected)
+        {
+            LogClusterUnavailable(logger, null, webhook.EventType, booking.InviteeId);
+            return ClusterConnection.RetryLater(context);
+        }
         try
         {
-            var grain = AppointmentGrain(cluster, booking.InviteeId);
+            var grain = cluster.GetGrain<IAppointmentGrain>(booking.InviteeId);
             var result = webhook is InviteeCanceledEvent cancel ? await grain.CancelAsync(cancel.Cancellation) : await grain.BookAsync(booking);
             if (logger.IsEnabled(LogLevel.Information))
             {
@@ -93,31 +92,11 @@ public static partial class CalendlyWebhookEndpoints
             }
             return TypedResults.Ok(new CalendlyWebhookAnswer(booking.InviteeId, result.Status, result.Changed));
         }
-        catch (Exception e) when (IsClusterUnavailable(e))
+        catch (Exception e) when (ClusterConnection.IsUnavailability(e))
         {
+            // Anything else is a bug: the exception handler answers 500 and logs it.
             LogClusterUnavailable(logger, e, webhook.EventType, booking.InviteeId);
-            context.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem("The Orleans cluster cannot be reached; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-    }
-
-    /// <summary>
-    /// The cluster is down, starting, or its storage failed: Calendly should retry. OrleansException covers silo
-    /// unavailable, message rejection, connection failure and client-not-available; a client that is not
-    /// connected throws InvalidOperationException. Other failures are bugs: 500 through the exception handler.
-    /// </summary>
-    public static bool IsClusterUnavailable(Exception e) => e is OrleansException or TimeoutException or InvalidOperationException;
-
-    private static IAppointmentGrain AppointmentGrain(IClusterClient cluster, string inviteeId)
-    {
-        try
-        {
-            return cluster.GetGrain<IAppointmentGrain>(inviteeId);
-        }
-        catch (ArgumentException e)
-        {
-            // The grain types come from the silos' manifest: a client that has not reached a silo yet knows none.
-            throw new OrleansException("No silo has been reached yet: the cluster manifest has no IAppointmentGrain.", e);
+            return ClusterConnection.RetryLater(context);
         }
     }
 
@@ -143,5 +122,5 @@ public static partial class CalendlyWebhookEndpoints
     private static partial void LogApplied(ILogger logger, string eventType, string inviteeId, string phone, AppointmentStatus status, bool changed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Calendly {EventType} for invitee {InviteeId} not stored: cluster unavailable; answering 503")]
-    private static partial void LogClusterUnavailable(ILogger logger, Exception exception, string eventType, string inviteeId);
+    private static partial void LogClusterUnavailable(ILogger logger, Exception? exception, string eventType, string inviteeId);
 }

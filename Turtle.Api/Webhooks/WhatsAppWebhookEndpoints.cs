@@ -9,18 +9,6 @@ using Turtle.Grains.Messaging;
 
 namespace Turtle.Api.Webhooks;
 
-/// <summary>The part of the <c>WhatsApp</c> section the webhook needs.</summary>
-public sealed class WhatsAppWebhookOptions
-{
-    public const string Section = "WhatsApp";
-
-    /// <summary>The Meta app secret that signs webhook bodies.</summary>
-    public string? AppSecret { get; set; }
-
-    /// <summary>The token Meta echoes when the webhook is subscribed.</summary>
-    public string? VerifyToken { get; set; }
-}
-
 public sealed record WhatsAppWebhookAnswer(int Statuses, int OptOuts, int OptIns, int Ignored);
 
 /// <summary>
@@ -31,7 +19,8 @@ public static partial class WhatsAppWebhookEndpoints
 {
     public static IServiceCollection AddWhatsAppWebhooks(this IServiceCollection services)
     {
-        services.AddOptions<WhatsAppWebhookOptions>().BindConfiguration(WhatsAppWebhookOptions.Section);
+        // The silo's own WhatsApp options: the app secret, verify token and phone number id are one set of keys for both.
+        services.AddOptions<WhatsAppOptions>().BindConfiguration(WhatsAppOptions.Section);
         return services;
     }
 
@@ -50,7 +39,7 @@ public static partial class WhatsAppWebhookEndpoints
         [FromQuery(Name = "hub.mode")] string? mode,
         [FromQuery(Name = "hub.verify_token")] string? token,
         [FromQuery(Name = "hub.challenge")] string? challenge,
-        IOptions<WhatsAppWebhookOptions> options)
+        IOptions<WhatsAppOptions> options)
     {
         var expected = options.Value.VerifyToken;
         var matches = !string.IsNullOrEmpty(expected) && token is not null
@@ -61,7 +50,7 @@ public static partial class WhatsAppWebhookEndpoints
     }
 
     public static async Task<Results<Ok<WhatsAppWebhookAnswer>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpContext context, IOptions<WhatsAppWebhookOptions> options, IHostEnvironment environment, IClusterClient cluster, ILoggerFactory loggers)
+        HttpContext context, IOptions<WhatsAppOptions> options, IHostEnvironment environment, IClusterClient cluster, ClusterConnection connection, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(WhatsAppWebhookEndpoints));
         var body = await RequestBody.ReadAsync(context.Request, CalendlyWebhookEndpoints.MaxBodyBytes, context.RequestAborted);
@@ -94,6 +83,11 @@ public static partial class WhatsAppWebhookEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["entry"] = [e.Message] }, "The body is not a WhatsApp webhook.");
         }
 
+        if (!connection.IsConnected)
+        {
+            LogClusterUnavailable(logger, null);
+            return ClusterConnection.RetryLater(context);
+        }
         try
         {
             foreach (var status in batch.Statuses)
@@ -118,11 +112,10 @@ public static partial class WhatsAppWebhookEndpoints
             }
             return TypedResults.Ok(new WhatsAppWebhookAnswer(batch.Statuses.Count, optOuts, optIns, batch.Ignored));
         }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
+        catch (Exception e) when (ClusterConnection.IsUnavailability(e))
         {
             LogClusterUnavailable(logger, e);
-            context.Response.Headers.RetryAfter = "5";
-            return TypedResults.Problem("The Orleans cluster cannot be reached; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return ClusterConnection.RetryLater(context);
         }
     }
 
@@ -133,5 +126,5 @@ public static partial class WhatsAppWebhookEndpoints
     private static partial void LogRefused(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook not applied: cluster unavailable; answering 503")]
-    private static partial void LogClusterUnavailable(ILogger logger, Exception exception);
+    private static partial void LogClusterUnavailable(ILogger logger, Exception? exception);
 }

@@ -64,9 +64,7 @@ public static class WhatsAppWebhookParser
 
     private static WhatsAppStatus? ReadStatus(JsonElement status)
     {
-        var data = Text(status, "biz_opaque_callback_data");
-        var separator = data?.LastIndexOf(':') ?? -1;
-        if (data is null || separator <= 0 || !Enum.TryParse<NotificationKind>(data[(separator + 1)..], out var kind)
+        if (!CallbackData.TryParse(Text(status, "biz_opaque_callback_data"), out var appointmentId, out var kind)
             || Text(status, "id") is not { Length: > 0 } messageId || Delivery(Text(status, "status")) is not { } delivery)
         {
             return null;
@@ -81,7 +79,7 @@ public static class WhatsAppWebhookParser
             var details = first.TryGetProperty("error_data", out var d) ? Text(d, "details") : null;
             error = string.Join(" — ", new[] { Text(first, "title") ?? Text(first, "message"), details }.Where(s => !string.IsNullOrEmpty(s)));
         }
-        return new WhatsAppStatus(data[..separator], new DeliveryStatusUpdate
+        return new WhatsAppStatus(appointmentId, new DeliveryStatusUpdate
         {
             Kind = kind,
             MessageId = messageId,

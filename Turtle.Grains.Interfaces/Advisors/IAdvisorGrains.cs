@@ -25,7 +25,7 @@ public interface IAdvisorLookupGrain : IGrainWithIntegerKey
     /// <summary>The advisor as the sheet has it now (a later bio edit is used when the bio is sent).</summary>
     Task<Advisor?> FindAsync(string email);
 
-    /// <summary>Forgets a booking's claim on an advisor's load when it is cancelled.</summary>
+    /// <summary>Stops counting a cancelled booking in its advisor's load.</summary>
     Task ReleaseAsync(string appointmentId, string advisorEmail, DateTimeOffset start);
 }
 
@@ -39,12 +39,12 @@ public interface IAdvisorLoadGrain : IGrainWithIntegerKey
     /// Picks the candidate with the fewest upcoming meetings (ties round-robin, in the order given) and records
     /// the booking against it. A booking already recorded against one of the candidates keeps that advisor.
     /// </summary>
-    Task<string> ClaimLeastLoadedAsync(string appointmentId, IReadOnlyList<string> candidateEmails, DateTimeOffset start);
+    Task<string> AssignLeastLoadedAsync(string appointmentId, IReadOnlyList<string> candidateEmails, DateTimeOffset start);
 
     /// <summary>Records a booking against an advisor chosen another way (the Calendly host).</summary>
     Task RecordAsync(string appointmentId, string advisorEmail, DateTimeOffset start);
 
-    /// <summary>Forgets a booking's claim, if it is held by that advisor.</summary>
+    /// <summary>Stops counting a booking, if it is counted against that advisor.</summary>
     Task ReleaseAsync(string appointmentId, string advisorEmail, DateTimeOffset start);
 
     /// <summary>Upcoming (not yet started) meetings per advisor email, lower-cased.</summary>

@@ -16,6 +16,10 @@ public sealed record AppointmentView
     [Id(9)] public string? AdvisorEmail { get; init; }
     [Id(10)] public IReadOnlyList<NotificationView> Notifications { get; init; } = [];
     [Id(11)] public string? OldInviteeId { get; init; }
+    /// <summary>Why this advisor was assigned, or why none could be.</summary>
+    [Id(12)] public string? AssignmentReason { get; init; }
+    [Id(13)] public DateTimeOffset? CancelledAt { get; init; }
+    [Id(14)] public string? CancelReason { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Turtle.NotificationView")]
@@ -31,6 +35,8 @@ public sealed record NotificationView
     [Id(7)] public DateTimeOffset? SentAt { get; init; }
     /// <summary>Lead time before the meeting, for reminders; distinguishes several reminders.</summary>
     [Id(8)] public TimeSpan? LeadTime { get; init; }
+    [Id(9)] public DateTimeOffset? DeliveredAt { get; init; }
+    [Id(10)] public DateTimeOffset? ReadAt { get; init; }
 }
 
 /// <summary>What a booking call did, so the webhook can answer only after the state is durable.</summary>

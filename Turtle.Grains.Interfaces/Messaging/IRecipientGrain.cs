@@ -7,20 +7,18 @@ namespace Turtle.Grains.Messaging;
 public interface IRecipientGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Asks to send now. Granted when <see cref="SendSlot.NotBefore"/> is not in the future (the slot is then
-    /// taken); otherwise nothing is reserved and the caller asks again at that time.
+    /// Reserves the number's next send slot: now when it is free, else the first time after the slots already reserved,
+    /// so messages waiting for one number go out in turn, and a busy number never holds back another.
     /// </summary>
-    Task<SendSlot> TryAcquireSendSlotAsync();
+    Task<SendSlot> ReserveSendSlotAsync();
 
     /// <summary>STOP: nothing more is sent to this number.</summary>
     Task OptOutAsync();
 
     /// <summary>START: the number may receive messages again.</summary>
     Task OptInAsync();
-
-    [AlwaysInterleave]
-    Task<bool> IsOptedOutAsync();
 }
 
+/// <summary>The reserved slot (<see cref="At"/>, now or later), or that the number opted out and gets nothing.</summary>
 [GenerateSerializer, Immutable, Alias("Turtle.SendSlot")]
-public sealed record SendSlot([property: Id(0)] bool OptedOut, [property: Id(1)] DateTimeOffset NotBefore);
+public sealed record SendSlot([property: Id(0)] bool OptedOut, [property: Id(1)] DateTimeOffset At);

@@ -19,7 +19,7 @@ public sealed class AdvisorLoadState
 /// <summary>
 /// Counts upcoming meetings per advisor for the whole cluster. Every call is answered from memory; state is
 /// written at most once per <see cref="FlushDelay"/> (and at deactivation), so a burst of bookings costs one write.
-/// A crash loses at most that window of claims, which only skews balancing: the bookings keep their advisors.
+/// A crash loses at most that window of counts, which only skews balancing: the bookings keep their advisors.
 /// Meetings are counted by the hour they start in: one that started earlier in the current hour still counts.
 /// </summary>
 public sealed partial class AdvisorLoadGrain(
@@ -35,7 +35,7 @@ public sealed partial class AdvisorLoadGrain(
     private readonly Queue<string> _recentOrder = new();
     private IGrainTimer? flush;
 
-    public Task<string> ClaimLeastLoadedAsync(string appointmentId, IReadOnlyList<string> candidateEmails, DateTimeOffset start)
+    public Task<string> AssignLeastLoadedAsync(string appointmentId, IReadOnlyList<string> candidateEmails, DateTimeOffset start)
     {
         var candidates = candidateEmails.Select(AdvisorAssignmentRules.NormalizeEmail).ToList();
         if (_recent.TryGetValue(appointmentId, out var existing) && candidates.Contains(existing))
@@ -46,7 +46,7 @@ public sealed partial class AdvisorLoadGrain(
         var counts = CountUpcoming();
         var chosen = AdvisorAssignmentRules.PickLeastLoaded(candidates, e => counts.GetValueOrDefault(e), state.State.LastPicked);
         state.State.LastPicked = chosen;
-        Claim(appointmentId, chosen, start);
+        Count(appointmentId, chosen, start);
         return Task.FromResult(chosen);
     }
 
@@ -55,7 +55,7 @@ public sealed partial class AdvisorLoadGrain(
         var email = AdvisorAssignmentRules.NormalizeEmail(advisorEmail);
         if (!_recent.TryGetValue(appointmentId, out var existing) || existing != email)
         {
-            Claim(appointmentId, email, start);
+            Count(appointmentId, email, start);
         }
         return Task.CompletedTask;
     }
@@ -90,7 +90,7 @@ public sealed partial class AdvisorLoadGrain(
         }
     }
 
-    private void Claim(string appointmentId, string advisorEmail, DateTimeOffset start)
+    private void Count(string appointmentId, string advisorEmail, DateTimeOffset start)
     {
         if (_recent.TryGetValue(appointmentId, out var previous))
         {

@@ -39,7 +39,7 @@ public sealed partial class AdvisorLookupGrain(IOptions<AdvisorOptions> options,
             LogNoAdvisor(request.AppointmentId, reason);
             return new AdvisorAssignment(null, reason);
         }
-        var email = await Loads.ClaimLeastLoadedAsync(request.AppointmentId, [.. active.Select(a => a.Email)], request.StartTime);
+        var email = await Loads.AssignLeastLoadedAsync(request.AppointmentId, [.. active.Select(a => a.Email)], request.StartTime);
         var chosen = active.First(a => AdvisorAssignmentRules.SameEmail(a.Email, email));
         return new AdvisorAssignment(chosen, AdvisorAssignmentRules.DescribeFallback(request, host));
     }

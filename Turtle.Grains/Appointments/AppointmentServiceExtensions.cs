@@ -6,6 +6,17 @@ public static class AppointmentServiceExtensions
 {
     public static IServiceCollection AddAppointments(this IServiceCollection services)
     {
+        services.AddNotificationOptions();
+        services.AddSingleton<MessageRules>();
+        services.AddSingleton<WakePlanner>();
+        // One per booking activation: it remembers the send slots that booking waits for.
+        services.AddTransient<MessageDispatcher>();
+        return services;
+    }
+
+    /// <summary>The <c>Notifications</c> section, validated at start; the API reads it too (default region, firm time zone).</summary>
+    public static IServiceCollection AddNotificationOptions(this IServiceCollection services)
+    {
         services.AddOptions<NotificationOptions>()
             .BindConfiguration(NotificationOptions.Section)
             .PostConfigure(o =>
@@ -18,7 +29,6 @@ public static class AppointmentServiceExtensions
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<NotificationSchedule>();
         return services;
     }
 }

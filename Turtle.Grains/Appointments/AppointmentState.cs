@@ -7,16 +7,19 @@ namespace Turtle.Grains.Appointments;
 public sealed class AppointmentState
 {
     [Id(0)] public AppointmentStatus Status { get; set; }
-    [Id(1)] public BookingDetails? Booking { get; set; }
+    /// <summary>What Calendly said of the booking; null until an event for this invitee arrived.</summary>
+    [Id(1)] public BookingDetails? Details { get; set; }
     /// <summary>The advisor as assigned at booking; the bio itself is re-read from the sheet when sent.</summary>
     [Id(2)] public Advisor? Advisor { get; set; }
     [Id(3)] public List<Notification> Notifications { get; set; } = [];
     [Id(4)] public DateTimeOffset? CancelledAt { get; set; }
     [Id(5)] public string? CancelReason { get; set; }
+    /// <summary>Why this advisor (or why none): shown to operators.</summary>
+    [Id(6)] public string? AssignmentReason { get; set; }
 
     public AppointmentView ToView(string id)
     {
-        var booking = Booking;
+        var booking = Details;
         return new AppointmentView
         {
             Id = id,
@@ -29,7 +32,10 @@ public sealed class AppointmentState
             EndTime = booking?.EndTime,
             AdvisorName = Advisor?.Name,
             AdvisorEmail = Advisor?.Email,
-            OldInviteeId = booking?.OldInviteeUri?.Split('/').LastOrDefault(),
+            AssignmentReason = AssignmentReason,
+            OldInviteeId = booking?.OldInviteeUri is { } old ? InviteeId.FromUri(old) : null,
+            CancelledAt = CancelledAt,
+            CancelReason = CancelReason,
             Notifications = [.. Notifications.Select(n => n.ToView())],
         };
     }
@@ -53,6 +59,9 @@ public sealed class Notification
     [Id(8)] public DeliveryStatus DeliveryStatus { get; set; }
     [Id(9)] public string? LastError { get; set; }
     [Id(10)] public DateTimeOffset? SentAt { get; set; }
+    /// <summary>When Meta reported it delivered, and read (the statuses' own timestamps).</summary>
+    [Id(11)] public DateTimeOffset? DeliveredAt { get; set; }
+    [Id(12)] public DateTimeOffset? ReadAt { get; set; }
 
     public NotificationView ToView() => new()
     {
@@ -65,5 +74,7 @@ public sealed class Notification
         DeliveryStatus = DeliveryStatus,
         LastError = LastError,
         SentAt = SentAt,
+        DeliveredAt = DeliveredAt,
+        ReadAt = ReadAt,
     };
 }

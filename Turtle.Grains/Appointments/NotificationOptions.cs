@@ -37,6 +37,13 @@ public sealed class NotificationOptions : IValidatableObject
     [Range(1, 50, ErrorMessage = "Notifications:MaxAttempts must be between 1 and 50.")]
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>How often a message that names the advisor asks again for one while none is assigned (until the meeting).</summary>
+    public TimeSpan NoAdvisorRetryDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>What <c>advisor_name</c> says while a booking has no advisor (its confirmation still goes out).</summary>
+    [Required(ErrorMessage = "Notifications:AdvisorTeamName must not be empty.")]
+    public string AdvisorTeamName { get; set; } = "our advisory team";
+
     /// <summary>A claimed send older than this was interrupted (the silo died mid-send) and is tried again.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -53,6 +60,10 @@ public sealed class NotificationOptions : IValidatableObject
         if (MaxReminderDueTime <= TimeSpan.Zero || MaxReminderDueTime > TimeSpan.FromDays(40))
         {
             yield return new ValidationResult("Notifications:MaxReminderDueTime must be between 0 and 40 days.", [nameof(MaxReminderDueTime)]);
+        }
+        if (DefaultRegion is { Length: 2 } && !Messaging.PhoneNumberNormalizer.IsKnownRegion(DefaultRegion))
+        {
+            yield return new ValidationResult($"Notifications:DefaultRegion '{DefaultRegion}' is not a region libphonenumber knows (ISO 3166, e.g. IN).", [nameof(DefaultRegion)]);
         }
         if (ReminderPeriod <= TimeSpan.Zero)
         {

@@ -17,6 +17,10 @@ public sealed record OutboxEntry(
 {
     [JsonPropertyName("mode"), JsonPropertyOrder(-1)]
     public string Mode { get; init; } = "dry-run";
+
+    /// <summary>The message as the client would read it, when it is sent with its kind's default template.</summary>
+    [JsonPropertyName("text"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Text { get; init; }
 }
 
 /// <summary>

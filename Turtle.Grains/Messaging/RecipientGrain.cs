@@ -6,7 +6,7 @@ namespace Turtle.Grains.Messaging;
 
 /// <summary>
 /// One WhatsApp number. Its opt-out flag lives in the opt-out list (read at activation, changed only through
-/// this grain on STOP/START); the send spacing is kept in memory, since losing it with a silo costs at most one
+/// this grain on STOP/START); the send slots are kept in memory, since losing them with a silo costs at most one
 /// early message, not a lost or doubled one.
 /// </summary>
 public sealed partial class RecipientGrain(
@@ -28,26 +28,21 @@ public sealed partial class RecipientGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) => _optedOut = await OptOuts.ContainsAsync(Phone);
 
-    public Task<SendSlot> TryAcquireSendSlotAsync()
+    public Task<SendSlot> ReserveSendSlotAsync()
     {
         var now = time.GetUtcNow();
         if (_optedOut)
         {
             return Task.FromResult(new SendSlot(true, now));
         }
-        if (_nextFree > now)
-        {
-            return Task.FromResult(new SendSlot(false, _nextFree));
-        }
-        _nextFree = now + options.Value.RecipientSpacing + SlotMargin;
-        return Task.FromResult(new SendSlot(false, now));
+        var at = _nextFree > now ? _nextFree : now;
+        _nextFree = at + options.Value.RecipientSpacing + SlotMargin;
+        return Task.FromResult(new SendSlot(false, at));
     }
 
     public Task OptOutAsync() => SetOptedOutAsync(true);
 
     public Task OptInAsync() => SetOptedOutAsync(false);
-
-    public Task<bool> IsOptedOutAsync() => Task.FromResult(_optedOut);
 
     private async Task SetOptedOutAsync(bool optedOut)
     {

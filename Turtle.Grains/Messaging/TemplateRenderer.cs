@@ -19,22 +19,25 @@ public static class TemplateRenderer
 
     private const char Ellipsis = '…';
 
-    /// <summary>The body parameters for <paramref name="variableNames"/>, in order, sanitised.</summary>
-    public static IReadOnlyList<string> Render(IReadOnlyList<string> variableNames, BookingDetails booking, Advisor? advisor)
+    /// <summary>
+    /// The body parameters for <paramref name="variableNames"/>, in order, sanitised. <paramref name="teamName"/> stands in
+    /// for <c>advisor_name</c> while no advisor is assigned.
+    /// </summary>
+    public static IReadOnlyList<string> Render(IReadOnlyList<string> variableNames, BookingDetails booking, Advisor? advisor, string? teamName = null)
     {
         ArgumentNullException.ThrowIfNull(variableNames);
-        return [.. variableNames.Select(name => Sanitize(Resolve(name, booking, advisor)))];
+        return [.. variableNames.Select(name => Sanitize(Resolve(name, booking, advisor, teamName)))];
     }
 
     /// <summary>The raw value of one variable, before sanitising.</summary>
-    public static string? Resolve(string variableName, BookingDetails booking, Advisor? advisor)
+    public static string? Resolve(string variableName, BookingDetails booking, Advisor? advisor, string? teamName = null)
     {
         ArgumentNullException.ThrowIfNull(booking);
         return variableName switch
         {
             TemplateVariables.ClientName => booking.ClientName,
             TemplateVariables.ClientFirstName => FirstName(booking.ClientName),
-            TemplateVariables.AdvisorName => advisor?.Name,
+            TemplateVariables.AdvisorName => advisor?.Name ?? teamName,
             TemplateVariables.AdvisorBio => advisor?.Bio,
             TemplateVariables.AdvisorTitle => advisor?.Title,
             TemplateVariables.AdvisorPhone => advisor?.Phone,

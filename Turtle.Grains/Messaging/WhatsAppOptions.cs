@@ -54,7 +54,7 @@ public sealed partial class WhatsAppOptions : IValidatableObject
                 template = new WhatsAppTemplateOptions();
                 Templates[kind.ToString()] = template;
             }
-            var defaults = DefaultTemplate(kind);
+            var defaults = MessageTemplates.Of(kind).ToOptions();
             if (string.IsNullOrWhiteSpace(template.Name))
             {
                 template.Name = defaults.Name;
@@ -68,22 +68,6 @@ public sealed partial class WhatsAppOptions : IValidatableObject
                 template.Parameters.AddRange(defaults.Parameters);
             }
         }
-    }
-
-    public static WhatsAppTemplateOptions DefaultTemplate(NotificationKind kind)
-    {
-        var (name, parameters) = kind switch
-        {
-            NotificationKind.Confirmation => ("turtle_booking_confirmation", new[] { TemplateVariables.ClientName, TemplateVariables.MeetingTime, TemplateVariables.AdvisorName }),
-            NotificationKind.Rescheduled => ("turtle_booking_rescheduled", [TemplateVariables.ClientName, TemplateVariables.MeetingTime, TemplateVariables.AdvisorName]),
-            NotificationKind.AdvisorBio => ("turtle_advisor_bio", [TemplateVariables.ClientName, TemplateVariables.AdvisorName, TemplateVariables.AdvisorBio, TemplateVariables.MeetingTime]),
-            NotificationKind.Reminder => ("turtle_meeting_reminder", [TemplateVariables.ClientName, TemplateVariables.MeetingTime, TemplateVariables.JoinUrl]),
-            NotificationKind.Cancellation => ("turtle_booking_cancelled", [TemplateVariables.ClientName, TemplateVariables.MeetingTime, TemplateVariables.RescheduleUrl]),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No default template for this kind."),
-        };
-        var template = new WhatsAppTemplateOptions { Name = name, Language = "en" };
-        template.Parameters.AddRange(parameters);
-        return template;
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Turtle.Grains.Appointments;
 
 namespace Turtle.Grains.Messaging;
 
@@ -9,6 +10,7 @@ namespace Turtle.Grains.Messaging;
 /// </summary>
 public sealed partial class WhatsAppSender(
     IOptions<WhatsAppOptions> options,
+    IOptions<NotificationOptions> notifications,
     WhatsAppClient client,
     OutboxWriter outbox,
     TimeProvider timeProvider,
@@ -19,7 +21,7 @@ public sealed partial class WhatsAppSender(
         ArgumentNullException.ThrowIfNull(message);
         var settings = options.Value;
         var template = settings.TemplateFor(message.Kind);
-        var parameters = TemplateRenderer.Render(template.Parameters, message.Booking, message.Advisor);
+        var parameters = TemplateRenderer.Render(template.Parameters, message.Booking, message.Advisor, notifications.Value.AdvisorTeamName);
         var phone = message.Booking.Phone;
         if (string.IsNullOrWhiteSpace(phone) || PhoneMask.Digits(phone).Length == 0)
         {
@@ -33,14 +35,18 @@ public sealed partial class WhatsAppSender(
             return await RecordAsync(message, template, parameters, phone, cancellationToken);
         }
         return await client.SendTemplateAsync(
-            new TemplateMessage(phone, template.Name!, template.Language!, parameters, $"{message.AppointmentId}:{message.Kind}"),
+            new TemplateMessage(phone, template.Name!, template.Language!, parameters, CallbackData.For(message.AppointmentId, message.Kind)),
             cancellationToken);
     }
 
     private async Task<SendOutcome> RecordAsync(OutgoingMessage message, WhatsAppTemplateOptions template, IReadOnlyList<string> parameters, string phone, CancellationToken cancellationToken)
     {
         var masked = PhoneMask.Mask(phone);
-        var entry = new OutboxEntry(timeProvider.GetUtcNow(), message.AppointmentId, message.Kind.ToString(), masked, template.Name!, template.Language!, parameters);
+        var standard = MessageTemplates.Of(message.Kind);
+        var entry = new OutboxEntry(timeProvider.GetUtcNow(), message.AppointmentId, message.Kind.ToString(), masked, template.Name!, template.Language!, parameters)
+        {
+            Text = template.Name == standard.Name && template.Parameters.SequenceEqual(standard.Parameters) ? standard.Fill(parameters) : null,
+        };
         try
         {
             await outbox.AppendAsync(entry, cancellationToken);

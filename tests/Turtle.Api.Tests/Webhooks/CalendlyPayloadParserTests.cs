@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Turtle.Api.Webhooks;
+using Turtle.Grains.Calendly;
+using Turtle.Grains.Messaging;
 
 namespace Turtle.Api.Tests.Webhooks;
 

@@ -1,4 +1,4 @@
-using Turtle.Api.Webhooks;
+using Turtle.Grains.Messaging;
 
 namespace Turtle.Api.Tests.Webhooks;
 

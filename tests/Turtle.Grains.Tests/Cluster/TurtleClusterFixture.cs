@@ -59,7 +59,7 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
         var silo = (InProcessSiloHandle)Cluster.Silos[0];
         var table = silo.SiloHost.Services.GetRequiredService<IReminderTable>();
         var grainId = Grains.GetGrain<IAppointmentGrain>(appointmentId).GetGrainId();
-        return await table.ReadRow(grainId, AppointmentGrain.ReminderName) is not null;
+        return await table.ReadRow(grainId, BookingAlarm.ReminderName) is not null;
     }
 
     /// <summary>A grain storage as the silos have it (Orleans' Azure Table provider, configured by Turtle.Silo).</summary>

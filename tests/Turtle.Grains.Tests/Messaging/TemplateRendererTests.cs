@@ -86,16 +86,16 @@ public sealed class TemplateRendererTests
 
         Assert.Equal(
             ["Asha Mehta", "Tue, 24 Nov 2026, 3:30 PM (GMT+05:30)", "Ravi Kumar"],
-            TemplateRenderer.Render(WhatsAppOptions.DefaultTemplate(NotificationKind.Confirmation).Parameters, booking, advisor));
+            TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.Confirmation).ToOptions().Parameters, booking, advisor));
         Assert.Equal(
             ["Asha Mehta", "Ravi Kumar", "Twenty years of planning.", "Tue, 24 Nov 2026, 3:30 PM (GMT+05:30)"],
-            TemplateRenderer.Render(WhatsAppOptions.DefaultTemplate(NotificationKind.AdvisorBio).Parameters, booking, advisor));
+            TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.AdvisorBio).ToOptions().Parameters, booking, advisor));
         Assert.Equal(
             ["Asha Mehta", "Tue, 24 Nov 2026, 3:30 PM (GMT+05:30)", "https://meet.example.com/abc"],
-            TemplateRenderer.Render(WhatsAppOptions.DefaultTemplate(NotificationKind.Reminder).Parameters, booking, advisor));
+            TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.Reminder).ToOptions().Parameters, booking, advisor));
         Assert.Equal(
             ["Asha Mehta", "Tue, 24 Nov 2026, 3:30 PM (GMT+05:30)", "https://calendly.com/reschedulings/abc"],
-            TemplateRenderer.Render(WhatsAppOptions.DefaultTemplate(NotificationKind.Cancellation).Parameters, booking, advisor));
+            TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.Cancellation).ToOptions().Parameters, booking, advisor));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class WhatsAppOptionsTests
         foreach (var kind in Enum.GetValues<NotificationKind>())
         {
             var template = options.TemplateFor(kind);
-            var expected = WhatsAppOptions.DefaultTemplate(kind);
+            var expected = MessageTemplates.Of(kind).ToOptions();
             Assert.Equal(expected.Name, template.Name);
             Assert.Equal("en", template.Language);
             Assert.Equal(expected.Parameters, template.Parameters);
@@ -44,7 +44,7 @@ public sealed class WhatsAppOptionsTests
         Assert.Equal("acme_reminder", reminder.Name);
         Assert.Equal("en_US", reminder.Language);
         Assert.Equal(["client_first_name", "join_url"], reminder.Parameters);
-        Assert.Equal(WhatsAppOptions.DefaultTemplate(NotificationKind.Confirmation).Parameters, options.TemplateFor(NotificationKind.Confirmation).Parameters);
+        Assert.Equal(MessageTemplates.Of(NotificationKind.Confirmation).ToOptions().Parameters, options.TemplateFor(NotificationKind.Confirmation).Parameters);
     }
 
     [Fact]

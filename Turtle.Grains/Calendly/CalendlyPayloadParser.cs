@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Messaging;
 
-namespace Turtle.Api.Webhooks;
+namespace Turtle.Grains.Calendly;
 
 /// <summary>A Calendly webhook delivery, as far as Turtle cares.</summary>
 public abstract record CalendlyWebhookEvent(string EventType)
@@ -28,7 +28,7 @@ public sealed class CalendlyPayloadException(string field, string problem)
 }
 
 /// <summary>Reads Calendly v2 <c>invitee.created</c> / <c>invitee.canceled</c> bodies into the grain contract.</summary>
-public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
+public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
 {
     private static readonly string[] PhoneQuestionWords = ["phone", "whatsapp", "mobile"];
 
@@ -75,11 +75,7 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
     private BookingDetails ParseBooking(JsonElement payload, DateTimeOffset? eventCreatedAt)
     {
         var inviteeUri = RequiredString(payload, "uri", "payload.uri");
-        var inviteeId = LastSegment(inviteeUri).ToLowerInvariant();
-        if (!InviteeIdPattern().IsMatch(inviteeId))
-        {
-            throw new CalendlyPayloadException("payload.uri", "must end with the invitee UUID");
-        }
+        var inviteeId = InviteeId.FromUri(inviteeUri) ?? throw new CalendlyPayloadException("payload.uri", "must end with the invitee UUID");
 
         var scheduled = OptionalObject(payload, "scheduled_event", "payload.scheduled_event")
             ?? throw new CalendlyPayloadException("payload.scheduled_event", "required");
@@ -178,13 +174,6 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
         [.. Objects(scheduled, "event_memberships", "payload.scheduled_event.event_memberships")
             .Select(m => (OptionalString(m.Item, "user", m.Path + ".user"), OptionalString(m.Item, "user_email", m.Path + ".user_email")))];
 
-    private static string LastSegment(string uri)
-    {
-        var path = Uri.TryCreate(uri, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : uri;
-        path = path.TrimEnd('/');
-        return path[(path.LastIndexOf('/') + 1)..];
-    }
-
     private static JsonElement Object(JsonElement element, string path) =>
         element.ValueKind == JsonValueKind.Object ? element : throw new CalendlyPayloadException(path, "must be an object");
 
@@ -246,7 +235,4 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
             ? value
             : throw new CalendlyPayloadException(path, "must be an ISO 8601 date and time");
     }
-
-    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
-    private static partial Regex InviteeIdPattern();
 }

@@ -5,16 +5,28 @@ using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Tests.Appointments;
 
-public class NotificationScheduleTests
+public class MessageRulesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(Now);
 
-    private NotificationSchedule Schedule(Action<NotificationOptions>? configure = null)
+    private static readonly Random Chance = new(7);
+
+    private DateTimeOffset Current => _time.GetUtcNow();
+
+    private static MessageRules Rules(Action<NotificationOptions>? configure = null) => new(Options.Create(Configured(configure)));
+
+    private static WakePlanner Planner(Action<NotificationOptions>? configure = null)
+    {
+        var options = Options.Create(Configured(configure));
+        return new WakePlanner(options, new MessageRules(options));
+    }
+
+    private static NotificationOptions Configured(Action<NotificationOptions>? configure)
     {
         var options = new NotificationOptions { ReminderLeadTimes = [TimeSpan.FromHours(1)] };
         configure?.Invoke(options);
-        return new NotificationSchedule(Options.Create(options), _time);
+        return options;
     }
 
     private static BookingDetails Booking(TimeSpan startIn, string? oldInvitee = null) => new()
@@ -31,7 +43,7 @@ public class NotificationScheduleTests
     [Fact]
     public void NewBookingPlansConfirmationNowBioADayBeforeAndReminderAnHourBefore()
     {
-        var plan = Schedule().Plan(Booking(TimeSpan.FromDays(3)), canSend: true);
+        var plan = Rules().Plan(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
 
         Assert.Collection(plan,
             c => { Assert.Equal(NotificationKind.Confirmation, c.Kind); Assert.Equal(Now, c.DueAt); },
@@ -43,7 +55,7 @@ public class NotificationScheduleTests
     [Fact]
     public void RescheduledBookingSendsRescheduledInsteadOfConfirmation()
     {
-        var plan = Schedule().Plan(Booking(TimeSpan.FromDays(3), oldInvitee: "https://api.calendly.com/x/invitees/old"), canSend: true);
+        var plan = Rules().Plan(Booking(TimeSpan.FromDays(3), oldInvitee: "https://api.calendly.com/x/invitees/old"), canSend: true, Current);
 
         Assert.Equal(NotificationKind.Rescheduled, plan[0].Kind);
         Assert.DoesNotContain(plan, n => n.Kind == NotificationKind.Confirmation);
@@ -52,7 +64,7 @@ public class NotificationScheduleTests
     [Fact]
     public void BioWhoseTimeHasPassedIsDueAtOnceAndPastReminderIsSkipped()
     {
-        var plan = Schedule().Plan(Booking(TimeSpan.FromMinutes(30)), canSend: true);
+        var plan = Rules().Plan(Booking(TimeSpan.FromMinutes(30)), canSend: true, Current);
 
         var bio = Assert.Single(plan, n => n.Kind == NotificationKind.AdvisorBio);
         Assert.Equal(Now, bio.DueAt);
@@ -64,16 +76,16 @@ public class NotificationScheduleTests
     [Fact]
     public void MeetingThatHasStartedGetsNothing()
     {
-        var plan = Schedule().Plan(Booking(TimeSpan.FromMinutes(-5)), canSend: true);
+        var plan = Rules().Plan(Booking(TimeSpan.FromMinutes(-5)), canSend: true, Current);
 
         Assert.All(plan, n => Assert.Equal(NotificationState.Skipped, n.State));
-        Assert.Null(Schedule().NextWake(plan));
+        Assert.Null(Rules().NextWake(plan));
     }
 
     [Fact]
     public void BookingWithoutPhoneSkipsEverything()
     {
-        var plan = Schedule().Plan(Booking(TimeSpan.FromDays(3)), canSend: false);
+        var plan = Rules().Plan(Booking(TimeSpan.FromDays(3)), canSend: false, Current);
 
         Assert.All(plan, n => Assert.Equal(NotificationState.Skipped, n.State));
     }
@@ -81,9 +93,9 @@ public class NotificationScheduleTests
     [Fact]
     public void SeveralReminderLeadTimesPlanOneReminderEach()
     {
-        var schedule = Schedule(o => o.ReminderLeadTimes = [TimeSpan.FromHours(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)]);
+        var rules = Rules(o => o.ReminderLeadTimes = [TimeSpan.FromHours(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)]);
 
-        var reminders = schedule.Plan(Booking(TimeSpan.FromDays(3)), canSend: true).Where(n => n.Kind == NotificationKind.Reminder).ToList();
+        var reminders = rules.Plan(Booking(TimeSpan.FromDays(3)), canSend: true, Current).Where(n => n.Kind == NotificationKind.Reminder).ToList();
 
         Assert.Equal([TimeSpan.FromHours(1), TimeSpan.FromMinutes(10)], reminders.Select(r => r.LeadTime!.Value));
     }
@@ -91,54 +103,54 @@ public class NotificationScheduleTests
     [Fact]
     public void MeetingNinetyDaysAheadArmsACappedReminderTowardTheBio()
     {
-        var schedule = Schedule();
-        var plan = schedule.Plan(Booking(TimeSpan.FromDays(90)), canSend: true);
+        var rules = Rules();
+        var plan = rules.Plan(Booking(TimeSpan.FromDays(90)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
 
-        var wake = schedule.NextWake(plan);
+        var wake = rules.NextWake(plan);
 
         Assert.Equal(Now + TimeSpan.FromDays(89), wake);
-        Assert.Equal(TimeSpan.FromDays(2), schedule.ReminderDueTime(wake!.Value));
+        Assert.Equal(TimeSpan.FromDays(2), Planner().ReminderDueTime(wake!.Value, Current));
     }
 
     [Fact]
     public void DueListsOnlyWhatHasFallenDueOldestFirst()
     {
-        var schedule = Schedule();
-        var plan = schedule.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(2)), canSend: true);
+        var rules = Rules();
+        var plan = rules.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(2)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
-        Assert.Null(schedule.NextDue(plan));
+        Assert.Null(rules.NextDue(plan, Current));
 
         _time.Advance(TimeSpan.FromMinutes(2));
 
-        Assert.Equal(NotificationKind.AdvisorBio, schedule.NextDue(plan)?.Kind);
+        Assert.Equal(NotificationKind.AdvisorBio, rules.NextDue(plan, Current)?.Kind);
     }
 
     [Fact]
     public void InterruptedClaimIsDueAgainOnlyAfterTheSendTimeout()
     {
-        var schedule = Schedule();
-        var plan = schedule.Plan(Booking(TimeSpan.FromDays(3)), canSend: true);
-        schedule.Claim(plan[0]);
-        Assert.Null(schedule.NextDue(plan));
+        var rules = Rules();
+        var plan = rules.Plan(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
+        MessageRules.Claim(plan[0], Current);
+        Assert.Null(rules.NextDue(plan, Current));
 
         _time.Advance(TimeSpan.FromMinutes(2));
 
-        Assert.Same(plan[0], schedule.NextDue(plan));
+        Assert.Same(plan[0], rules.NextDue(plan, Current));
     }
 
     [Fact]
     public void TransientFailureRetriesLaterWithGrowingDelay()
     {
-        var schedule = Schedule(o => o.RetryBaseDelay = TimeSpan.FromSeconds(10));
+        var rules = Rules(o => o.RetryBaseDelay = TimeSpan.FromSeconds(10));
         var booking = Booking(TimeSpan.FromDays(3));
-        var entry = schedule.Plan(booking, canSend: true)[0];
+        var entry = rules.Plan(booking, canSend: true, Current)[0];
 
-        schedule.Claim(entry);
-        schedule.Apply(entry, new SendOutcome(SendResult.Transient, ErrorCode: 131056, ErrorText: "pair rate limit"), booking);
+        MessageRules.Claim(entry, Current);
+        rules.Apply(entry, new SendOutcome(SendResult.Transient, ErrorCode: 131056, ErrorText: "pair rate limit"), booking, Current, Chance);
         var first = entry.NextAttemptAt!.Value - Now;
-        schedule.Claim(entry);
-        schedule.Apply(entry, new SendOutcome(SendResult.Transient, ErrorCode: 131056, ErrorText: "pair rate limit"), booking);
+        MessageRules.Claim(entry, Current);
+        rules.Apply(entry, new SendOutcome(SendResult.Transient, ErrorCode: 131056, ErrorText: "pair rate limit"), booking, Current, Chance);
         var second = entry.NextAttemptAt!.Value - Now;
 
         Assert.Equal(NotificationState.Pending, entry.State);
@@ -150,7 +162,7 @@ public class NotificationScheduleTests
     [Fact]
     public void RetryAfterFromMetaIsHonoured()
     {
-        var delay = Schedule().RetryDelay(1, TimeSpan.FromMinutes(5));
+        var delay = Rules().RetryDelay(1, TimeSpan.FromMinutes(5), Chance);
 
         Assert.Equal(TimeSpan.FromMinutes(5), delay);
     }
@@ -158,12 +170,12 @@ public class NotificationScheduleTests
     [Fact]
     public void TransientFailureIsNotRetriedPastTheMeetingStart()
     {
-        var schedule = Schedule(o => o.RetryBaseDelay = TimeSpan.FromMinutes(10));
+        var rules = Rules(o => o.RetryBaseDelay = TimeSpan.FromMinutes(10));
         var booking = Booking(TimeSpan.FromMinutes(3));
-        var entry = schedule.Plan(booking, canSend: true)[0];
+        var entry = rules.Plan(booking, canSend: true, Current)[0];
 
-        schedule.Claim(entry);
-        schedule.Apply(entry, new SendOutcome(SendResult.Transient, ErrorCode: 130429, ErrorText: "throttled"), booking);
+        MessageRules.Claim(entry, Current);
+        rules.Apply(entry, new SendOutcome(SendResult.Transient, ErrorCode: 130429, ErrorText: "throttled"), booking, Current, Chance);
 
         Assert.Equal(NotificationState.Failed, entry.State);
     }
@@ -171,15 +183,15 @@ public class NotificationScheduleTests
     [Fact]
     public void AttemptsAreBounded()
     {
-        var schedule = Schedule(o => { o.MaxAttempts = 2; o.RetryBaseDelay = TimeSpan.FromSeconds(1); });
+        var rules = Rules(o => { o.MaxAttempts = 2; o.RetryBaseDelay = TimeSpan.FromSeconds(1); });
         var booking = Booking(TimeSpan.FromDays(3));
-        var entry = schedule.Plan(booking, canSend: true)[0];
+        var entry = rules.Plan(booking, canSend: true, Current)[0];
         var throttled = new SendOutcome(SendResult.Transient, ErrorCode: 130429, ErrorText: "throttled");
 
-        schedule.Claim(entry);
-        schedule.Apply(entry, throttled, booking);
-        schedule.Claim(entry);
-        schedule.Apply(entry, throttled, booking);
+        MessageRules.Claim(entry, Current);
+        rules.Apply(entry, throttled, booking, Current, Chance);
+        MessageRules.Claim(entry, Current);
+        rules.Apply(entry, throttled, booking, Current, Chance);
 
         Assert.Equal(NotificationState.Failed, entry.State);
         Assert.Equal(2, entry.Attempts);
@@ -188,12 +200,12 @@ public class NotificationScheduleTests
     [Fact]
     public void PermanentFailureIsFailedWithMetasCodeAndNeverRetried()
     {
-        var schedule = Schedule();
+        var rules = Rules();
         var booking = Booking(TimeSpan.FromDays(3));
-        var entry = schedule.Plan(booking, canSend: true)[0];
+        var entry = rules.Plan(booking, canSend: true, Current)[0];
 
-        schedule.Claim(entry);
-        schedule.Apply(entry, new SendOutcome(SendResult.Permanent, ErrorCode: 131026, ErrorText: "Message undeliverable"), booking);
+        MessageRules.Claim(entry, Current);
+        rules.Apply(entry, new SendOutcome(SendResult.Permanent, ErrorCode: 131026, ErrorText: "Message undeliverable"), booking, Current, Chance);
 
         Assert.Equal(NotificationState.Failed, entry.State);
         Assert.Equal("131026: Message undeliverable", entry.LastError);
@@ -201,28 +213,28 @@ public class NotificationScheduleTests
     }
 
     [Fact]
-    public void SentMessageRecordsItsIdAndLeavesTheSchedule()
+    public void SentMessageRecordsItsIdAndLeavesTheRules()
     {
-        var schedule = Schedule();
+        var rules = Rules();
         var booking = Booking(TimeSpan.FromDays(3));
-        var plan = schedule.Plan(booking, canSend: true);
+        var plan = rules.Plan(booking, canSend: true, Current);
 
-        schedule.Claim(plan[0]);
-        schedule.Apply(plan[0], SendOutcome.Accepted("wamid.1"), booking);
+        MessageRules.Claim(plan[0], Current);
+        rules.Apply(plan[0], SendOutcome.Accepted("wamid.1"), booking, Current, Chance);
 
         Assert.Equal(NotificationState.Sent, plan[0].State);
         Assert.Equal("wamid.1", plan[0].MessageId);
-        Assert.Equal(Now + TimeSpan.FromDays(2), schedule.NextWake(plan));
+        Assert.Equal(Now + TimeSpan.FromDays(2), rules.NextWake(plan));
     }
 
     [Fact]
     public void WakeSoonerThanAPeriodUsesATimerBackedByAReminderOnePeriodOut()
     {
-        var schedule = Schedule(o => o.ReminderPeriod = TimeSpan.FromMinutes(1));
-        var plan = schedule.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(20)), canSend: true);
+        var rules = Rules(o => o.ReminderPeriod = TimeSpan.FromMinutes(1));
+        var plan = rules.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(20)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
 
-        var wake = schedule.PlanWake(plan, notBefore: null, armedFor: null);
+        var wake = Planner(o => o.ReminderPeriod = TimeSpan.FromMinutes(1)).Plan(plan, armedFor: null, Current);
 
         Assert.Equal(TimeSpan.FromSeconds(20), wake.TimerIn);
         Assert.Equal(TimeSpan.FromMinutes(1), wake.ReminderDue);
@@ -231,11 +243,11 @@ public class NotificationScheduleTests
     [Fact]
     public void WakeFarAheadArmsOnlyTheCappedReminder()
     {
-        var schedule = Schedule();
-        var plan = schedule.Plan(Booking(TimeSpan.FromDays(30)), canSend: true);
+        var rules = Rules();
+        var plan = rules.Plan(Booking(TimeSpan.FromDays(30)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
 
-        var wake = schedule.PlanWake(plan, notBefore: null, armedFor: null);
+        var wake = Planner().Plan(plan, armedFor: null, Current);
 
         Assert.Null(wake.TimerIn);
         Assert.Equal(TimeSpan.FromDays(2), wake.ReminderDue);
@@ -244,23 +256,25 @@ public class NotificationScheduleTests
     [Fact]
     public void ReminderAlreadyArmedForThatTimeIsLeftAlone()
     {
-        var schedule = Schedule();
-        var plan = schedule.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromHours(5)), canSend: true);
+        var rules = Rules();
+        var plan = rules.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromHours(5)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
 
-        var wake = schedule.PlanWake(plan, notBefore: null, armedFor: Now + TimeSpan.FromHours(5));
+        var wake = Planner().Plan(plan, armedFor: Now + TimeSpan.FromHours(5), Current);
 
         Assert.Null(wake.ReminderDue);
         Assert.False(wake.Disarm);
     }
 
     [Fact]
-    public void BusyRecipientPushesTheWakeToItsFreeSlot()
+    public void MessageWaitingForItsNumbersSlotWakesTheBookingAtTheSlot()
     {
-        var schedule = Schedule();
-        var plan = schedule.Plan(Booking(TimeSpan.FromDays(3)), canSend: true);
+        var rules = Rules();
+        var plan = rules.Plan(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
+        // The dispatcher reserved the number's next slot, 4 s away.
+        plan[0].NextAttemptAt = Now + TimeSpan.FromSeconds(4);
 
-        var wake = schedule.PlanWake(plan, notBefore: Now + TimeSpan.FromSeconds(4), armedFor: null);
+        var wake = Planner().Plan(plan, armedFor: null, Current);
 
         Assert.Equal(TimeSpan.FromSeconds(4), wake.TimerIn);
     }
@@ -268,9 +282,9 @@ public class NotificationScheduleTests
     [Fact]
     public void NothingLeftToSendDisarms()
     {
-        var schedule = Schedule();
-        var plan = schedule.Plan(Booking(TimeSpan.FromMinutes(-1)), canSend: true);
+        var rules = Rules();
+        var plan = rules.Plan(Booking(TimeSpan.FromMinutes(-1)), canSend: true, Current);
 
-        Assert.True(schedule.PlanWake(plan, notBefore: null, armedFor: Now + TimeSpan.FromMinutes(1)).Disarm);
+        Assert.True(Planner().Plan(plan, armedFor: Now + TimeSpan.FromMinutes(1), Current).Disarm);
     }
 }

@@ -1,6 +1,6 @@
 using PhoneNumbers;
 
-namespace Turtle.Api.Webhooks;
+namespace Turtle.Grains.Messaging;
 
 /// <summary>Turns what a client typed into an E.164 number (libphonenumber), or null when it is not a valid number.</summary>
 public sealed class PhoneNumberNormalizer(string defaultRegion)

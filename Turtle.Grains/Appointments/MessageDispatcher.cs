@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using Turtle.Grains.Advisors;
+using Turtle.Grains.Messaging;
+
+namespace Turtle.Grains.Appointments;
+
+/// <summary>
+/// Sends whatever of a booking's messages is due, each by the same path: gate (may it go at all?) → its number's send
+/// slot → claim (persisted before the request) → send → record. One per booking activation: it remembers the send slots
+/// the booking reserved and waits for.
+/// </summary>
+public sealed partial class MessageDispatcher(
+    IGrainFactory grains,
+    IWhatsAppSender sender,
+    MessageRules rules,
+    IOptions<NotificationOptions> options,
+    TimeProvider time,
+    ILogger<MessageDispatcher> logger)
+{
+    /// <summary>
+    /// A slot this close is taken now: the recipient grain's clock (another silo's, perhaps) read it a moment ago, and its
+    /// spacing carries a second of slack for exactly that.
+    /// </summary>
+    private static readonly TimeSpan SlotTolerance = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Send slots reserved with a number's recipient grain and not used yet.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _reserved = new(StringComparer.Ordinal);
+
+    private IAdvisorLookupGrain Advisors => grains.GetGrain<IAdvisorLookupGrain>(0);
+
+    public async Task DispatchAsync(string appointmentId, AppointmentState booking, BookingWriter writer)
+    {
+        while (rules.NextDue(booking.Notifications, time.GetUtcNow()) is { } entry)
+        {
+            await DispatchAsync(appointmentId, booking, entry, writer);
+        }
+    }
+
+    private async Task DispatchAsync(string appointmentId, AppointmentState booking, Notification entry, BookingWriter writer)
+    {
+        var details = booking.Details!;
+        var now = time.GetUtcNow();
+        var gate = MessageRules.Gate(entry, details, booking.Advisor is not null, now);
+        if (gate == GateDecision.NeedsAdvisor && await AssignAdvisorAsync(appointmentId, booking))
+        {
+            gate = MessageRules.Gate(entry, details, hasAdvisor: true, now);
+        }
+        switch (gate)
+        {
+            case GateDecision.Skipped:
+                LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
+                await writer.RecordAsync(sent: false);
+                return;
+            case GateDecision.NeedsAdvisor:
+                rules.WaitForAdvisor(entry, now);
+                return;
+        }
+
+        var to = details.Phone!;
+        var slot = await SlotAsync(to, now);
+        if (slot.OptedOut)
+        {
+            entry.State = NotificationState.OptedOut;
+            entry.LastError = "the number opted out (STOP)";
+            await writer.RecordAsync(sent: false);
+            return;
+        }
+        now = time.GetUtcNow();
+        if (slot.At - now > SlotTolerance)
+        {
+            // Another message went to this number moments ago: this one waits for its turn (Meta's pair rate limit).
+            entry.NextAttemptAt = slot.At;
+            return;
+        }
+
+        MessageRules.Claim(entry, now);
+        try
+        {
+            await writer.ClaimAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation of this booking wrote first: it owns the send. Step aside.
+            LogLostClaim(logger, appointmentId, entry.Kind);
+            throw;
+        }
+        var outcome = await SendAsync(appointmentId, booking, entry);
+        rules.Apply(entry, outcome, details, time.GetUtcNow(), Random.Shared);
+        LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
+        await writer.RecordAsync(sent: true);
+    }
+
+    /// <summary>The slot this booking reserved earlier and whose time has come, else a new reservation.</summary>
+    private async Task<SendSlot> SlotAsync(string to, DateTimeOffset now)
+    {
+        if (_reserved.TryGetValue(to, out var reserved))
+        {
+            if (reserved - now > SlotTolerance)
+            {
+                return new SendSlot(OptedOut: false, reserved);
+            }
+            _reserved.Remove(to);
+            // A slot long past may have been followed by others' slots: only a recent one is still this booking's turn.
+            if (now - reserved < options.Value.RecipientSpacing)
+            {
+                return new SendSlot(OptedOut: false, now);
+            }
+        }
+        var slot = await grains.GetGrain<IRecipientGrain>(to).ReserveSendSlotAsync();
+        if (!slot.OptedOut && slot.At - time.GetUtcNow() > SlotTolerance)
+        {
+            _reserved[to] = slot.At;
+        }
+        return slot;
+    }
+
+    /// <summary>A booking stored without an advisor asks again when a message needs one: the sheet may have gained one.</summary>
+    private async Task<bool> AssignAdvisorAsync(string appointmentId, AppointmentState booking)
+    {
+        var details = booking.Details!;
+        var assignment = await Advisors.AssignAsync(new AssignmentRequest
+        {
+            AppointmentId = appointmentId,
+            HostEmails = details.HostEmails,
+            HostUserUris = details.HostUserUris,
+            StartTime = details.StartTime,
+        });
+        if (assignment.Advisor is null)
+        {
+            return false;
+        }
+        booking.Advisor = assignment.Advisor;
+        booking.AssignmentReason = assignment.Reason;
+        if (booking.Status == AppointmentStatus.NoAdvisor)
+        {
+            booking.Status = AppointmentStatus.Booked;
+        }
+        LogAssignedLate(logger, appointmentId, assignment.Reason);
+        return true;
+    }
+
+    private async Task<SendOutcome> SendAsync(string appointmentId, AppointmentState booking, Notification entry)
+    {
+        var advisor = booking.Advisor;
+        if (entry.Kind == NotificationKind.AdvisorBio && advisor is not null)
+        {
+            // The sheet may have been edited since booking: the bio sent is the one there now.
+            advisor = await Advisors.FindAsync(advisor.Email) ?? advisor;
+        }
+        try
+        {
+            return await sender.SendAsync(new OutgoingMessage(appointmentId, entry.Kind, booking.Details!, advisor), CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return new SendOutcome(SendResult.Transient, ErrorText: e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: {State} after {Attempts} attempt(s) {Error}")]
+    private static partial void LogOutcome(ILogger logger, string id, NotificationKind kind, NotificationState state, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} {Kind}: another activation claimed the send first; this one steps aside")]
+    private static partial void LogLostClaim(ILogger logger, string id, NotificationKind kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id}: advisor assigned after booking ({Reason})")]
+    private static partial void LogAssignedLate(ILogger logger, string id, string reason);
+}
