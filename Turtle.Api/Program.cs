@@ -1,7 +1,14 @@
 using Scalar.AspNetCore;
 using Turtle.Api;
+using Turtle.Api.Commands;
 using Turtle.Api.Endpoints;
 using Turtle.Api.Webhooks;
+
+// ./turtle <group> <verb>: the operator's commands, with this host's configuration but no web server.
+if (TurtleCommandLine.IsCommand(args))
+{
+    return await TurtleCommandLine.RunAsync(args);
+}
 
 // Content root beside the binaries: appsettings.json and advisors.csv are found wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -18,3 +25,4 @@ app.MapWhatsAppWebhooks();
 app.MapAppointmentEndpoints();
 app.MapAdvisorEndpoints();
 app.Run();
+return 0;

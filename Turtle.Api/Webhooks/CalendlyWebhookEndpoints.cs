@@ -15,6 +15,9 @@ public static partial class CalendlyWebhookEndpoints
 {
     public const int MaxBodyBytes = 256 * 1024;
 
+    /// <summary>Where Calendly posts; <c>./turtle calendly subscribe</c> subscribes the public base URL plus this.</summary>
+    public const string Route = "/webhooks/calendly";
+
     public static IServiceCollection AddCalendlyWebhooks(this IServiceCollection services)
     {
         services.AddOptions<CalendlyOptions>().BindConfiguration(CalendlyOptions.Section);
@@ -27,7 +30,7 @@ public static partial class CalendlyWebhookEndpoints
 
     public static RouteGroupBuilder MapCalendlyWebhooks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/webhooks/calendly").WithTags("Webhooks");
+        var group = app.MapGroup(Route).WithTags("Webhooks");
         group.MapPost("", HandleAsync)
             .WithSummary("Calendly webhook v2 (invitee.created, invitee.canceled), signed with Calendly-Webhook-Signature.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)

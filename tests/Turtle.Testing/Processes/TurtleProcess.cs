@@ -37,11 +37,7 @@ public sealed class TurtleProcess : IAsyncDisposable
     /// <summary>Starts <c>Turtle.Silo</c> or <c>Turtle.Api</c> with the given configuration as environment variables.</summary>
     public static TurtleProcess Start(string project, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
     {
-        var dll = Path.Combine(RepositoryRoot, project, "bin", BuildConfiguration, "net10.0", project + ".dll");
-        if (!File.Exists(dll))
-        {
-            throw new FileNotFoundException($"{project} is not built; run dotnet build first.", dll);
-        }
+        var dll = BinaryPath(project);
         var info = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
@@ -58,6 +54,13 @@ public sealed class TurtleProcess : IAsyncDisposable
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {project}");
         return new TurtleProcess(project, process);
+    }
+
+    /// <summary>The built <c>Turtle.Silo</c> or <c>Turtle.Api</c> assembly, as this test assembly's configuration built it.</summary>
+    public static string BinaryPath(string project)
+    {
+        var dll = Path.Combine(RepositoryRoot, project, "bin", BuildConfiguration, "net10.0", project + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{project} is not built; run dotnet build first.", dll);
     }
 
     /// <summary>Polls <paramref name="url"/> until it answers 2xx, failing early if the process exits.</summary>
