@@ -9,3 +9,6 @@ var app = builder.Build();
 app.MapGet("/health/live", () => TypedResults.Ok("live"));
 app.MapOrleansDashboard();
 app.Run();
+
+/// <summary>The silo process. Internal: test projects that load the API beside the silo mean the API's Program.</summary>
+internal sealed partial class Program;

@@ -5,7 +5,7 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using Turtle.Grains.Appointments;
 using Turtle.Testing;
-using Turtle.Silo;
+using Turtle.Testing.Cluster;
 using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Grains.Tests.Cluster;
@@ -15,7 +15,7 @@ namespace Turtle.Grains.Tests.Cluster;
 /// storage and reminders on Azurite), and the fake Graph API standing in for Meta. Reminder periods are
 /// shortened so schedules play out in seconds.
 /// </summary>
-public sealed class TurtleClusterFixture : IAsyncLifetime
+public class TurtleClusterFixture : IAsyncLifetime
 {
     public const string AdvisorEmail = "priya.sharma@turtle.example";
 
@@ -23,15 +23,27 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
     public TestCluster Cluster { get; private set; } = null!;
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The advisor sheet the silos read; a test may rewrite it and refresh the directory.</summary>
+    public string CsvPath { get; } = Path.Combine(Path.GetTempPath(), $"turtle-advisors-{Guid.NewGuid():N}.csv");
+
+    public const string AdvisorRows =
+        "Email,Name,Title,Bio\n" +
+        $"{AdvisorEmail},Priya Sharma,Senior Wealth Advisor,Priya plans retirements and education funds.\n";
+
+    protected virtual string InitialAdvisorRows => AdvisorRows;
+
+    protected virtual int Silos => 2;
+
+    /// <summary>Settings a derived fixture adds or overrides.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         await WhatsApp.StartAsync();
-        var csv = Path.Combine(Path.GetTempPath(), $"turtle-advisors-{Guid.NewGuid():N}.csv");
-        await File.WriteAllTextAsync(csv,
-            "Email,Name,Title,Bio\n" +
-            $"{AdvisorEmail},Priya Sharma,Senior Wealth Advisor,Priya plans retirements and education funds.\n");
+        var csv = CsvPath;
+        await File.WriteAllTextAsync(csv, InitialAdvisorRows);
 
-        var builder = new TestClusterBuilder(2);
+        var builder = new TestClusterBuilder((short)Silos);
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ClusterId = TestStorage.UniqueId("grains");
         builder.Options.ServiceId = TestStorage.UniqueId("grains");
@@ -46,7 +58,7 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
             ["Notifications:ReminderPeriod"] = "00:00:05",
             ["Notifications:RetryBaseDelay"] = "00:00:01",
             ["Notifications:RetryMaxDelay"] = "00:00:16",
-        }));
+        }).AddInMemoryCollection(Settings));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         Cluster = builder.Build();
@@ -84,8 +96,7 @@ public sealed class TurtleClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddTurtle(silo.Configuration);
-            TestSilo.PlayOutQuickly(silo);
+            TestSilo.Configure(silo);
         }
     }
 

@@ -1,10 +1,19 @@
 using Orleans.Configuration;
+using Turtle.Silo;
 
-namespace Turtle.Grains.Tests.Cluster;
+namespace Turtle.Testing.Cluster;
 
-/// <summary>The only ways test silos differ from Turtle.Silo's: timings shortened so schedules and failovers play out in seconds.</summary>
+/// <summary>Test silos are Turtle.Silo's own (<c>AddTurtle</c>), with timings shortened so schedules and failovers play out in seconds.</summary>
 public static class TestSilo
 {
+    /// <summary>A Turtle silo as Turtle.Silo builds it, configured from the test cluster's configuration.</summary>
+    public static void Configure(ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddTurtle(silo.Configuration);
+        PlayOutQuickly(silo);
+    }
+
     public static void PlayOutQuickly(ISiloBuilder silo)
     {
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));

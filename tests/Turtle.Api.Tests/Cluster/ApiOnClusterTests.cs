@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Turtle.Testing;
+using Turtle.Testing.Calendly;
+using Turtle.Testing.Processes;
+using Turtle.Testing.WhatsApp;
+
+namespace Turtle.Api.Tests.Cluster;
+
+/// <summary>
+/// The real Turtle.Api in-process, its Orleans client connected to a real Turtle.Silo process on Azurite, with the fake
+/// Graph API in Meta's place: a booking made through the API, all the way.
+/// </summary>
+public sealed class ApiOnClusterTests(ApiOnClusterTests.Deployment turtle) : IClassFixture<ApiOnClusterTests.Deployment>
+{
+    private const string SigningKey = "in-process-signing-key";
+    private const string AdminKey = "in-process-admin-key";
+
+    public sealed class Deployment : IAsyncLifetime
+    {
+        private readonly TurtleDeployment _silo = new();
+
+        public FakeWhatsAppApi WhatsApp => _silo.WhatsApp;
+        public WebApplicationFactory<Program> Api { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            await _silo.WhatsApp.StartAsync();
+            await _silo.StartSiloAsync();
+            Api = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+            {
+                web.UseEnvironment("Production");
+                web.UseSetting("ConnectionStrings:AzureStorage", TestStorage.ConnectionString);
+                web.UseSetting("Orleans:ClusterId", _silo.ClusterId);
+                web.UseSetting("Orleans:ServiceId", _silo.ClusterId);
+                web.UseSetting("Calendly:SigningKey", SigningKey);
+                web.UseSetting("Admin:ApiKey", AdminKey);
+            });
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Api.DisposeAsync();
+            await _silo.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task SignedWebhookIsStoredConfirmedAndShownByTheApi()
+    {
+        using var http = turtle.Api.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var id = Guid.NewGuid().ToString();
+        var body = CalendlyWebhooks.InviteeCreated(id, "+91 98765 40001", DateTimeOffset.UtcNow.AddDays(3));
+
+        using var response = await SendUntilConnectedAsync(http, body);
+        var confirmation = await turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Confirmation", 1, TimeSpan.FromSeconds(30));
+        var view = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/appointments/{id}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Booked", view.GetProperty("status").GetString());
+        Assert.Equal("Priya Sharma", view.GetProperty("advisorName").GetString());
+        Assert.Equal("919876540001", Assert.Single(confirmation).To);
+        var listed = await http.GetFromJsonAsync<JsonElement>(new Uri(
+            $"/api/appointments?from={DateTimeOffset.UtcNow.AddDays(2):O}&to={DateTimeOffset.UtcNow.AddDays(4):O}".Replace("+", "%2B", StringComparison.Ordinal), UriKind.Relative));
+        Assert.Contains(listed.EnumerateArray(), a => a.GetProperty("id").GetString() == id);
+    }
+
+    /// <summary>The client connects in the background after the host starts; until it has, webhooks are answered 503.</summary>
+    private static async Task<HttpResponseMessage> SendUntilConnectedAsync(HttpClient http, string body)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var response = await http.SendAsync(CalendlyWebhooks.SignedRequest(http.BaseAddress!, SigningKey, body));
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
+            {
+                return response;
+            }
+            response.Dispose();
+            await Task.Delay(500);
+        }
+    }
+}
