@@ -32,7 +32,8 @@ public static class SeedBaseline
 
     private sealed record IngestFigures(double Rate, double AckP99, int PerRepetition, int Repetitions);
 
-    private sealed record GrowthFigures(int Limit, int Pending, bool Failed, string StopReason, double KiBPerMessage, double KernelKiBPerThread, double BaseRssMiB, double RssMiB);
+    private sealed record GrowthFigures(int Limit, int Pending, bool Failed, string StopReason, double KiBPerMessage, double KernelKiBPerThread,
+        double BaseRssMiB, double RssMiB, int Bookings, double Seconds, double LastRate, int LastRatePending);
 
     private sealed record RestartFigures(int Expected, int Lost, int PendingBefore, int PendingAfter);
 
@@ -42,13 +43,16 @@ public static class SeedBaseline
     public static async Task<ScenarioResult> RunAsync(BenchSettings settings)
     {
         var result = new ScenarioResult("seed-baseline", settings.Smoke, settings.Environment);
+        var loadBefore = LoadAverage();
         var ingest = await MeasureIngestAsync(settings, result);
         var growth = await MeasureGrowthAsync(settings, result);
         var restart = await MeasureRestartAsync(settings, result);
         result.Details["comparison"] = Compare(settings, ingest, growth, restart);
+        result.Details["loadAverage"] = new { before = loadBefore, after = LoadAverage() };
+        result.Notes.Add($"Load average (1, 5, 15 min) of the machine, whose 2 cores are shared: {loadBefore} before, {LoadAverage()} after; Turtle's results do not record theirs.");
         result.Notes.Add("Seed design reproduced in tests/Turtle.Benchmarks/SeedBaseline/seed_app.py (Python standard library; benchmark tooling only): Flask's threaded development server rebuilt on ThreadingMixIn + HTTPServer as Werkzeug builds it (a thread per connection, every connection closed after its response, listen queue 128, each request logged), bookings in a dict, the confirmation sent inside the request, one threading.Timer per later message (bio at start − 24 h, reminder at start − 1 h), no persistence, no retries.");
         result.Notes.Add($"Workload as the ingest scenario's: signed invitee.created webhooks, a distinct phone per booking, meetings 3 days ahead (so each booking leaves 2 pending timers), {InFlight} in flight, the fake Graph API on loopback.");
-        result.Notes.Add($"Limits: every seed process runs under RLIMIT_NPROC {TaskLimit:N0} tasks (the growth test under {(settings.Smoke ? SmokeGrowthTaskLimit : TaskLimit):N0}), as user nobody when the benchmark is root (Linux does not apply RLIMIT_NPROC to root); RSS watchdog {RssWatchdogMiB:N0} MiB; growth stops after {GrowthTimeCap(settings).TotalMinutes:0.#} min whatever happens. No address-space limit: a thread reserves an 8 MiB stack of address space, so prlimit --as would measure reserved address space, not memory.");
+        result.Notes.Add($"Limits: every seed process runs under RLIMIT_NPROC {TaskLimit:N0} tasks {(settings.Smoke ? $" (the growth test under {SmokeGrowthTaskLimit:N0})" : "")}, as user nobody when the benchmark is root (Linux does not apply RLIMIT_NPROC to root); RSS watchdog {RssWatchdogMiB:N0} MiB; growth stops after {GrowthTimeCap(settings).TotalMinutes:0.#} min whatever happens. No address-space limit: a thread reserves an 8 MiB stack of address space, so prlimit --as would measure reserved address space, not memory.");
         result.FinishedAt = DateTimeOffset.UtcNow;
         return result;
     }
@@ -179,7 +183,7 @@ public static class SeedBaseline
         });
 
         var acked = 0;
-        var checkpoints = new ConcurrentQueue<object>();
+        var checkpoints = new ConcurrentQueue<(int Bookings, double Seconds, double Rate, int Threads, double RssMiB)>();
         var chunk = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, InFlight).Select(async _ =>
         {
@@ -196,7 +200,7 @@ public static class SeedBaseline
                 {
                     var seconds = chunk.Elapsed.TotalSeconds;
                     chunk.Restart();
-                    checkpoints.Enqueue(new { bookings = n, seconds = watch.Elapsed.TotalSeconds, webhooksPerSecond = checkpointEvery / seconds, threads = SafeThreads(app), rssMiB = SafeRss(app) });
+                    checkpoints.Enqueue((n, watch.Elapsed.TotalSeconds, checkpointEvery / seconds, SafeThreads(app), SafeRss(app)));
                 }
             }
         });
@@ -224,6 +228,8 @@ public static class SeedBaseline
         result.Add("RSS per pending message (RSS growth ÷ pending timers)", perMessage, "KiB");
         result.Add("RSS at the end of the growth test", rssEnd, "MiB");
         result.Add($"time to fill the limit at {InFlight} in flight", elapsed.TotalSeconds, "s");
+        var lastChunk = checkpoints.LastOrDefault();
+        result.Add($"webhooks acked per second, {InFlight} in flight, the last {checkpointEvery:N0} before the limit", lastChunk.Rate, "/s");
         result.Details["growth"] = new
         {
             stopReason,
@@ -234,12 +240,13 @@ public static class SeedBaseline
             basePendingTimers = basePending,
             pendingTimers = pending,
             kernelStackKiBPerThread = kernelPerThread,
-            checkpoints = checkpoints.ToList(),
+            checkpoints = checkpoints.Select(c => new { bookings = c.Bookings, seconds = c.Seconds, webhooksPerSecond = c.Rate, threads = c.Threads, rssMiB = c.RssMiB }).ToList(),
             samples = samples.Select(s => new { seconds = Math.Round(s.Seconds, 1), rssMiB = Math.Round(s.RssMiB, 1), threads = s.Threads }).ToList(),
         };
         result.Notes.Add($"Growth: bookings 3 days ahead at {InFlight} in flight into one app until a webhook failed: {stopReason}. The app's last error: {appError ?? "none"}. At the limit the request threads ({InFlight} connections) count too, so pending timers ≈ limit − 1 − requests in flight.");
         result.Notes.Add("RSS per pending message counts the timer thread's stack pages and Python objects, not the kernel's own memory per thread (a 16 KiB kernel stack plus its task structures); details.growth.kernelStackKiBPerThread is the machine-wide KernelStack growth over the test divided by the threads added.");
-        return new GrowthFigures(limit, pending, failed, stopReason ?? "?", perMessage, kernelPerThread, baseRss, rssEnd);
+        return new GrowthFigures(limit, pending, failed, stopReason ?? "?", perMessage, kernelPerThread, baseRss, rssEnd,
+            acked + 20, elapsed.TotalSeconds, lastChunk.Rate, lastChunk.Threads - 1);
     }
 
     /// <summary>Books bios due within the minute, kills and restarts the app, and counts what the fake received; a control app is left running.</summary>
@@ -318,12 +325,19 @@ public static class SeedBaseline
         rows.Add(new($"ack latency p99, {InFlight} in flight", $"{N(ingest.AckP99)} ms", p99 is null ? "not run" : $"{N(p99.Value)} ms",
             p99 is null ? "" : $"seed ÷ Turtle {ingest.AckP99 / p99.Value:0.0#}", p99?.Source ?? ""));
 
+        var scaleRate = Turtle(settings, "scale", n => n == "ingest rate");
+        var bookings = Turtle(settings, "scale", n => n == "bookings");
+        rows.Add(new($"webhooks acked per second, {InFlight} in flight, while pending messages accumulate",
+            $"{N(growth.Bookings / growth.Seconds)} /s filling the limit ({N(growth.Bookings)} bookings); {N(growth.LastRate)} /s with {N(growth.LastRatePending)} pending",
+            scaleRate is null ? "not run" : $"{N(scaleRate.Value)} /s over {N(bookings?.Value ?? double.NaN)} bookings (scale)",
+            scaleRate is null ? "" : $"Turtle ×{scaleRate.Value / (growth.Bookings / growth.Seconds):0.#}; ×{scaleRate.Value / growth.LastRate:0.#} against the seed's last",
+            scaleRate?.Source ?? ""));
+
         // Turtle's bookings hold 2 pending messages each (bio, reminder), as the seed's do; about 1 in 30 of the
         // scale run's bookings (meetings within a day) had sent its bio at booking, so this slightly understates it.
         var growthPer1000 = Turtle(settings, "scale", n => n == "silo RSS growth per 1,000 bookings");
         var scaleStart = Turtle(settings, "scale", n => n == "silo RSS at start (after warm-up)");
         var peak = Turtle(settings, "scale", n => n == "silo RSS peak during ingest");
-        var bookings = Turtle(settings, "scale", n => n == "bookings");
         var turtlePerMessage = growthPer1000 is null ? (double?)null : growthPer1000.Value * 1024 / 2000;
         var turtlePeakPerMessage = scaleStart is null || peak is null || bookings is null ? (double?)null : (peak.Value - scaleStart.Value) * 1024 / (bookings.Value * 2);
         rows.Add(new("RSS per pending message",
@@ -423,6 +437,8 @@ public static class SeedBaseline
     private static long KernelStackKiB() =>
         File.ReadLines("/proc/meminfo").Where(l => l.StartsWith("KernelStack:", StringComparison.Ordinal))
             .Select(l => long.Parse(l["KernelStack:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)).FirstOrDefault();
+
+    private static string LoadAverage() => string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
     private static string PidMax() => File.ReadAllText("/proc/sys/kernel/pid_max").Trim();
 }
