@@ -52,7 +52,7 @@ public static class SeedBaseline
         result.Notes.Add($"Load average (1, 5, 15 min) of the machine, whose 2 cores are shared: {loadBefore} before, {LoadAverage()} after; Turtle's results do not record theirs.");
         result.Notes.Add("Seed design reproduced in tests/Turtle.Benchmarks/SeedBaseline/seed_app.py (Python standard library; benchmark tooling only): Flask's threaded development server rebuilt on ThreadingMixIn + HTTPServer as Werkzeug builds it (a thread per connection, every connection closed after its response, listen queue 128, each request logged), bookings in a dict, the confirmation sent inside the request, one threading.Timer per later message (bio at start − 24 h, reminder at start − 1 h), no persistence, no retries.");
         result.Notes.Add($"Workload as the ingest scenario's: signed invitee.created webhooks, a distinct phone per booking, meetings 3 days ahead (so each booking leaves 2 pending timers), {InFlight} in flight, the fake Graph API on loopback.");
-        result.Notes.Add($"Limits: every seed process runs under RLIMIT_NPROC {TaskLimit:N0} tasks {(settings.Smoke ? $" (the growth test under {SmokeGrowthTaskLimit:N0})" : "")}, as user nobody when the benchmark is root (Linux does not apply RLIMIT_NPROC to root); RSS watchdog {RssWatchdogMiB:N0} MiB; growth stops after {GrowthTimeCap(settings).TotalMinutes:0.#} min whatever happens. No address-space limit: a thread reserves an 8 MiB stack of address space, so prlimit --as would measure reserved address space, not memory.");
+        result.Notes.Add($"Limits: every seed process runs under RLIMIT_NPROC {TaskLimit:N0} tasks{(settings.Smoke ? $" (the growth test under {SmokeGrowthTaskLimit:N0})" : "")}, as user nobody when the benchmark is root (Linux does not apply RLIMIT_NPROC to root); RSS watchdog {RssWatchdogMiB:N0} MiB; growth stops after {GrowthTimeCap(settings).TotalMinutes:0.#} min whatever happens. No address-space limit: a thread reserves an 8 MiB stack of address space, so prlimit --as would measure reserved address space, not memory.");
         result.FinishedAt = DateTimeOffset.UtcNow;
         return result;
     }
@@ -328,7 +328,7 @@ public static class SeedBaseline
         var scaleRate = Turtle(settings, "scale", n => n == "ingest rate");
         var bookings = Turtle(settings, "scale", n => n == "bookings");
         rows.Add(new($"webhooks acked per second, {InFlight} in flight, while pending messages accumulate",
-            $"{N(growth.Bookings / growth.Seconds)} /s filling the limit ({N(growth.Bookings)} bookings); {N(growth.LastRate)} /s with {N(growth.LastRatePending)} pending",
+            $"{N(growth.Bookings / growth.Seconds)} /s filling the limit ({N(growth.Bookings)} bookings); {N(growth.LastRate)} /s with ≈ {N(growth.LastRatePending)} pending",
             scaleRate is null ? "not run" : $"{N(scaleRate.Value)} /s over {N(bookings?.Value ?? double.NaN)} bookings (scale)",
             scaleRate is null ? "" : $"Turtle ×{scaleRate.Value / (growth.Bookings / growth.Seconds):0.#}; ×{scaleRate.Value / growth.LastRate:0.#} against the seed's last",
             scaleRate?.Source ?? ""));
