@@ -94,6 +94,7 @@ public static class ResultWriter
 
     public static async Task WriteSummaryAsync(string folder, IReadOnlyList<string> order)
     {
+        Directory.CreateDirectory(folder);
         var results = new List<JsonElement>();
         foreach (var name in order)
         {
@@ -129,6 +130,7 @@ public static class ResultWriter
             }
         }
         md.AppendLine();
+        AppendSeedComparison(md, results);
         foreach (var result in results)
         {
             var notes = result.TryGetProperty("notes", out var n) ? n.EnumerateArray().Select(x => x.GetString()).ToList() : [];
@@ -149,5 +151,28 @@ public static class ResultWriter
             md.AppendLine();
         }
         await File.WriteAllTextAsync(Path.Combine(folder, "SUMMARY.md"), md.ToString());
+    }
+
+    /// <summary>The seed-baseline scenario's figures beside Turtle's, when it has run.</summary>
+    private static void AppendSeedComparison(StringBuilder md, List<JsonElement> results)
+    {
+        var seed = results.FirstOrDefault(r => r.GetProperty("scenario").GetString() == "seed-baseline");
+        if (seed.ValueKind != JsonValueKind.Object || !seed.TryGetProperty("details", out var details) || !details.TryGetProperty("comparison", out var rows))
+        {
+            return;
+        }
+        md.AppendLine("## Turtle and the design it replaces").AppendLine();
+        md.AppendLine("The seed was a Flask script that kept every scheduled WhatsApp message in a `threading.Timer` (one OS thread per pending message) and nothing on disk. "
+            + "`./bench.sh seed-baseline` runs a small reproduction of it (tests/Turtle.Benchmarks/SeedBaseline/seed_app.py, benchmark tooling only) under the ingest scenario's workload; "
+            + "its limits and method are in the seed-baseline notes below.").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Seed measured {seed.GetProperty("startedAt").GetDateTimeOffset():yyyy-MM-dd HH:mm} UTC{(seed.GetProperty("smoke").GetBoolean() ? " (smoke sizes)" : "")}.").AppendLine();
+        md.AppendLine("| quantity | seed (a timer thread per message) | Turtle | ratio | Turtle's figure from |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var row in rows.EnumerateArray())
+        {
+            string Cell(string name) => row.GetProperty(name).GetString()!.Replace("|", "\\|", StringComparison.Ordinal);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {Cell("quantity")} | {Cell("seed")} | {Cell("turtle")} | {Cell("ratio")} | {Cell("turtleFrom")} |");
+        }
+        md.AppendLine();
     }
 }

@@ -6,18 +6,10 @@ namespace Turtle.Benchmarks;
 public static class SiloMetrics
 {
     /// <summary>Resident set size of a process, from /proc (Linux), in MiB.</summary>
-    public static double RssMiB(int pid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                var kb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-                return kb / 1024.0;
-            }
-        }
-        return double.NaN;
-    }
+    public static double RssMiB(int pid) => StatusField(pid, "VmRSS:") is { } kb ? kb / 1024.0 : double.NaN;
+
+    /// <summary>Threads (tasks) of a process, from /proc (Linux).</summary>
+    public static int Threads(int pid) => (int)(StatusField(pid, "Threads:") ?? 0);
 
     /// <summary>Rows of the Orleans reminder table belonging to one service (partition keys start with "{serviceId}_").</summary>
     public static async Task<int> ReminderRowsAsync(string serviceId)
@@ -74,4 +66,17 @@ public static class SiloMetrics
 
     /// <summary>A service's reminder rows: partition keys start with "{serviceId}_", and '`' follows '_' in ordinal order.</summary>
     private static string ReminderRows(string serviceId) => $"PartitionKey ge '{serviceId}_' and PartitionKey lt '{serviceId}`'";
+
+    /// <summary>The leading number of a line of /proc/{pid}/status, e.g. kB for <c>VmRSS:</c>.</summary>
+    private static long? StatusField(int pid, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return null;
+    }
 }
