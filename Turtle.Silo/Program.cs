@@ -6,7 +6,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddTurtleSilo();
 
 var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok("live"));
+app.MapSiloHealth();
 app.MapOrleansDashboard();
 app.Run();
 

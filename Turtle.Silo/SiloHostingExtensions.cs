@@ -36,6 +36,7 @@ public static class SiloHostingExtensions
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddHostedService<IdleMemoryTrimmer>();
+        builder.Services.AddSiloHealth(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.AddTurtle(builder.Configuration);

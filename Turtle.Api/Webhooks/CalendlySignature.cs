@@ -23,11 +23,12 @@ public static class CalendlySignature
 {
     public const string Header = "Calendly-Webhook-Signature";
 
-    public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(3);
+    /// <summary>SPEC §4's default; operators whose clocks drift widen it with <c>Calendly:SignatureTolerance</c>.</summary>
+    public static readonly TimeSpan DefaultTolerance = TimeSpan.FromMinutes(3);
 
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
-    public static CalendlySignatureStatus Verify(string? header, ReadOnlySpan<byte> body, string signingKey, DateTimeOffset now)
+    public static CalendlySignatureStatus Verify(string? header, ReadOnlySpan<byte> body, string signingKey, DateTimeOffset now, TimeSpan? tolerance = null)
     {
         if (string.IsNullOrWhiteSpace(header))
         {
@@ -51,7 +52,7 @@ public static class CalendlySignature
         }
 
         var signedAt = DateTimeOffset.FromUnixTimeSeconds(unixSeconds);
-        return (now - signedAt).Duration() <= Tolerance ? CalendlySignatureStatus.Valid : CalendlySignatureStatus.Stale;
+        return (now - signedAt).Duration() <= (tolerance ?? DefaultTolerance) ? CalendlySignatureStatus.Valid : CalendlySignatureStatus.Stale;
     }
 
     /// <summary>The header value Calendly would send for <paramref name="body"/> signed at <paramref name="signedAt"/>.</summary>

@@ -20,7 +20,10 @@ public static partial class CalendlyWebhookEndpoints
 
     public static IServiceCollection AddCalendlyWebhooks(this IServiceCollection services)
     {
-        services.AddOptions<CalendlyOptions>().BindConfiguration(CalendlyOptions.Section);
+        services.AddOptions<CalendlyOptions>().BindConfiguration(CalendlyOptions.Section)
+            .Validate(o => o.SignatureTolerance > TimeSpan.Zero && o.SignatureTolerance <= TimeSpan.FromHours(1),
+                "Calendly:SignatureTolerance must be positive and at most 01:00:00.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddCalendlyPayloads();
         services.AddSingleton<CalendlyWebhookGuard>();
@@ -53,7 +56,7 @@ public static partial class CalendlyWebhookEndpoints
         if (signature != CalendlySignatureStatus.Valid)
         {
             LogRefused(logger, signature);
-            return TypedResults.Problem(Explain(signature), statusCode: StatusCodes.Status401Unauthorized);
+            return TypedResults.Problem(Explain(signature, guard.Tolerance), statusCode: StatusCodes.Status401Unauthorized);
         }
 
         CalendlyWebhookEvent webhook;
@@ -103,11 +106,13 @@ public static partial class CalendlyWebhookEndpoints
         }
     }
 
-    private static string Explain(CalendlySignatureStatus status) => status switch
+    private static string Explain(CalendlySignatureStatus status, TimeSpan tolerance) => status switch
     {
         CalendlySignatureStatus.Missing => $"The {CalendlySignature.Header} header is missing.",
         CalendlySignatureStatus.Malformed => $"The {CalendlySignature.Header} header is not 't=<unix>,v1=<hex>'.",
-        CalendlySignatureStatus.Stale => "The signature timestamp is more than 3 minutes away from now.",
+        CalendlySignatureStatus.Stale => tolerance.TotalSeconds % 60 == 0
+            ? $"The signature timestamp is more than {tolerance.TotalMinutes:0} minutes away from now (Calendly:SignatureTolerance)."
+            : $"The signature timestamp is more than {tolerance.TotalSeconds:0} seconds away from now (Calendly:SignatureTolerance).",
         CalendlySignatureStatus.KeyNotConfigured => "Calendly:SigningKey is not configured; Calendly webhooks are refused.",
         _ => "The signature does not match the body.",
     };

@@ -10,11 +10,13 @@ public sealed partial class CalendlyWebhookGuard(
     IOptions<CalendlyOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<CalendlyWebhookGuard> logger)
     : IHostedLifecycleService
 {
+    public TimeSpan Tolerance => options.Value.SignatureTolerance;
+
     private string? SigningKey => options.Value.SigningKey is { Length: > 0 } key ? key : null;
 
     public CalendlySignatureStatus Check(string? header, ReadOnlySpan<byte> body) => SigningKey switch
     {
-        { } key => CalendlySignature.Verify(header, body, key, time.GetUtcNow()),
+        { } key => CalendlySignature.Verify(header, body, key, time.GetUtcNow(), options.Value.SignatureTolerance),
         null when environment.IsDevelopment() => CalendlySignatureStatus.Valid,
         null => CalendlySignatureStatus.KeyNotConfigured,
     };

@@ -17,6 +17,12 @@ public sealed record WhatsAppWebhookAnswer(int Statuses, int OptOuts, int OptIns
 /// </summary>
 public static partial class WhatsAppWebhookEndpoints
 {
+    /// <summary>
+    /// Meta batches many updates in one delivery and retries a refused one for days, so its bodies may be far larger
+    /// than Calendly's; beyond this a body is refused before it is read whole.
+    /// </summary>
+    public const int MaxBodyBytes = 3 * 1024 * 1024;
+
     public static IServiceCollection AddWhatsAppWebhooks(this IServiceCollection services)
     {
         // The silo's own WhatsApp options: the app secret, verify token and phone number id are one set of keys for both.
@@ -53,10 +59,10 @@ public static partial class WhatsAppWebhookEndpoints
         HttpContext context, IOptions<WhatsAppOptions> options, IHostEnvironment environment, IClusterClient cluster, ClusterConnection connection, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(WhatsAppWebhookEndpoints));
-        var body = await RequestBody.ReadAsync(context.Request, CalendlyWebhookEndpoints.MaxBodyBytes, context.RequestAborted);
+        var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
-            return TypedResults.Problem("The body is larger than 256 KiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TypedResults.Problem($"The body is larger than {MaxBodyBytes >> 20} MiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
         var secret = options.Value.AppSecret;
         if (string.IsNullOrEmpty(secret))
@@ -76,14 +82,14 @@ public static partial class WhatsAppWebhookEndpoints
         WhatsAppWebhookBatch batch;
         try
         {
-            batch = WhatsAppWebhookParser.Parse(body);
+            batch = WhatsAppWebhookParser.Parse(body, options.Value.PhoneNumberId);
         }
         catch (JsonException e)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["entry"] = [e.Message] }, "The body is not a WhatsApp webhook.");
         }
 
-        if (!connection.IsConnected)
+        if (batch.Statuses.Count + batch.Texts.Count > 0 && !connection.IsConnected)
         {
             LogClusterUnavailable(logger, null);
             return ClusterConnection.RetryLater(context);

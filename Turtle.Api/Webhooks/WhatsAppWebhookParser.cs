@@ -18,8 +18,10 @@ public sealed record WhatsAppWebhookBatch(IReadOnlyList<WhatsAppStatus> Statuses
 /// </summary>
 public static class WhatsAppWebhookParser
 {
+    /// <param name="body">The raw body.</param>
+    /// <param name="phoneNumberId">Turtle's business number (<c>WhatsApp:PhoneNumberId</c>): changes about another number of the same app are ignored.</param>
     /// <exception cref="JsonException">The body is not JSON of Meta's shape.</exception>
-    public static WhatsAppWebhookBatch Parse(ReadOnlySpan<byte> body)
+    public static WhatsAppWebhookBatch Parse(ReadOnlySpan<byte> body, string? phoneNumberId = null)
     {
         using var document = JsonDocument.Parse(body.ToArray());
         var statuses = new List<WhatsAppStatus>();
@@ -33,6 +35,12 @@ public static class WhatsAppWebhookParser
         {
             if (!change.TryGetProperty("value", out var value))
             {
+                continue;
+            }
+            var about = value.ValueKind == JsonValueKind.Object && value.TryGetProperty("metadata", out var metadata) ? Text(metadata, "phone_number_id") : null;
+            if (!string.IsNullOrEmpty(phoneNumberId) && about != phoneNumberId)
+            {
+                ignored += Array(value, "statuses").Count + Array(value, "messages").Count;
                 continue;
             }
             foreach (var status in Array(value, "statuses"))

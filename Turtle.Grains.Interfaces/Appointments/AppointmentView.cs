@@ -37,6 +37,8 @@ public sealed record NotificationView
     [Id(8)] public TimeSpan? LeadTime { get; init; }
     [Id(9)] public DateTimeOffset? DeliveredAt { get; init; }
     [Id(10)] public DateTimeOffset? ReadAt { get; init; }
+    /// <summary>Meta's status of an accepted message when not plain acceptance, e.g. <c>held_for_quality_assessment</c>.</summary>
+    [Id(11)] public string? MetaStatus { get; init; }
 }
 
 /// <summary>What a booking call did, so the webhook can answer only after the state is durable.</summary>

@@ -11,6 +11,13 @@ public interface IOptOutListGrain : IGrainWithStringKey
 
     /// <summary>Adds (STOP) or removes (START) a number; persisted before it returns.</summary>
     Task SetAsync(string phone, bool optedOut);
+
+    /// <summary>Records that Meta knows <paramref name="phone"/> as <paramref name="waId"/> (kept in the wa_id's shard).</summary>
+    Task LinkAsync(string waId, string phone);
+
+    /// <summary>The number a WhatsApp id stands for, when Meta said it differs.</summary>
+    [AlwaysInterleave]
+    Task<string?> PhoneOfAsync(string waId);
 }
 
 public static class OptOutList

@@ -17,6 +17,12 @@ public interface IRecipientGrain : IGrainWithStringKey
 
     /// <summary>START: the number may receive messages again.</summary>
     Task OptInAsync();
+
+    /// <summary>
+    /// Meta answered a send to this number with another WhatsApp id (<c>wa_id</c>): a STOP or START from that id applies
+    /// to this number too.
+    /// </summary>
+    Task KnownAsAsync(string waId);
 }
 
 /// <summary>The reserved slot (<see cref="At"/>, now or later), or that the number opted out and gets nothing.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Turtle.Grains.Advisors;
 
 namespace Turtle.Grains.Appointments;
@@ -13,6 +14,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly IPersistentState<AppointmentState> _state;
     private readonly MessageRules _rules;
     private readonly MessageDispatcher _dispatcher;
+    private readonly IOptions<NotificationOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AppointmentGrain> _logger;
     private readonly BookingWriter _writer;
@@ -22,13 +24,15 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         [PersistentState("appointment", TurtleStorage.Appointments)] IPersistentState<AppointmentState> state,
         MessageRules rules,
         MessageDispatcher dispatcher,
+        IOptions<NotificationOptions> options,
         WakePlanner planner,
         TimeProvider time,
         ILogger<AppointmentGrain> logger)
     {
-        (_state, _rules, _dispatcher, _time, _logger) = (state, rules, dispatcher, time, logger);
+        (_state, _rules, _dispatcher, _options, _time, _logger) = (state, rules, dispatcher, options, time, logger);
         _alarm = new BookingAlarm(this, planner, time, ProcessAsync);
         _writer = new BookingWriter(state, logger) { Deactivate = DeactivateOnIdle, WakeIn = _alarm.WakeIn };
+        _dispatcher.OutcomeArrived = () => _alarm.WakeIn(TimeSpan.Zero);
     }
 
     private string Id => this.GetPrimaryKeyString();
@@ -60,9 +64,11 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         State.Status = booking.Phone is null ? AppointmentStatus.NoPhone
             : assignment.Advisor is null ? AppointmentStatus.NoAdvisor
             : AppointmentStatus.Booked;
-        State.Notifications = _rules.Plan(booking, canSend: booking.Phone is not null, _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        State.Notifications = _rules.Plan(booking, canSend: booking.Phone is not null, now);
         // What is due now goes out before the first write, which records it: two storage writes per booking, not four.
-        await _dispatcher.DispatchAsync(Id, State, _writer);
+        // The webhook is answered in time even when Meta is slow: a send still out then is stored as claimed.
+        await _dispatcher.DispatchAsync(Id, State, _writer, answerBy: now + _options.Value.BookingAnswerDeadline);
         await StoreAsync();
         await IndexAsync();
         var maskedPhone = PhoneMask.Mask(booking.Phone);

@@ -16,6 +16,8 @@ public sealed class AppointmentState
     [Id(5)] public string? CancelReason { get; set; }
     /// <summary>Why this advisor (or why none): shown to operators.</summary>
     [Id(6)] public string? AssignmentReason { get; set; }
+    /// <summary>The client's WhatsApp id when Meta answered with one that differs from the number (replies and STOP come from it).</summary>
+    [Id(7)] public string? ClientWaId { get; set; }
 
     public AppointmentView ToView(string id)
     {
@@ -62,6 +64,8 @@ public sealed class Notification
     /// <summary>When Meta reported it delivered, and read (the statuses' own timestamps).</summary>
     [Id(11)] public DateTimeOffset? DeliveredAt { get; set; }
     [Id(12)] public DateTimeOffset? ReadAt { get; set; }
+    /// <summary>Meta's status of an accepted message when not plain acceptance, e.g. <c>held_for_quality_assessment</c>.</summary>
+    [Id(13)] public string? MetaStatus { get; set; }
 
     public NotificationView ToView() => new()
     {
@@ -76,5 +80,6 @@ public sealed class Notification
         SentAt = SentAt,
         DeliveredAt = DeliveredAt,
         ReadAt = ReadAt,
+        MetaStatus = MetaStatus,
     };
 }

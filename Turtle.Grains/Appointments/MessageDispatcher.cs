@@ -28,17 +28,45 @@ public sealed partial class MessageDispatcher(
     /// <summary>Send slots reserved with a number's recipient grain and not used yet.</summary>
     private readonly Dictionary<string, DateTimeOffset> _reserved = new(StringComparer.Ordinal);
 
+    /// <summary>Sends still waiting for Meta's answer after the caller had to be answered; their outcome is recorded when it comes.</summary>
+    private readonly List<(Notification Entry, Task<SendOutcome> Send)> _inFlight = [];
+
+    /// <summary>Called (on the booking's scheduler) when a send left in flight gets its answer: the booking wakes to record it.</summary>
+    public Action OutcomeArrived { get; set; } = () => { };
+
     private IAdvisorLookupGrain Advisors => grains.GetGrain<IAdvisorLookupGrain>(0);
 
-    public async Task DispatchAsync(string appointmentId, AppointmentState booking, BookingWriter writer)
+    /// <param name="appointmentId">The booking's id.</param>
+    /// <param name="booking">Its state; entries are updated in place.</param>
+    /// <param name="writer">Persists claims and outcomes.</param>
+    /// <param name="answerBy">
+    /// When the caller must have its answer (a webhook): no message is started after it, and a send still waiting for
+    /// Meta then is left in flight, claimed, its outcome recorded when it arrives.
+    /// </param>
+    public async Task DispatchAsync(string appointmentId, AppointmentState booking, BookingWriter writer, DateTimeOffset? answerBy = null)
     {
-        while (rules.NextDue(booking.Notifications, time.GetUtcNow()) is { } entry)
+        await RecordLateOutcomesAsync(appointmentId, booking, writer);
+        while (time.GetUtcNow() < (answerBy ?? DateTimeOffset.MaxValue) && rules.NextDue(booking.Notifications, time.GetUtcNow()) is { } entry)
         {
-            await DispatchAsync(appointmentId, booking, entry, writer);
+            if (!await DispatchAsync(appointmentId, booking, entry, writer, answerBy))
+            {
+                return;
+            }
         }
     }
 
-    private async Task DispatchAsync(string appointmentId, AppointmentState booking, Notification entry, BookingWriter writer)
+    /// <summary>Applies and records the answers that arrived for sends left in flight.</summary>
+    private async Task RecordLateOutcomesAsync(string appointmentId, AppointmentState booking, BookingWriter writer)
+    {
+        foreach (var (entry, send) in _inFlight.Where(f => f.Send.IsCompleted).ToList())
+        {
+            _inFlight.Remove((entry, send));
+            await RecordAsync(appointmentId, booking, entry, await send, writer);
+        }
+    }
+
+    /// <returns>False when the caller's deadline came first and a send is left in flight.</returns>
+    private async Task<bool> DispatchAsync(string appointmentId, AppointmentState booking, Notification entry, BookingWriter writer, DateTimeOffset? answerBy)
     {
         var details = booking.Details!;
         var now = time.GetUtcNow();
@@ -52,10 +80,10 @@ public sealed partial class MessageDispatcher(
             case GateDecision.Skipped:
                 LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
                 await writer.RecordAsync(sent: false);
-                return;
+                return true;
             case GateDecision.NeedsAdvisor:
                 rules.WaitForAdvisor(entry, now);
-                return;
+                return true;
         }
 
         var to = details.Phone!;
@@ -65,14 +93,21 @@ public sealed partial class MessageDispatcher(
             entry.State = NotificationState.OptedOut;
             entry.LastError = "the number opted out (STOP)";
             await writer.RecordAsync(sent: false);
-            return;
+            return true;
         }
         now = time.GetUtcNow();
         if (slot.At - now > SlotTolerance)
         {
             // Another message went to this number moments ago: this one waits for its turn (Meta's pair rate limit).
             entry.NextAttemptAt = slot.At;
-            return;
+            return true;
+        }
+
+        if (sender.HoldReason() is { } held)
+        {
+            // Nothing can be sent at all now (the access token): the message waits, unclaimed, and costs no write.
+            rules.Hold(entry, held, now);
+            return true;
         }
 
         MessageRules.Claim(entry, now);
@@ -86,10 +121,35 @@ public sealed partial class MessageDispatcher(
             LogLostClaim(logger, appointmentId, entry.Kind);
             throw;
         }
-        var outcome = await SendAsync(appointmentId, booking, entry);
-        rules.Apply(entry, outcome, details, time.GetUtcNow(), Random.Shared);
+        var sending = SendAsync(appointmentId, booking, entry);
+        if (answerBy is { } deadline && !sending.IsCompleted)
+        {
+            var wait = deadline - time.GetUtcNow();
+            if (wait <= TimeSpan.Zero || await Task.WhenAny(sending, Task.Delay(wait, time)) != sending)
+            {
+                // Answer the caller now with this message stored as claimed; record what Meta says when it says it.
+                _inFlight.Add((entry, sending));
+                _ = sending.ContinueWith(_ => OutcomeArrived(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
+                LogLeftInFlight(logger, appointmentId, entry.Kind);
+                return false;
+            }
+        }
+        await RecordAsync(appointmentId, booking, entry, await sending, writer);
+        return true;
+    }
+
+    private async Task RecordAsync(string appointmentId, AppointmentState booking, Notification entry, SendOutcome outcome, BookingWriter writer)
+    {
+        rules.Apply(entry, outcome, booking.Details!, time.GetUtcNow(), Random.Shared);
         LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
         await writer.RecordAsync(sent: true);
+        var to = booking.Details!.Phone!;
+        if (outcome.WaId is { Length: > 0 } waId && waId != PhoneMask.Digits(to))
+        {
+            // Meta knows this number by another id (Brazil, Mexico): its replies and STOP will come from that one.
+            booking.ClientWaId = "+" + waId;
+            await grains.GetGrain<IRecipientGrain>(to).KnownAsAsync(booking.ClientWaId);
+        }
     }
 
     /// <summary>The slot this booking reserved earlier and whose time has come, else a new reservation.</summary>
@@ -164,6 +224,9 @@ public sealed partial class MessageDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} {Kind}: another activation claimed the send first; this one steps aside")]
     private static partial void LogLostClaim(ILogger logger, string id, NotificationKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} {Kind}: Meta has not answered yet; the booking is stored with it claimed and its outcome will be recorded when it comes")]
+    private static partial void LogLeftInFlight(ILogger logger, string id, NotificationKind kind);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id}: advisor assigned after booking ({Reason})")]
     private static partial void LogAssignedLate(ILogger logger, string id, string reason);

@@ -99,6 +99,13 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
         return rule.NeedsAdvisor && !hasAdvisor ? GateDecision.NeedsAdvisor : GateDecision.Open;
     }
 
+    /// <summary>Nothing may be sent now (Meta refuses the access token): the message waits, unclaimed, and looks again later.</summary>
+    public void Hold(Notification entry, string reason, DateTimeOffset now)
+    {
+        entry.NextAttemptAt = now + _options.HeldRecheckInterval;
+        entry.LastError = reason;
+    }
+
     /// <summary>A message waiting for an advisor tries again later, until the meeting starts.</summary>
     public void WaitForAdvisor(Notification entry, DateTimeOffset now)
     {
@@ -134,7 +141,15 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
             case SendResult.DryRun:
                 entry.State = outcome.Result == SendResult.Sent ? NotificationState.Sent : NotificationState.DryRun;
                 entry.MessageId = outcome.MessageId;
+                entry.MetaStatus = outcome.MessageStatus;
                 entry.SentAt = now;
+                break;
+            case SendResult.TokenRefused:
+                // Not the message's fault: it waits for a working token without using up its attempts.
+                entry.State = NotificationState.Pending;
+                entry.Attempts--;
+                entry.NextAttemptAt = now + _options.HeldRecheckInterval;
+                entry.LastError = $"held: Meta refused the WhatsApp access token ({outcome.Describe()}); sent once WhatsApp:AccessToken works again";
                 break;
             case SendResult.Transient when entry.Attempts < _options.MaxAttempts:
                 var retryAt = now + RetryDelay(entry.Attempts, outcome.RetryAfter, random);

@@ -37,6 +37,15 @@ public sealed class NotificationOptions : IValidatableObject
     [Range(1, 50, ErrorMessage = "Notifications:MaxAttempts must be between 1 and 50.")]
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>
+    /// How long a new booking's first messages may hold up the webhook's answer (Calendly waits 15 s at most): a send
+    /// Meta has not answered by then is stored as claimed and its outcome recorded when it comes.
+    /// </summary>
+    public TimeSpan BookingAnswerDeadline { get; set; } = TimeSpan.FromSeconds(7);
+
+    /// <summary>How often a message held back (Meta refuses the access token) looks again whether it may go.</summary>
+    public TimeSpan HeldRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often a message that names the advisor asks again for one while none is assigned (until the meeting).</summary>
     public TimeSpan NoAdvisorRetryDelay { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -64,6 +73,10 @@ public sealed class NotificationOptions : IValidatableObject
         if (DefaultRegion is { Length: 2 } && !Messaging.PhoneNumberNormalizer.IsKnownRegion(DefaultRegion))
         {
             yield return new ValidationResult($"Notifications:DefaultRegion '{DefaultRegion}' is not a region libphonenumber knows (ISO 3166, e.g. IN).", [nameof(DefaultRegion)]);
+        }
+        if (BookingAnswerDeadline <= TimeSpan.Zero || BookingAnswerDeadline >= TimeSpan.FromSeconds(15))
+        {
+            yield return new ValidationResult("Notifications:BookingAnswerDeadline must be between 0 and 15 seconds (Calendly's read timeout).", [nameof(BookingAnswerDeadline)]);
         }
         if (ReminderPeriod <= TimeSpan.Zero)
         {

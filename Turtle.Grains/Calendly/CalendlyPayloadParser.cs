@@ -30,7 +30,8 @@ public sealed class CalendlyPayloadException(string field, string problem)
 /// <summary>Reads Calendly v2 <c>invitee.created</c> / <c>invitee.canceled</c> bodies into the grain contract.</summary>
 public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
 {
-    private static readonly string[] PhoneQuestionWords = ["phone", "whatsapp", "mobile"];
+    /// <summary>Words of booking questions that ask for a number ("Phone no.", "WhatsApp no", "Mobile/WhatsApp", "Contact number").</summary>
+    private static readonly string[] PhoneQuestionWords = ["phone", "whatsapp", "mobile", "contact number", "contact no"];
 
     /// <exception cref="CalendlyPayloadException">The body is malformed or lacks a required field.</exception>
     public CalendlyWebhookEvent Parse(ReadOnlyMemory<byte> body)
@@ -95,7 +96,7 @@ public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
             EventUri = OptionalString(scheduled, "uri", "payload.scheduled_event.uri") ?? OptionalString(payload, "event", "payload.event"),
             ClientName = ClientName(payload),
             ClientEmail = OptionalString(payload, "email", "payload.email"),
-            Phone = Phone(payload),
+            Phone = Phone(payload, scheduled),
             TimeZone = TimeZone(OptionalString(payload, "timezone", "payload.timezone")),
             EventName = OptionalString(scheduled, "name", "payload.scheduled_event.name"),
             StartTime = start,
@@ -121,12 +122,21 @@ public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
         return joined.Length > 0 ? joined : throw new CalendlyPayloadException("payload.name", "required (or first_name / last_name)");
     }
 
-    /// <summary>The SMS reminder number, else the first phone-like booking question that holds a valid number.</summary>
-    private string? Phone(JsonElement payload)
+    /// <summary>
+    /// The SMS reminder number, else the number the host calls (a phone-call location), else the first phone-like booking
+    /// question that holds a valid number.
+    /// </summary>
+    private string? Phone(JsonElement payload, JsonElement scheduled)
     {
         if (phones.Normalize(OptionalString(payload, "text_reminder_number", "payload.text_reminder_number")) is { } reminderNumber)
         {
             return reminderNumber;
+        }
+        if (OptionalObject(scheduled, "location", "payload.scheduled_event.location") is { } location
+            && OptionalString(location, "type", "payload.scheduled_event.location.type") == "outbound_call"
+            && phones.Normalize(OptionalString(location, "location", "payload.scheduled_event.location.location")) is { } called)
+        {
+            return called;
         }
         foreach (var (item, path) in Objects(payload, "questions_and_answers", "payload.questions_and_answers"))
         {

@@ -9,6 +9,9 @@ namespace Turtle.Grains.Messaging;
 /// </summary>
 public interface IWhatsAppSender
 {
+    /// <summary>Why nothing may be sent right now (Meta refused the access token), or null when a send may go.</summary>
+    string? HoldReason();
+
     Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 }
 
@@ -23,12 +26,20 @@ public enum SendResult
     DryRun,
     /// <summary>Throttled or transient (429, 5xx, network, retryable Meta codes): try again later.</summary>
     Transient,
-    /// <summary>Refused for good (bad number, template, parameters, token): never retried.</summary>
+    /// <summary>Refused for good (bad number, template, parameters): never retried.</summary>
     Permanent,
+    /// <summary>Meta refused the access token (190): not the message's fault; it waits for a working token.</summary>
+    TokenRefused,
 }
 
 public sealed record SendOutcome(SendResult Result, string? MessageId = null, int? ErrorCode = null, string? ErrorText = null, TimeSpan? RetryAfter = null)
 {
+    /// <summary>The recipient's WhatsApp id as Meta answered it (<c>contacts[].wa_id</c>); it can differ from the number sent to.</summary>
+    public string? WaId { get; init; }
+
+    /// <summary>Meta's <c>messages[].message_status</c> when it is not plain acceptance, e.g. <c>held_for_quality_assessment</c>.</summary>
+    public string? MessageStatus { get; init; }
+
     public static SendOutcome Accepted(string messageId) => new(SendResult.Sent, messageId);
     public static SendOutcome Recorded() => new(SendResult.DryRun);
 

@@ -19,6 +19,7 @@ public static class MessagingServiceExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton<OutboxWriter>();
+        services.TryAddSingleton<AccessTokenStatus>();
         // No resilience handler: a retry here would be invisible to the appointment, which owns retries and backoff.
         services.AddHttpClient<WhatsAppClient>((sp, http) =>
         {

@@ -44,8 +44,16 @@ public sealed partial class RecipientGrain(
 
     public Task OptInAsync() => SetOptedOutAsync(false);
 
+    public Task KnownAsAsync(string waId) => GrainFactory.GetGrain<IOptOutListGrain>(OptOutList.ShardOf(waId)).LinkAsync(waId, Phone);
+
     private async Task SetOptedOutAsync(bool optedOut)
     {
+        // A STOP from a WhatsApp id that stands for another number (Meta said so when sending) silences that number too.
+        if (await OptOuts.PhoneOfAsync(Phone) is { } linked && linked != Phone)
+        {
+            var number = GrainFactory.GetGrain<IRecipientGrain>(linked);
+            await (optedOut ? number.OptOutAsync() : number.OptInAsync());
+        }
         await OptOuts.SetAsync(Phone, optedOut);
         _optedOut = optedOut;
         var maskedPhone = PhoneMask.Mask(Phone);

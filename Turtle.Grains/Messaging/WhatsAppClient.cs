@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -15,17 +14,14 @@ public sealed record TemplateMessage(string To, string TemplateName, string Lang
 /// The WhatsApp Cloud API (Graph) <c>/messages</c> endpoint: one request per call, its answer classified
 /// by Meta's error code. It never retries; the appointment grain owns retries and their backoff.
 /// </summary>
-public sealed partial class WhatsAppClient(HttpClient http, IOptions<WhatsAppOptions> options, TimeProvider timeProvider, ILogger<WhatsAppClient> logger)
+public sealed partial class WhatsAppClient(
+    HttpClient http, IOptionsMonitor<WhatsAppOptions> options, AccessTokenStatus tokens, TimeProvider timeProvider, ILogger<WhatsAppClient> logger)
 {
-    /// <summary>Meta codes worth another attempt later: throttling, temporary outages (SPEC §6).</summary>
-    private static readonly HashSet<int> TransientCodes = [130429, 131056, 131000, 4, 80007];
-
-    private const int InvalidTokenCode = 190;
-
     public async Task<SendOutcome> SendTemplateAsync(TemplateMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var settings = options.Value;
+        var settings = options.CurrentValue;
+        var token = settings.AccessToken!;
         var masked = PhoneMask.Mask(message.To);
         var body = new GraphMessageRequest(
             To: PhoneMask.Digits(message.To),
@@ -39,7 +35,7 @@ public sealed partial class WhatsAppClient(HttpClient http, IOptions<WhatsAppOpt
         {
             Content = JsonContent.Create(body, GraphJsonContext.Default.GraphMessageRequest),
         };
-        request.Headers.Authorization = new("Bearer", settings.AccessToken);
+        request.Headers.Authorization = new("Bearer", token);
 
         HttpResponseMessage response;
         try
@@ -60,12 +56,12 @@ public sealed partial class WhatsAppClient(HttpClient http, IOptions<WhatsAppOpt
         using (response)
         {
             return response.IsSuccessStatusCode
-                ? await ReadAcceptedAsync(response, masked, message.CallbackData, cancellationToken)
-                : await ReadFailureAsync(response, masked, message.CallbackData, cancellationToken);
+                ? await ReadAcceptedAsync(response, token, masked, message.CallbackData, cancellationToken)
+                : await ReadFailureAsync(response, token, masked, message.CallbackData, cancellationToken);
         }
     }
 
-    private async Task<SendOutcome> ReadAcceptedAsync(HttpResponseMessage response, string masked, string? callbackData, CancellationToken cancellationToken)
+    private async Task<SendOutcome> ReadAcceptedAsync(HttpResponseMessage response, string token, string masked, string? callbackData, CancellationToken cancellationToken)
     {
         GraphMessageResponse? accepted = null;
         try
@@ -76,18 +72,25 @@ public sealed partial class WhatsAppClient(HttpClient http, IOptions<WhatsAppOpt
         {
             // Falls through to the missing-id outcome below.
         }
-        var id = accepted?.Messages is [var first, ..] ? first.Id : null;
+        var accepted0 = accepted?.Messages is [var first, ..] ? first : null;
+        var id = accepted0?.Id;
         if (string.IsNullOrEmpty(id))
         {
             // Meta took the request, so another attempt could deliver twice: fail it for good instead.
             LogUnreadableAcceptance(masked, callbackData, (int)response.StatusCode);
             return new SendOutcome(SendResult.Permanent, ErrorText: $"WhatsApp API answered {(int)response.StatusCode} without a message id.");
         }
-        LogSent(masked, callbackData, id);
-        return SendOutcome.Accepted(id);
+        tokens.Accepted(token);
+        var status = accepted0?.MessageStatus is { Length: > 0 } given && given != "accepted" ? given : null;
+        LogSent(masked, callbackData, id, status ?? "accepted");
+        return SendOutcome.Accepted(id) with
+        {
+            WaId = accepted?.Contacts is [var contact, ..] ? contact.WaId : null,
+            MessageStatus = status,
+        };
     }
 
-    private async Task<SendOutcome> ReadFailureAsync(HttpResponseMessage response, string masked, string? callbackData, CancellationToken cancellationToken)
+    private async Task<SendOutcome> ReadFailureAsync(HttpResponseMessage response, string token, string masked, string? callbackData, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         GraphError? error = null;
@@ -103,25 +106,20 @@ public sealed partial class WhatsAppClient(HttpClient http, IOptions<WhatsAppOpt
         var text = error?.Message is { Length: > 0 } message
             ? error.ErrorData?.Details is { Length: > 0 } details && details != message ? $"{message}: {details}" : message
             : $"HTTP {status} {response.ReasonPhrase}".TrimEnd();
-        var transient = response.StatusCode == HttpStatusCode.TooManyRequests
-            || status >= 500
-            || (error?.Code is { } code && TransientCodes.Contains(code));
-
-        if (transient)
+        switch (MetaErrorCodes.Classify(error?.Code, status))
         {
-            var retryAfter = RetryAfter(response);
-            LogTransientFailure(masked, callbackData, status, error?.Code, text, error?.FbTraceId);
-            return new SendOutcome(SendResult.Transient, ErrorCode: error?.Code, ErrorText: text, RetryAfter: retryAfter);
+            case MetaErrorKind.Retry:
+                var retryAfter = RetryAfter(response);
+                LogTransientFailure(masked, callbackData, status, error?.Code, text, error?.FbTraceId);
+                return new SendOutcome(SendResult.Transient, ErrorCode: error?.Code, ErrorText: text, RetryAfter: retryAfter);
+            case MetaErrorKind.AccessToken:
+                tokens.Refused(token, $"HTTP {status}: {text}", error?.FbTraceId);
+                return new SendOutcome(SendResult.TokenRefused, ErrorCode: error?.Code ?? MetaErrorCodes.AccessTokenExpired, ErrorText: text);
+            default:
+                LogPermanentFailure(masked, callbackData, status, error?.Code, text, error?.FbTraceId);
+                var meaning = MetaErrorCodes.Meaning(error?.Code);
+                return new SendOutcome(SendResult.Permanent, ErrorCode: error?.Code, ErrorText: meaning is null ? text : $"{text} — {meaning}");
         }
-        if (error?.Code == InvalidTokenCode || (error?.Code is null && response.StatusCode == HttpStatusCode.Unauthorized))
-        {
-            LogAccessTokenRefused(status, text, error?.FbTraceId);
-        }
-        else
-        {
-            LogPermanentFailure(masked, callbackData, status, error?.Code, text, error?.FbTraceId);
-        }
-        return new SendOutcome(SendResult.Permanent, ErrorCode: error?.Code, ErrorText: text);
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage response)
@@ -139,8 +137,8 @@ public sealed partial class WhatsAppClient(HttpClient http, IOptions<WhatsAppOpt
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp message {CallbackData} to {To} accepted as {MessageId}")]
-    private partial void LogSent(string to, string? callbackData, string messageId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp message {CallbackData} to {To} {Status} as {MessageId}")]
+    private partial void LogSent(string to, string? callbackData, string messageId, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp message {CallbackData} to {To} failed for now (HTTP {Status}, code {Code}): {Error} [fbtrace {FbTraceId}]")]
     private partial void LogTransientFailure(string to, string? callbackData, int status, int? code, string error, string? fbTraceId);
@@ -154,8 +152,6 @@ public sealed partial class WhatsAppClient(HttpClient http, IOptions<WhatsAppOpt
     [LoggerMessage(Level = LogLevel.Error, Message = "WhatsApp message {CallbackData} to {To}: HTTP {Status} without a message id; not retried")]
     private partial void LogUnreadableAcceptance(string to, string? callbackData, int status);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "OPERATOR ACTION: Meta refused the WhatsApp access token (HTTP {Status}): {Error} [fbtrace {FbTraceId}]. Nothing can be sent until WhatsApp:AccessToken is replaced.")]
-    private partial void LogAccessTokenRefused(int status, string error, string? fbTraceId);
 }
 
 internal sealed record GraphMessageRequest(
@@ -186,9 +182,13 @@ internal sealed record GraphComponent(
 
 internal sealed record GraphParameter([property: JsonPropertyName("type")] string Type, [property: JsonPropertyName("text")] string Text);
 
-internal sealed record GraphMessageResponse([property: JsonPropertyName("messages")] IReadOnlyList<GraphMessageId>? Messages);
+internal sealed record GraphMessageResponse(
+    [property: JsonPropertyName("contacts")] IReadOnlyList<GraphContact>? Contacts,
+    [property: JsonPropertyName("messages")] IReadOnlyList<GraphMessageId>? Messages);
 
-internal sealed record GraphMessageId([property: JsonPropertyName("id")] string? Id);
+internal sealed record GraphContact([property: JsonPropertyName("input")] string? Input, [property: JsonPropertyName("wa_id")] string? WaId);
+
+internal sealed record GraphMessageId([property: JsonPropertyName("id")] string? Id, [property: JsonPropertyName("message_status")] string? MessageStatus);
 
 internal sealed record GraphErrorResponse([property: JsonPropertyName("error")] GraphError? Error);
 

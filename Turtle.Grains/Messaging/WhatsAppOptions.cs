@@ -30,6 +30,9 @@ public sealed partial class WhatsAppOptions : IValidatableObject
     /// <summary>Longest wait for one Graph API call; a timeout counts as transient.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>While Meta refuses the access token, how often one held message probes whether it works again.</summary>
+    public TimeSpan AccessTokenProbeInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Keyed by <see cref="NotificationKind"/> name; kinds and fields left out get the defaults of SPEC §6.</summary>
     public Dictionary<string, WhatsAppTemplateOptions> Templates { get; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -9,17 +9,20 @@ namespace Turtle.Grains.Messaging;
 /// access token, records it in the outbox (dry run). One attempt per call.
 /// </summary>
 public sealed partial class WhatsAppSender(
-    IOptions<WhatsAppOptions> options,
+    IOptionsMonitor<WhatsAppOptions> options,
+    AccessTokenStatus tokens,
     IOptions<NotificationOptions> notifications,
     WhatsAppClient client,
     OutboxWriter outbox,
     TimeProvider timeProvider,
     ILogger<WhatsAppSender> logger) : IWhatsAppSender
 {
+    public string? HoldReason() => options.CurrentValue.IsDryRun ? null : tokens.HoldReason();
+
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var settings = options.Value;
+        var settings = options.CurrentValue;
         var template = settings.TemplateFor(message.Kind);
         var parameters = TemplateRenderer.Render(template.Parameters, message.Booking, message.Advisor, notifications.Value.AdvisorTeamName);
         var phone = message.Booking.Phone;

@@ -95,6 +95,10 @@ public sealed class CalendlyPayloadParserTests
     [InlineData("Mobile no.", "98765 43210")]
     [InlineData("Your PHONE (for reminders)", "098765 43210")]
     [InlineData("whatsapp?", "+91 98765 43210")]
+    [InlineData("Contact number", "98765 43210")]
+    [InlineData("Phone no.", "98765 43210")]
+    [InlineData("WhatsApp no", "98765 43210")]
+    [InlineData("Mobile/WhatsApp", "98765 43210")]
     public void FirstPhoneLikeQuestionIsUsed(string question, string answer)
     {
         var body = Payloads.Edit(Payloads.Created, root =>
@@ -107,6 +111,28 @@ public sealed class CalendlyPayloadParserTests
         });
 
         Assert.Equal("+919876543210", Assert.IsType<InviteeCreatedEvent>(parser.Parse(body)).Booking.Phone);
+    }
+
+    [Fact]
+    public void PhoneCallLocationIsTheNumberAfterTheReminderNumberAndBeforeTheQuestions()
+    {
+        var withCall = Payloads.Edit(Payloads.Created, root =>
+        {
+            root.Payload()["text_reminder_number"] = null;
+            root.Payload()["scheduled_event"]!["location"] = new JsonObject { ["type"] = "outbound_call", ["location"] = "+91 90000 12345" };
+        });
+        var withReminder = Payloads.Edit(Payloads.Created, root =>
+            root.Payload()["scheduled_event"]!["location"] = new JsonObject { ["type"] = "outbound_call", ["location"] = "+91 90000 12345" });
+        var inboundCall = Payloads.Edit(Payloads.Created, root =>
+        {
+            root.Payload()["text_reminder_number"] = null;
+            root.Payload()["scheduled_event"]!["location"] = new JsonObject { ["type"] = "inbound_call", ["location"] = "+91 90000 12345" };
+        });
+
+        Assert.Equal("+919000012345", Assert.IsType<InviteeCreatedEvent>(parser.Parse(withCall)).Booking.Phone);
+        Assert.Equal("+919876543210", Assert.IsType<InviteeCreatedEvent>(parser.Parse(withReminder)).Booking.Phone);
+        // An inbound call's location is the host's number, not the client's: the booking question decides.
+        Assert.Equal("+919988776655", Assert.IsType<InviteeCreatedEvent>(parser.Parse(inboundCall)).Booking.Phone);
     }
 
     [Fact]

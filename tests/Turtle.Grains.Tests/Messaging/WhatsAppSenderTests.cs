@@ -92,7 +92,6 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
     [InlineData(132001)]
     [InlineData(132000)]
     [InlineData(100)]
-    [InlineData(368)]
     public async Task OtherClientErrorsArePermanent(int code)
     {
         var phone = NewPhone();
@@ -134,6 +133,13 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
     [InlineData(131000)]
     [InlineData(4)]
     [InlineData(80007)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(17)]
+    [InlineData(341)]
+    [InlineData(368)]
+    [InlineData(131016)]
+    [InlineData(132015)]
     public async Task RetryableMetaCodesAreTransientDespiteA400(int code)
     {
         var phone = NewPhone();
@@ -158,16 +164,57 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task RefusedTokenIsPermanentAndAlertsTheOperator()
+    public async Task RefusedTokenHoldsTheMessageAndAlertsTheOperator()
     {
         var phone = NewPhone();
         var outcome = await Send(phone, NotificationKind.Confirmation, token: "expired-token");
 
-        Assert.Equal(SendResult.Permanent, outcome.Result);
+        Assert.Equal(SendResult.TokenRefused, outcome.Result);
         Assert.Equal(190, outcome.ErrorCode);
         var alert = Assert.Single(_logs.Entries, e => e.Level == LogLevel.Critical);
         Assert.Contains("WhatsApp:AccessToken", alert.Message, StringComparison.Ordinal);
         AssertNoSecretsLogged(phone, "expired-token");
+    }
+
+    [Theory]
+    [InlineData(131050, "stopped marketing messages")]
+    [InlineData(131049, "per-user limit on marketing messages")]
+    public async Task MarketingRefusalsArePermanentAndSayWhatToChange(int code, string meaning)
+    {
+        var phone = NewPhone();
+        _api.FailNext(phone, code == 131050 ? WhatsAppFault.MarketingStopped : WhatsAppFault.EcosystemEngagement);
+
+        var outcome = await Send(phone, NotificationKind.Reminder);
+
+        Assert.Equal(SendResult.Permanent, outcome.Result);
+        Assert.Equal(code, outcome.ErrorCode);
+        Assert.Contains(meaning, outcome.ErrorText, StringComparison.Ordinal);
+        Assert.Contains("Utility", outcome.ErrorText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AcceptanceIsReadWholeWaIdAndQualityHold()
+    {
+        var phone = NewPhone();
+        _api.KnowAs(phone, "5511988887777");
+        _api.HoldForQuality(phone);
+
+        var outcome = await Send(phone, NotificationKind.Confirmation);
+
+        Assert.Equal(SendResult.Sent, outcome.Result);
+        Assert.Equal("5511988887777", outcome.WaId);
+        Assert.Equal("held_for_quality_assessment", outcome.MessageStatus);
+    }
+
+    [Fact]
+    public async Task PlainAcceptanceHasNoStatusToShow()
+    {
+        var phone = NewPhone();
+
+        var outcome = await Send(phone, NotificationKind.Confirmation);
+
+        Assert.Null(outcome.MessageStatus);
+        Assert.Equal(Digits(phone), outcome.WaId);
     }
 
     [Fact]

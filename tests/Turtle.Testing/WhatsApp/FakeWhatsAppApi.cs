@@ -23,6 +23,10 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     private readonly List<FakeWhatsAppRequest> _requests = [];
     private readonly ConcurrentDictionary<string, Queue<WhatsAppFault>> _nextFaults = new();
     private readonly ConcurrentDictionary<string, WhatsAppFault> _alwaysFaults = new();
+    private readonly ConcurrentDictionary<string, Queue<TimeSpan>> _stalls = new();
+    private readonly ConcurrentDictionary<string, string> _waIds = new();
+    private readonly ConcurrentDictionary<string, byte> _heldForQuality = new();
+    private volatile bool _tokenRevoked;
     private readonly HttpClient _webhookClient = new();
     private WebApplication? _app;
     private long _messageCounter;
@@ -88,6 +92,33 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         _alwaysFaults[Digits(to)] = new WhatsAppFault(httpStatus, metaCode, message);
 
     public void FailAlways(string to, WhatsAppFault fault) => _alwaysFaults[Digits(to)] = fault;
+
+    /// <summary>The next accepted requests to <paramref name="to"/> are answered only after these delays (Meta being slow, not failing).</summary>
+    public void StallNext(string to, params TimeSpan[] delays)
+    {
+        var queue = _stalls.GetOrAdd(Digits(to), _ => new Queue<TimeSpan>());
+        lock (queue)
+        {
+            foreach (var delay in delays)
+            {
+                queue.Enqueue(delay);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Meta knows <paramref name="to"/> by another WhatsApp id (as for some Brazilian and Mexican numbers): sends to it are
+    /// answered with <c>contacts[].wa_id</c> = <paramref name="waIdDigits"/>, and the client's messages would come from it.
+    /// </summary>
+    public void KnowAs(string to, string waIdDigits) => _waIds[Digits(to)] = waIdDigits;
+
+    /// <summary>Messages to <paramref name="to"/> are accepted with <c>message_status</c> <c>held_for_quality_assessment</c>.</summary>
+    public void HoldForQuality(string to) => _heldForQuality[Digits(to)] = 0;
+
+    /// <summary>Meta stops accepting the access token (error 190, as for an expired or revoked token) until <see cref="RestoreToken"/>.</summary>
+    public void RevokeToken() => _tokenRevoked = true;
+
+    public void RestoreToken() => _tokenRevoked = false;
 
     /// <summary>Removes the scripted faults of every recipient.</summary>
     public void ClearFaults()
@@ -231,6 +262,10 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         {
             return Error(401, 190, "Invalid OAuth access token - Cannot parse access token");
         }
+        if (_tokenRevoked)
+        {
+            return Error(401, 190, "Error validating access token: Session has expired on Wednesday, 02-Dec-26 10:00:00 PST.", subcode: 463);
+        }
         if (phoneNumberId != PhoneNumberId)
         {
             return Error(400, 100, $"Unsupported post request. Object with ID '{phoneNumberId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", type: "GraphMethodException", subcode: 33);
@@ -260,10 +295,22 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         var body = new JsonObject
         {
             ["messaging_product"] = "whatsapp",
-            ["contacts"] = new JsonArray(new JsonObject { ["input"] = to, ["wa_id"] = to }),
-            ["messages"] = new JsonArray(new JsonObject { ["id"] = messageId }),
+            ["contacts"] = new JsonArray(new JsonObject { ["input"] = to, ["wa_id"] = _waIds.GetValueOrDefault(to, to) }),
+            ["messages"] = new JsonArray(new JsonObject
+            {
+                ["id"] = messageId,
+                ["message_status"] = _heldForQuality.ContainsKey(to) ? "held_for_quality_assessment" : "accepted",
+            }),
         };
-        return (Results.Content(body.ToJsonString(), "application/json", Encoding.UTF8, 200), 200, null, messageId, TimeSpan.Zero);
+        var stall = TimeSpan.Zero;
+        if (_stalls.TryGetValue(to, out var stalls))
+        {
+            lock (stalls)
+            {
+                stalls.TryDequeue(out stall);
+            }
+        }
+        return (Results.Content(body.ToJsonString(), "application/json", Encoding.UTF8, 200), 200, null, messageId, stall);
     }
 
     private static (IResult, int, int?, string?, TimeSpan) Fault(HttpContext context, WhatsAppFault fault)
@@ -436,4 +483,15 @@ public sealed record WhatsAppFault(int HttpStatus, int MetaCode, string Message,
     public static WhatsAppFault Undeliverable { get; } = new(400, 131026, "(#131026) Message undeliverable", Details: "Message Undeliverable.");
     public static WhatsAppFault TemplateNotFound { get; } = new(404, 132001, "(#132001) Template name does not exist in the translation", Details: "template name does not exist in the specified language");
     public static WhatsAppFault TokenExpired { get; } = new(401, 190, "Error validating access token: Session has expired.");
+
+    // Codes from Meta's published Cloud API error list; the HTTP status each comes with is as third-party references show it.
+    public static WhatsAppFault ApiUnknown { get; } = new(400, 1, "(#1) An unknown error occurred", Details: "Invalid request or possible server error.");
+    public static WhatsAppFault ApiService { get; } = new(503, 2, "(#2) Service temporarily unavailable", Details: "Temporary due to downtime or due to being overloaded.");
+    public static WhatsAppFault UserTooManyCalls { get; } = new(400, 17, "(#17) User request limit reached");
+    public static WhatsAppFault ApplicationLimit { get; } = new(400, 341, "(#341) Application limit reached");
+    public static WhatsAppFault TemporarilyBlocked { get; } = new(403, 368, "(#368) Temporarily blocked for policies violations");
+    public static WhatsAppFault ServiceUnavailable { get; } = new(500, 131016, "(#131016) Service unavailable", Details: "A service is temporarily unavailable.");
+    public static WhatsAppFault TemplatePaused { get; } = new(400, 132015, "(#132015) Template is paused", Details: "Template is paused due to low quality so it cannot be sent in a template message.");
+    public static WhatsAppFault MarketingStopped { get; } = new(400, 131050, "(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.");
+    public static WhatsAppFault EcosystemEngagement { get; } = new(400, 131049, "(#131049) This message was not delivered to maintain healthy ecosystem engagement.");
 }

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Turtle.Grains.Hosting;
+using Turtle.Grains.Messaging;
+
+namespace Turtle.Silo;
+
+/// <summary>
+/// The silo's <c>/health/live</c> (the process answers) and <c>/health/ready</c>: storage answers, and whether Meta
+/// accepts the WhatsApp access token. A refused token is reported as degraded, with the reason, not as unready: the silo
+/// still stores bookings and keeps their messages (held), and taking every silo out of service would help no one.
+/// </summary>
+public static class SiloHealth
+{
+    public static IServiceCollection AddSiloHealth(this IServiceCollection services, IConfiguration configuration)
+    {
+        var tables = new TableServiceClient(TurtleCluster.StorageConnectionString(configuration));
+        services.AddHealthChecks()
+            .AddCheck("storage", new StorageHealthCheck(tables), tags: ["ready"])
+            .AddCheck<WhatsAppTokenHealthCheck>("whatsapp-access-token", tags: ["ready"]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapSiloHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteAsync });
+        return app;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
+        }));
+    }
+
+    private sealed class StorageHealthCheck(TableServiceClient tables) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                await tables.GetPropertiesAsync(timeout.Token);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy("Storage unreachable: " + e.GetType().Name);
+            }
+        }
+    }
+
+    private sealed class WhatsAppTokenHealthCheck(AccessTokenStatus token) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(token.Problem is { } problem ? HealthCheckResult.Degraded(problem) : HealthCheckResult.Healthy());
+    }
+}

@@ -1,0 +1,128 @@
+using Turtle.Grains.Appointments;
+using Turtle.Grains.Messaging;
+using Turtle.Grains.Tests.Cluster;
+
+namespace Turtle.Grains.Tests.Appointments;
+
+/// <summary>A cluster of its own: these tests revoke the access token, which every booking on a silo feels.</summary>
+public sealed class MetaBehaviourClusterFixture : TurtleClusterFixture
+{
+    protected override int Silos => 1;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["WhatsApp:AccessTokenProbeInterval"] = "00:00:03",
+        ["Notifications:HeldRecheckInterval"] = "00:00:01",
+    };
+}
+
+public class MetaBehaviourTests(MetaBehaviourClusterFixture fixture) : IClassFixture<MetaBehaviourClusterFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private IAppointmentGrain Grain(BookingDetails booking) => fixture.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
+
+    [Fact]
+    public async Task RefusedTokenHoldsMessagesWithoutAStormAndSendsThemOnceItWorksAgain()
+    {
+        fixture.WhatsApp.RevokeToken();
+        var bookings = Enumerable.Range(0, 5).Select(_ => Bookings.New(TimeSpan.FromDays(3))).ToList();
+        try
+        {
+            foreach (var booking in bookings)
+            {
+                await Grain(booking).BookAsync(booking);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(7));
+
+            var refused = fixture.WhatsApp.Requests.Count(r => bookings.Any(b => r.To == b.Phone!.TrimStart('+')));
+            var held = (await Grain(bookings[^1]).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+            Turtle.Testing.Figures.Record($"grain: refused token, 5 bookings over 7 s -> {refused} requests to Meta (one probe per 3 s)");
+            // The first send learns the token is refused; after it, one probe per interval, not one request per message.
+            Assert.InRange(refused, 1, 4);
+            Assert.Equal(NotificationState.Pending, held.State);
+            Assert.Contains("190", held.LastError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fixture.WhatsApp.RestoreToken();
+        }
+
+        foreach (var booking in bookings)
+        {
+            await fixture.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation) && r.MessageId is not null, 1, Wait);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.All(bookings, b => Assert.Single(fixture.WhatsApp.Accepted, r => r.BizOpaqueCallbackData == Bookings.Tag(b, NotificationKind.Confirmation)));
+        var sent = (await Grain(bookings[0]).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+        Assert.Equal(NotificationState.Sent, sent.State);
+        Assert.Equal(1, sent.Attempts);
+    }
+
+    [Fact]
+    public async Task StopFromTheWaIdMetaAnsweredSilencesTheNumberSentTo()
+    {
+        var first = Bookings.New(TimeSpan.FromDays(3));
+        var waId = "55119" + first.Phone![^8..];
+        fixture.WhatsApp.KnowAs(first.Phone!, waId);
+        await Grain(first).BookAsync(first);
+        await fixture.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(first, NotificationKind.Confirmation), 1, Wait);
+
+        // The client writes STOP; Meta reports it from the wa_id, not from the number Turtle sent to.
+        await fixture.Grains.GetGrain<IRecipientGrain>("+" + waId).OptOutAsync();
+        var second = Bookings.New(TimeSpan.FromDays(4)) with { Phone = first.Phone };
+        await Grain(second).BookAsync(second);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.DoesNotContain(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(second, NotificationKind.Confirmation));
+        Assert.Equal(NotificationState.OptedOut, (await Grain(second).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation).State);
+    }
+
+    [Fact]
+    public async Task MessageHeldForQualityAssessmentSaysSo()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        fixture.WhatsApp.HoldForQuality(booking.Phone!);
+
+        await Grain(booking).BookAsync(booking);
+
+        var confirmation = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+        Assert.Equal(NotificationState.Sent, confirmation.State);
+        Assert.Equal("held_for_quality_assessment", confirmation.MetaStatus);
+    }
+
+    [Fact]
+    public async Task SlowFirstSendIsAnsweredInTimeStoredClaimedAndRecordedWhenMetaAnswers()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        fixture.WhatsApp.StallNext(booking.Phone!, TimeSpan.FromSeconds(11));
+
+        var started = DateTimeOffset.UtcNow;
+        var result = await Grain(booking).BookAsync(booking);
+        var answered = DateTimeOffset.UtcNow - started;
+        var stored = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+
+        Assert.True(result.Changed);
+        Assert.InRange(answered, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(9));
+        Assert.Equal(NotificationState.Sending, stored.State);
+        var sent = await WaitForStateAsync(booking, NotificationKind.Confirmation, NotificationState.Sent, Wait);
+        Assert.StartsWith("wamid.", sent.MessageId, StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+    }
+
+    private async Task<NotificationView> WaitForStateAsync(BookingDetails booking, NotificationKind kind, NotificationState state, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var entry = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == kind);
+            if (entry.State == state || DateTimeOffset.UtcNow > deadline)
+            {
+                Assert.Equal(state, entry.State);
+                return entry;
+            }
+            await Task.Delay(200);
+        }
+    }
+}
