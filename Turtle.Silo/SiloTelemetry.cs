@@ -1,16 +1,12 @@
-using Orleans.Diagnostics;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Turtle.Grains.Telemetry;
 
 namespace Turtle.Silo;
 
 /// <summary>
-/// OpenTelemetry for a silo (SPEC §10): ASP.NET Core (the dashboard's web host), HttpClient (WhatsApp, Sheets, storage),
-/// runtime and Orleans metrics and traces, and the <c>Turtle</c> meter; Prometheus text at <c>/metrics</c> on
-/// <c>Orleans:DashboardPort</c>; OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// A silo's telemetry (SPEC §10): <see cref="TurtleTelemetry"/> plus ASP.NET Core metrics and traces of its web host,
+/// and Prometheus text at <c>/metrics</c> on <c>Orleans:DashboardPort</c> (mapped in Program.cs).
 /// </summary>
 public static class SiloTelemetry
 {
@@ -20,25 +16,10 @@ public static class SiloTelemetry
     {
         // Grain calls continue the caller's trace: webhook (API) → grain → Graph request is one trace.
         builder.UseOrleans(silo => silo.AddActivityPropagation());
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(ServiceName, serviceInstanceId: Environment.GetEnvironmentVariable("POD_NAME")))
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter("Microsoft.Orleans", TurtleMetrics.MeterName)
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => IsTraced(context.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddSource(ActivitySources.AllActivitySourceName));
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            telemetry.UseOtlpExporter();
-        }
+        // In a pod the instance is the pod; elsewhere OpenTelemetry makes up an id.
+        builder.Services.AddTurtleTelemetry(builder.Configuration, ServiceName, Environment.GetEnvironmentVariable("POD_NAME"))
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter())
+            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => TurtleTelemetry.IsTracedPath(context.Request.Path)));
         return builder;
     }
-
-    private static bool IsTraced(PathString path) =>
-        !path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
 }

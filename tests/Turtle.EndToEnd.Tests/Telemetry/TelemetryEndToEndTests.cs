@@ -54,7 +54,8 @@ public class TelemetryEndToEndTests(TelemetryDeployment deployment) : IClassFixt
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
-        var metrics = await MetricsAsync(http, Turtle.ApiBase);
+        // The exporter caches a scrape for 300 ms: read until the new count shows.
+        var metrics = await MetricsAsync(http, Turtle.ApiBase, text => PrometheusText.Sum(text, Webhooks, applied) > before);
         Assert.Equal(before + 1, PrometheusText.Sum(metrics, Webhooks, applied));
         Assert.True(PrometheusText.Sum(metrics, Webhooks, ("source", "calendly"), ("event", "unknown"), ("outcome", "refused")) >= 1, metrics);
         Assert.Contains("# TYPE turtle_webhooks_total counter", metrics, StringComparison.Ordinal);
@@ -117,6 +118,19 @@ public class TelemetryEndToEndTests(TelemetryDeployment deployment) : IClassFixt
         Assert.True(deployment.Collector.MetricsExports > 0 || await MetricsExportedAsync(), "OTLP metrics were exported");
     }
 
+    [Fact]
+    public async Task AQuietClusterStartsNoTracesOfItsOwn()
+    {
+        var before = deployment.Collector.Spans.Count;
+        await Task.Delay(TimeSpan.FromSeconds(8));
+
+        // Without the root sampler an idle silo starts several root spans a second (dashboard statistics, grain timers).
+        var background = deployment.Collector.Spans.Skip(before)
+            .Where(s => s.ParentSpanId is null && s.Scope != "Microsoft.AspNetCore" && !s.Name.EndsWith("/ReceiveReminder", StringComparison.Ordinal))
+            .ToList();
+        Assert.Empty(background);
+    }
+
     private async Task<bool> MetricsExportedAsync()
     {
         var deadline = DateTime.UtcNow + Patience;
@@ -148,11 +162,20 @@ public class TelemetryEndToEndTests(TelemetryDeployment deployment) : IClassFixt
         return ids;
     }
 
-    private static async Task<string> MetricsAsync(HttpClient http, Uri baseAddress)
+    private static async Task<string> MetricsAsync(HttpClient http, Uri baseAddress, Func<string, bool>? until = null)
     {
-        using var response = await http.GetAsync(new Uri(baseAddress, "/metrics"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
-        return await response.Content.ReadAsStringAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            using var response = await http.GetAsync(new Uri(baseAddress, "/metrics"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
+            var text = await response.Content.ReadAsStringAsync();
+            if (until is null || until(text) || DateTime.UtcNow > deadline)
+            {
+                return text;
+            }
+            await Task.Delay(100);
+        }
     }
 }
