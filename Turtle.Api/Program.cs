@@ -13,6 +13,7 @@ if (TurtleCommandLine.IsCommand(args))
 // Content root beside the binaries: appsettings.json and advisors.csv are found wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddTurtleApi();
+builder.AddApiTelemetry();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -20,6 +21,7 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapHealthEndpoints();
+app.MapPrometheusScrapingEndpoint();
 app.MapCalendlyWebhooks();
 app.MapWhatsAppWebhooks();
 app.MapAppointmentEndpoints();

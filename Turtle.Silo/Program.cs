@@ -4,9 +4,12 @@ using Turtle.Silo;
 // Content root beside the binaries: appsettings.json and advisors.csv are found wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddTurtleSilo();
+builder.AddSiloTelemetry();
+builder.AddKubernetesHosting();
 
 var app = builder.Build();
 app.MapSiloHealth();
+app.MapPrometheusScrapingEndpoint();
 app.MapOrleansDashboard();
 app.Run();
 

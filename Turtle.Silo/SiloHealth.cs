@@ -8,9 +8,11 @@ using Turtle.Grains.Messaging;
 namespace Turtle.Silo;
 
 /// <summary>
-/// The silo's <c>/health/live</c> (the process answers) and <c>/health/ready</c>: storage answers, and whether Meta
-/// accepts the WhatsApp access token. A refused token is reported as degraded, with the reason, not as unready: the silo
-/// still stores bookings and keeps their messages (held), and taking every silo out of service would help no one.
+/// The silo's probes on its web host (<c>Orleans:DashboardPort</c>). Live: the process serves HTTP (no grain or storage
+/// call, so a slow storage account never gets silos restarted). Ready: this silo is an active member of the cluster and
+/// not shutting down (a rolling update waits for it; SIGTERM makes it unready at once), and storage answers. A refused
+/// WhatsApp access token is reported there as degraded, with the reason, not as unready: the silo still stores bookings
+/// and keeps their messages (held), and taking every silo out of service would help no one.
 /// </summary>
 public static class SiloHealth
 {
@@ -18,6 +20,7 @@ public static class SiloHealth
     {
         var tables = new TableServiceClient(TurtleCluster.StorageConnectionString(configuration));
         services.AddHealthChecks()
+            .AddCheck<MembershipHealthCheck>("membership", tags: ["ready"])
             .AddCheck("storage", new StorageHealthCheck(tables), tags: ["ready"])
             .AddCheck<WhatsAppTokenHealthCheck>("whatsapp-access-token", tags: ["ready"]);
         return services;
@@ -38,6 +41,21 @@ public static class SiloHealth
             status = report.Status.ToString(),
             checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
         }));
+    }
+
+    private sealed class MembershipHealthCheck(ILocalSiloDetails silo, IClusterMembershipService membership, IHostApplicationLifetime lifetime) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy("The silo is shutting down."));
+            }
+            var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+            return Task.FromResult(status == SiloStatus.Active
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"The silo is {status} in the cluster, not Active."));
+        }
     }
 
     private sealed class StorageHealthCheck(TableServiceClient tables) : IHealthCheck

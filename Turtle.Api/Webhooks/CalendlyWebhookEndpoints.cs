@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Turtle.Grains;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Calendly;
+using Turtle.Grains.Telemetry;
 
 namespace Turtle.Api.Webhooks;
 
@@ -49,6 +50,7 @@ public static partial class CalendlyWebhookEndpoints
         var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
+            TurtleMetrics.Webhook(WebhookSource.Calendly, TurtleMetrics.UnknownEvent, WebhookOutcome.Malformed);
             return TypedResults.Problem($"The body is larger than {MaxBodyBytes / 1024} KiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
@@ -56,6 +58,7 @@ public static partial class CalendlyWebhookEndpoints
         if (signature != CalendlySignatureStatus.Valid)
         {
             LogRefused(logger, signature);
+            TurtleMetrics.Webhook(WebhookSource.Calendly, TurtleMetrics.UnknownEvent, WebhookOutcome.Refused);
             return TypedResults.Problem(Explain(signature, guard.Tolerance), statusCode: StatusCodes.Status401Unauthorized);
         }
 
@@ -67,6 +70,7 @@ public static partial class CalendlyWebhookEndpoints
         catch (CalendlyPayloadException e)
         {
             LogMalformed(logger, e.Field, e.Problem);
+            TurtleMetrics.Webhook(WebhookSource.Calendly, TurtleMetrics.UnknownEvent, WebhookOutcome.Malformed);
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Problem] }, "The body is not a usable Calendly webhook.");
         }
 
@@ -79,12 +83,14 @@ public static partial class CalendlyWebhookEndpoints
         if (booking is null)
         {
             LogIgnored(logger, webhook.EventType);
+            TurtleMetrics.Webhook(WebhookSource.Calendly, webhook.EventType, WebhookOutcome.Ignored);
             return TypedResults.Ok(new CalendlyWebhookIgnored(webhook.EventType));
         }
 
         if (!connection.IsConnected)
         {
             LogClusterUnavailable(logger, null, webhook.EventType, booking.InviteeId);
+            TurtleMetrics.Webhook(WebhookSource.Calendly, webhook.EventType, WebhookOutcome.Unavailable);
             return ClusterConnection.RetryLater(context);
         }
         try
@@ -96,12 +102,14 @@ public static partial class CalendlyWebhookEndpoints
                 var phone = PhoneMask.Mask(booking.Phone);
                 LogApplied(logger, webhook.EventType, booking.InviteeId, phone, result.Status, result.Changed);
             }
+            TurtleMetrics.Webhook(WebhookSource.Calendly, webhook.EventType, result.Changed ? WebhookOutcome.Applied : WebhookOutcome.Repeat);
             return TypedResults.Ok(new CalendlyWebhookAnswer(booking.InviteeId, result.Status, result.Changed));
         }
         catch (Exception e) when (ClusterConnection.IsUnavailability(e))
         {
             // Anything else is a bug: the exception handler answers 500 and logs it.
             LogClusterUnavailable(logger, e, webhook.EventType, booking.InviteeId);
+            TurtleMetrics.Webhook(WebhookSource.Calendly, webhook.EventType, WebhookOutcome.Unavailable);
             return ClusterConnection.RetryLater(context);
         }
     }

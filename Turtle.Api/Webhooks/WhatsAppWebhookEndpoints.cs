@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Telemetry;
 
 namespace Turtle.Api.Webhooks;
 
@@ -62,6 +63,7 @@ public static partial class WhatsAppWebhookEndpoints
         var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
+            TurtleMetrics.Webhook(WebhookSource.WhatsApp, TurtleMetrics.UnknownEvent, WebhookOutcome.Malformed);
             return TypedResults.Problem($"The body is larger than {MaxBodyBytes >> 20} MiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
         var secret = options.Value.AppSecret;
@@ -69,6 +71,7 @@ public static partial class WhatsAppWebhookEndpoints
         {
             if (!environment.IsDevelopment())
             {
+                TurtleMetrics.Webhook(WebhookSource.WhatsApp, TurtleMetrics.UnknownEvent, WebhookOutcome.Refused);
                 return TypedResults.Problem("WhatsApp:AppSecret is not configured; WhatsApp webhooks are refused.", statusCode: StatusCodes.Status401Unauthorized);
             }
             LogUnsigned(logger);
@@ -76,6 +79,7 @@ public static partial class WhatsAppWebhookEndpoints
         else if (!MetaSignature.IsValid(secret, context.Request.Headers[MetaSignature.Header], body))
         {
             LogRefused(logger);
+            TurtleMetrics.Webhook(WebhookSource.WhatsApp, TurtleMetrics.UnknownEvent, WebhookOutcome.Refused);
             return TypedResults.Problem($"The {MetaSignature.Header} signature does not match the body.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
@@ -86,12 +90,14 @@ public static partial class WhatsAppWebhookEndpoints
         }
         catch (JsonException e)
         {
+            TurtleMetrics.Webhook(WebhookSource.WhatsApp, TurtleMetrics.UnknownEvent, WebhookOutcome.Malformed);
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["entry"] = [e.Message] }, "The body is not a WhatsApp webhook.");
         }
 
         if (batch.Statuses.Count + batch.Texts.Count > 0 && !connection.IsConnected)
         {
             LogClusterUnavailable(logger, null);
+            TurtleMetrics.Webhook(WebhookSource.WhatsApp, Event(batch), WebhookOutcome.Unavailable);
             return ClusterConnection.RetryLater(context);
         }
         try
@@ -116,14 +122,20 @@ public static partial class WhatsAppWebhookEndpoints
                         break;
                 }
             }
+            TurtleMetrics.Webhook(WebhookSource.WhatsApp, Event(batch), batch.Statuses.Count + batch.Texts.Count > 0 ? WebhookOutcome.Applied : WebhookOutcome.Ignored);
             return TypedResults.Ok(new WhatsAppWebhookAnswer(batch.Statuses.Count, optOuts, optIns, batch.Ignored));
         }
         catch (Exception e) when (ClusterConnection.IsUnavailability(e))
         {
             LogClusterUnavailable(logger, e);
+            TurtleMetrics.Webhook(WebhookSource.WhatsApp, Event(batch), WebhookOutcome.Unavailable);
             return ClusterConnection.RetryLater(context);
         }
     }
+
+    /// <summary>The metrics' event: inbound messages when the delivery has any, else delivery statuses.</summary>
+    private static string Event(WhatsAppWebhookBatch batch) =>
+        batch.Texts.Count > 0 ? TurtleMetrics.WhatsAppMessageEvent : TurtleMetrics.WhatsAppStatusEvent;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook accepted unsigned: WhatsApp:AppSecret is not set (Development only)")]
     private static partial void LogUnsigned(ILogger logger);

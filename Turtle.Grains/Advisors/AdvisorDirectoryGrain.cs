@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Turtle.Grains.Telemetry;
 
 namespace Turtle.Grains.Advisors;
 
@@ -65,6 +66,7 @@ public sealed partial class AdvisorDirectoryGrain(
         {
             current = current with { LastAttempt = attempt, LastError = e.Message };
             LogLoadFailed(e.Message, current.Version);
+            TurtleMetrics.AdvisorRefresh(AdvisorRefreshOutcome.Failed);
             return;
         }
 
@@ -89,6 +91,7 @@ public sealed partial class AdvisorDirectoryGrain(
             LogLoaded(description, next.Advisors.Count, next.Rejected.Count, next.Version);
         }
         current = next;
+        TurtleMetrics.AdvisorRefresh(AdvisorRefreshOutcome.Ok);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Advisor directory loaded from {Source}: {Advisors} advisors, {Rejected} rows rejected (version {Version})")]

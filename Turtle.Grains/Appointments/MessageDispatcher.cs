@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Turtle.Grains.Advisors;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Telemetry;
 
 namespace Turtle.Grains.Appointments;
 
@@ -78,6 +79,7 @@ public sealed partial class MessageDispatcher(
         switch (gate)
         {
             case GateDecision.Skipped:
+                TurtleMetrics.Message(entry.Kind, MessageOutcome.Skipped);
                 LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
                 await writer.RecordAsync(sent: false);
                 return true;
@@ -92,6 +94,7 @@ public sealed partial class MessageDispatcher(
         {
             entry.State = NotificationState.OptedOut;
             entry.LastError = "the number opted out (STOP)";
+            TurtleMetrics.Message(entry.Kind, MessageOutcome.OptedOut);
             await writer.RecordAsync(sent: false);
             return true;
         }
@@ -140,7 +143,9 @@ public sealed partial class MessageDispatcher(
 
     private async Task RecordAsync(string appointmentId, AppointmentState booking, Notification entry, SendOutcome outcome, BookingWriter writer)
     {
-        rules.Apply(entry, outcome, booking.Details!, time.GetUtcNow(), Random.Shared);
+        var now = time.GetUtcNow();
+        rules.Apply(entry, outcome, booking.Details!, now, Random.Shared);
+        Count(entry, now);
         LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
         await writer.RecordAsync(sent: true);
         var to = booking.Details!.Phone!;
@@ -149,6 +154,27 @@ public sealed partial class MessageDispatcher(
             // Meta knows this number by another id (Brazil, Mexico): its replies and STOP will come from that one.
             booking.ClientWaId = "+" + waId;
             await grains.GetGrain<IRecipientGrain>(to).KnownAsAsync(booking.ClientWaId);
+        }
+    }
+
+    /// <summary>Counts an attempt's outcome (in-process counters only: no storage, no grain call).</summary>
+    private static void Count(Notification entry, DateTimeOffset now)
+    {
+        switch (entry.State)
+        {
+            case NotificationState.Sent:
+                TurtleMetrics.Message(entry.Kind, MessageOutcome.Sent);
+                TurtleMetrics.Lateness(entry.Kind, now - entry.DueAt);
+                break;
+            case NotificationState.DryRun:
+                TurtleMetrics.Message(entry.Kind, MessageOutcome.DryRun);
+                break;
+            case NotificationState.Failed:
+                TurtleMetrics.Message(entry.Kind, MessageOutcome.Failed);
+                break;
+            case NotificationState.Pending:
+                TurtleMetrics.Message(entry.Kind, MessageOutcome.Retried);
+                break;
         }
     }
 

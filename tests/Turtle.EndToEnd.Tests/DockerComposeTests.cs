@@ -88,13 +88,34 @@ public class DockerComposeTests
             "ConnectionStrings__AzureStorage", "Orleans__ClusterId", "Orleans__ServiceId", "Orleans__SiloPort", "Orleans__GatewayPort",
             "Orleans__DashboardPort", "Orleans__AdvertisedIPAddress", "Orleans__ListenOnAnyHostAddress", "Advisors__Source",
             "WhatsApp__PhoneNumberId", "WhatsApp__AccessToken", "WhatsApp__AppSecret", "WhatsApp__VerifyToken",
-            "Calendly__SigningKey", "Admin__ApiKey", "ASPNETCORE_URLS",
+            "Calendly__SigningKey", "Admin__ApiKey", "ASPNETCORE_URLS", "OTEL_EXPORTER_OTLP_ENDPOINT",
         ];
 
         foreach (var service in new[] { "silo", "api" })
         {
             Assert.All(Environment(service).Keys, key => Assert.Contains(key, known));
         }
+    }
+
+    [Fact]
+    public void SiloPublishesItsDashboardPortWhereMetricsAreServed()
+    {
+        var dashboard = Environment("silo")["Orleans__DashboardPort"];
+
+        // /metrics is served by the silo's web host on Orleans:DashboardPort (TelemetryEndToEndTests), so that container
+        // port must be published: one host port per replica from the range.
+        var published = Sequence(Service("silo"), "ports").Select(p => p.Split(':')).ToList();
+        Assert.Contains(published, p => p.Length == 2 && p[1] == dashboard && p[0].Contains('-', StringComparison.Ordinal));
+        Assert.Contains(Sequence(Service("api"), "ports"), p => p.EndsWith(":" + new Uri(Environment("api")["ASPNETCORE_URLS"]).Port, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("silo")]
+    [InlineData("api")]
+    public void OtlpExportIsOffUnlessAnEndpointIsGiven(string service)
+    {
+        // Empty unless the operator exports OTEL_EXPORTER_OTLP_ENDPOINT: an empty value turns OTLP export off.
+        Assert.Equal("${OTEL_EXPORTER_OTLP_ENDPOINT:-}", Environment(service)["OTEL_EXPORTER_OTLP_ENDPOINT"]);
     }
 
     private static YamlMappingNode LoadServices()
