@@ -2,6 +2,7 @@ using Scalar.AspNetCore;
 using Turtle.Api;
 using Turtle.Api.Commands;
 using Turtle.Api.Endpoints;
+using Turtle.Api.OperationsConsole;
 using Turtle.Api.Webhooks;
 
 // ./turtle <group> <verb>: the operator's commands, with this host's configuration but no web server.
@@ -13,6 +14,7 @@ if (TurtleCommandLine.IsCommand(args))
 // Content root beside the binaries: appsettings.json and advisors.csv are found wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddTurtleApi();
+builder.AddTurtleConsole();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -24,5 +26,6 @@ app.MapCalendlyWebhooks();
 app.MapWhatsAppWebhooks();
 app.MapAppointmentEndpoints();
 app.MapAdvisorEndpoints();
+app.MapTurtleConsole();
 app.Run();
 return 0;
