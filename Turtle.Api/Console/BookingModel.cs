@@ -21,6 +21,10 @@ public sealed record BookingModel
     public DateTimeOffset? End { get; init; }
     public string? AdvisorName { get; init; }
     public string? AdvisorEmail { get; init; }
+    /// <summary>Why this advisor was assigned, or why none could be.</summary>
+    public string? AssignmentReason { get; init; }
+    public DateTimeOffset? CancelledAt { get; init; }
+    public string? CancelReason { get; init; }
     public string? OldInviteeId { get; init; }
     public IReadOnlyList<MessageModel> Messages { get; init; } = [];
 
@@ -50,6 +54,9 @@ public sealed record BookingModel
             End = view.EndTime,
             AdvisorName = view.AdvisorName,
             AdvisorEmail = view.AdvisorEmail,
+            AssignmentReason = view.AssignmentReason,
+            CancelledAt = view.CancelledAt,
+            CancelReason = view.CancelReason,
             OldInviteeId = view.OldInviteeId,
             Messages = [.. view.Notifications.Select(MessageModel.From).OrderBy(m => m.DueAt)],
             // AppointmentView has no attendance, history or replies yet: map them here when it does, e.g.
@@ -69,6 +76,8 @@ public sealed record MessageModel
     public DeliveryStatus Delivery { get; init; }
     public required DateTimeOffset DueAt { get; init; }
     public DateTimeOffset? SentAt { get; init; }
+    public DateTimeOffset? DeliveredAt { get; init; }
+    public DateTimeOffset? ReadAt { get; init; }
     public int Attempts { get; init; }
     public string? LastError { get; init; }
     public string? MessageId { get; init; }
@@ -89,6 +98,13 @@ public sealed record MessageModel
 
     public bool IsFailed => Stage == "failed";
 
+    /// <summary>The latest thing that happened to the message and when: read, delivered, sent, or when it is due.</summary>
+    public (string What, DateTimeOffset At) Latest =>
+        ReadAt is { } read ? ("read", read)
+        : DeliveredAt is { } delivered ? ("delivered", delivered)
+        : SentAt is { } sent ? ("sent", sent)
+        : ("due", DueAt);
+
     /// <summary><c>Advisor bio</c>; a reminder also says how long before the meeting.</summary>
     public string Label => LeadTime is { } lead && Kind == NotificationKind.Reminder ? $"{Words.Sentence(Kind.ToString())} ({Words.Duration(lead)} before)" : Words.Sentence(Kind.ToString());
 
@@ -103,6 +119,8 @@ public sealed record MessageModel
             Delivery = view.DeliveryStatus,
             DueAt = view.DueAt,
             SentAt = view.SentAt,
+            DeliveredAt = view.DeliveredAt,
+            ReadAt = view.ReadAt,
             Attempts = view.Attempts,
             LastError = view.LastError,
             MessageId = view.MessageId,
