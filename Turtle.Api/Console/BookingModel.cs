@@ -37,7 +37,8 @@ public sealed record BookingModel
     /// <summary>The client's inbound messages, oldest first; null until bookings record replies.</summary>
     public IReadOnlyList<ReplyModel>? Replies { get; init; }
 
-    public string StatusText => Words.Kebab(Status.ToString());
+    /// <summary><c>no-phone</c>, as SPEC writes it.</summary>
+    public string StatusText { get; private init; } = "";
 
     public static BookingModel From(AppointmentView view)
     {
@@ -46,6 +47,7 @@ public sealed record BookingModel
         {
             Id = view.Id,
             Status = view.Status,
+            StatusText = Words.Kebab(view.Status.ToString()),
             ClientName = view.ClientName,
             PhoneMasked = view.PhoneMasked,
             ClientTimeZone = view.TimeZone,
@@ -83,20 +85,15 @@ public sealed record MessageModel
     public string? MessageId { get; init; }
 
     /// <summary>Where the message is on its way: planned, sending, sent, delivered, read, failed, skipped, cancelled, dry-run, opted-out.</summary>
-    public string Stage => State switch
-    {
-        NotificationState.Pending => "planned",
-        NotificationState.Sent => Delivery switch
-        {
-            DeliveryStatus.Delivered => "delivered",
-            DeliveryStatus.Read => "read",
-            DeliveryStatus.Failed => "failed",
-            _ => "sent",
-        },
-        _ => Words.Kebab(State.ToString()),
-    };
+    public string Stage { get; private init; } = "";
+
+    /// <summary><c>stage-failed</c>: the class the pages style a stage by.</summary>
+    public string StageClass { get; private init; } = "";
 
     public bool IsFailed => Stage == "failed";
+
+    /// <summary><c>Advisor bio</c>; a reminder also says how long before the meeting.</summary>
+    public string Label { get; private init; } = "";
 
     /// <summary>The latest thing that happened to the message and when: read, delivered, sent, or when it is due.</summary>
     public (string What, DateTimeOffset At) Latest =>
@@ -105,14 +102,33 @@ public sealed record MessageModel
         : SentAt is { } sent ? ("sent", sent)
         : ("due", DueAt);
 
-    /// <summary><c>Advisor bio</c>; a reminder also says how long before the meeting.</summary>
-    public string Label => LeadTime is { } lead && Kind == NotificationKind.Reminder ? $"{Words.Sentence(Kind.ToString())} ({Words.Duration(lead)} before)" : Words.Sentence(Kind.ToString());
+    // Worked out once per message: the week page reads each several times, for a thousand bookings.
+    private static string StageOf(NotificationView view) => view.State switch
+    {
+        NotificationState.Pending => "planned",
+        NotificationState.Sent => view.DeliveryStatus switch
+        {
+            DeliveryStatus.Delivered => "delivered",
+            DeliveryStatus.Read => "read",
+            DeliveryStatus.Failed => "failed",
+            _ => "sent",
+        },
+        _ => Words.Kebab(view.State.ToString()),
+    };
+
+    private static string LabelOf(NotificationView view) => view.LeadTime is { } lead && view.Kind == NotificationKind.Reminder
+        ? $"{Words.Sentence(view.Kind.ToString())} ({Words.Duration(lead)} before)"
+        : Words.Sentence(view.Kind.ToString());
 
     public static MessageModel From(NotificationView view)
     {
         ArgumentNullException.ThrowIfNull(view);
+        var stage = StageOf(view);
         return new MessageModel
         {
+            Stage = stage,
+            StageClass = "stage-" + stage,
+            Label = LabelOf(view),
             Kind = view.Kind,
             LeadTime = view.LeadTime,
             State = view.State,
