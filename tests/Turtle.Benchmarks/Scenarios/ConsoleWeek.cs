@@ -77,8 +77,8 @@ public static class ConsoleWeek
         }
         result.Details["httpMilliseconds"] = fetches.Select(f => f.Milliseconds).ToList();
         result.Notes.Add($"Load average of the machine when the HTTP loads began: {load.ToString("0.0", CultureInfo.InvariantCulture)} on {Environment.ProcessorCount} cores.");
-        result.Notes.Add($"{count} bookings over today and the next 7 days (Asia/Kolkata), one silo; the page read through AppointmentQueries " +
-            $"(index shards, then every booking, each round in parallel). Times are from the request to the last byte (HTTP) and from " +
+        result.Notes.Add($"{count} bookings over today and the next 7 days (Asia/Kolkata), one silo; the page reads them through AppointmentQueries, " +
+            $"one call to the query grain (which asks the index shards, then every booking, in parallel on the silo). Times are from the request to the last byte (HTTP) and from " +
             $"navigation start to the load event (chromium, {Repetitions} navigations), after one untimed load.");
         result.FinishedAt = DateTimeOffset.UtcNow;
         return result;
