@@ -2,7 +2,7 @@
 # Benchmarks Turtle against its storage limit (issue #7): builds Release, starts Azurite, and runs
 # tests/Turtle.Benchmarks, which starts silo(s), the API and the fake Graph API on loopback.
 #   ./bench.sh                 every scenario; results in bench-results/<scenario>.json and bench-results/SUMMARY.md
-#   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover seed-baseline
+#   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover seed-baseline console
 #                              (seed-baseline: the design Turtle replaces, tests/Turtle.Benchmarks/SeedBaseline; needs python3)
 #   ./bench.sh --smoke         every scenario at tiny sizes (about a minute and a half); results in .data/bench-smoke/
 # Extra options go to the program (e.g. --scale-bookings 50000, --ingest-levels 32). Exits non-zero on errors, missing or duplicated messages.
@@ -27,7 +27,7 @@ start_bench_azurite() {
   export TURTLE_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:10200/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10201/devstoreaccount1;TableEndpoint=http://127.0.0.1:10202/devstoreaccount1;"
 }
 
-scenarios=(storage-limit ingest due-burst scale failover seed-baseline)
+scenarios=(storage-limit ingest due-burst scale failover seed-baseline console)
 selected=() options=() smoke=0
 for arg in "$@"; do
   case "$arg" in
@@ -39,6 +39,7 @@ done
 [ ${#selected[@]} -eq 0 ] || [ "${selected[0]}" = all ] && selected=("${scenarios[@]}")
 
 ensure_azurite || exit 1
+ensure_chromium || true   # the console scenario also times the page in chromium
 log "building (Release)"
 dotnet build Turtle.sln -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 export TURTLE_AZURITE_VERSION="$AZURITE_VERSION"

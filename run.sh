@@ -34,6 +34,7 @@ wait_for_url "http://127.0.0.1:$API_PORT/health/ready" 90 || { log "API did not 
 cat <<MSG
 
 Turtle is running.
+  Console         http://127.0.0.1:$API_PORT/   (sign in with Admin:ApiKey; unset in Development: sign in with it empty)
   API             http://127.0.0.1:$API_PORT
   API reference   http://127.0.0.1:$API_PORT/docs   (OpenAPI: /openapi/v1.json)
   Dashboard       http://127.0.0.1:$DASHBOARD_PORT

@@ -9,6 +9,8 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 ensure_azurite || exit 1
+# Without it the console's browser tests fail, saying so; the other tests still run.
+ensure_chromium || true
 # Ports apart from ./run.sh's, so tests can run beside a running Turtle.
 rm -rf .data/azurite-test
 start_azurite .data/azurite-test 10100 10101 10102 || exit 1

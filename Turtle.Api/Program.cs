@@ -2,6 +2,7 @@ using Scalar.AspNetCore;
 using Turtle.Api;
 using Turtle.Api.Commands;
 using Turtle.Api.Endpoints;
+using Turtle.Api.OperationsConsole;
 using Turtle.Api.Webhooks;
 
 // ./turtle <group> <verb>: the operator's commands, with this host's configuration but no web server.
@@ -14,6 +15,7 @@ if (TurtleCommandLine.IsCommand(args))
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddTurtleApi();
 builder.AddApiTelemetry();
+builder.AddTurtleConsole();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -26,5 +28,6 @@ app.MapCalendlyWebhooks();
 app.MapWhatsAppWebhooks();
 app.MapAppointmentEndpoints();
 app.MapAdvisorEndpoints();
+app.MapTurtleConsole();
 app.Run();
 return 0;

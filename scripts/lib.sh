@@ -20,6 +20,22 @@ ensure_azurite() {
   (cd "$TURTLE_ROOT" && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >/dev/null)
 }
 
+# Installs Debian's chromium for the console's browser tests when it is missing (Playwright cannot download a browser
+# here). Needs root, as CI has; elsewhere it says what to install.
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    log "chromium is missing and this is not root: install Debian's chromium (apt-get install chromium) for the console tests"
+    return 1
+  fi
+  log "installing Debian's chromium"
+  mkdir -p "$TURTLE_ROOT/.data"
+  if ! (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq chromium) >"$TURTLE_ROOT/.data/chromium-install.log" 2>&1; then
+    log "could not install chromium; see .data/chromium-install.log"
+    return 1
+  fi
+}
+
 # wait_for_port PORT SECONDS
 wait_for_port() {
   local port=$1 deadline=$((SECONDS + $2))

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Appointments;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Api.Endpoints;
@@ -15,7 +16,7 @@ public static class AppointmentEndpoints
         return group;
     }
 
-    public static async Task<Results<Ok<AppointmentView>, NotFound, ProblemHttpResult>> GetAppointment(string id, IClusterClient cluster)
+    public static async Task<Results<Ok<AppointmentView>, NotFound, ProblemHttpResult>> GetAppointment(string id, AppointmentQueries queries)
     {
         if (!InviteeId.IsValid(id))
         {
@@ -23,13 +24,13 @@ public static class AppointmentEndpoints
                 "The id must be a Calendly invitee UUID.", statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["id"] = ["not an invitee UUID"] } });
         }
-        var view = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(id)).GetAsync();
+        var view = await queries.GetAsync(id);
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
     }
 
-    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(31);
+    public static readonly TimeSpan MaxWindow = AppointmentQueries.MaxWindow;
 
-    public static async Task<Results<Ok<IReadOnlyList<AppointmentView>>, ValidationProblem>> ListAppointments(string? from, string? to, IClusterClient cluster)
+    public static async Task<Results<Ok<IReadOnlyList<AppointmentView>>, ValidationProblem>> ListAppointments(string? from, string? to, AppointmentQueries queries)
     {
         var errors = new Dictionary<string, string[]>();
         var start = ParseTime(from, "from", errors);
@@ -47,7 +48,7 @@ public static class AppointmentEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<IAppointmentQueryGrain>(0).ListAsync(start, end));
+        return TypedResults.Ok(await queries.ListAsync(start, end));
     }
 
     private static DateTimeOffset ParseTime(string? value, string field, Dictionary<string, string[]> errors)

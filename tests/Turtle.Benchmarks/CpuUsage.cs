@@ -35,6 +35,9 @@ public sealed class CpuUsage
         return _pids.ToDictionary(p => p.Key, p => Math.Round((Seconds(p.Value) - _start[p.Key]) / wall * 100, 1));
     }
 
+    /// <summary>CPU seconds each process used since <see cref="Start"/>.</summary>
+    public Dictionary<string, double> Seconds() => _pids.ToDictionary(p => p.Key, p => Seconds(p.Value) - _start[p.Key]);
+
     /// <summary>utime + stime of a process in seconds (clock ticks of 1/100 s on Linux).</summary>
     private static double Seconds(int pid)
     {

@@ -4,9 +4,9 @@ using Turtle.Benchmarks.Scenarios;
 using Turtle.Testing;
 using Turtle.Testing.Processes;
 
-// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--summary-only]
+// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--console-bookings <n>] [--summary-only]
 // Storage comes from TURTLE_TEST_STORAGE (./bench.sh starts an Azurite of its own and sets it).
-string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline"];
+string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline", "console"];
 var smoke = args.Contains("--smoke");
 var output = Option("--out") ?? Path.Combine(TurtleProcess.RepositoryRoot, smoke ? ".data/bench-smoke" : "bench-results");
 var named = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is "--smoke" || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
@@ -19,6 +19,7 @@ var settings = new BenchSettings(smoke, output)
 {
     ScaleBookings = Option("--scale-bookings") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 100_000,
     IngestLevels = Option("--ingest-levels") is { } levels ? [.. levels.Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture))] : [1, 8, 32, 128],
+    ConsoleBookings = Option("--console-bookings") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 1_000,
 };
 Console.WriteLine($"Turtle benchmark{(smoke ? " (smoke)" : "")}: {settings.Environment}");
 Console.WriteLine($"storage: {TestStorage.ConnectionString.Split(';').FirstOrDefault(p => p.StartsWith("TableEndpoint", StringComparison.Ordinal))}; binaries: {TurtleProcess.BuildConfiguration}; results: {output}");
@@ -45,6 +46,7 @@ async Task RunAsync(string scenario)
             "due-burst" => await DueBurst.RunAsync(settings),
             "scale" => await Scale.RunAsync(settings),
             "seed-baseline" => await SeedBaseline.RunAsync(settings),
+            "console" => await ConsoleWeek.RunAsync(settings),
             _ => await Failover.RunAsync(settings),
         };
     }

@@ -1,0 +1,34 @@
+namespace Turtle.Api.OperationsConsole.Attention;
+
+/// <summary>What a person can do about each reason a booking needs attention.</summary>
+public enum AttentionAction
+{
+    /// <summary>Open the booking and act outside Turtle (call the client, read the reply).</summary>
+    OpenBooking,
+    /// <summary>Send the failed message again.</summary>
+    Retry,
+    /// <summary>Fix the advisor sheet, then refresh the directory.</summary>
+    FixAdvisorSheet,
+}
+
+/// <summary>A reason of SPEC §4's attention list, as the console explains it.</summary>
+public sealed record AttentionReason(string Code, string Label, string WhatToDo, AttentionAction Action);
+
+public static class AttentionReasons
+{
+    public static IReadOnlyList<AttentionReason> All { get; } =
+    [
+        new("no-phone", "No phone number", "The booking carried no usable number, so nothing is sent: reach the client another way.", AttentionAction.OpenBooking),
+        new("no-advisor", "No advisor", "No active advisor could be assigned: check the advisor sheet, then refresh the directory.", AttentionAction.FixAdvisorSheet),
+        new("message-failed", "Message failed", "Meta refused a message permanently: check the error, then send it again.", AttentionAction.Retry),
+        new("opted-out", "Opted out", "The client sent STOP: Turtle sends nothing more to this number.", AttentionAction.OpenBooking),
+        new("declined", "Declined", "The client said they will not attend; a reschedule offer was sent.", AttentionAction.OpenBooking),
+        new("no-show", "No-show", "The client missed the meeting; a re-booking invitation was sent.", AttentionAction.OpenBooking),
+        new("client-replied", "Client replied", "The client wrote in: read the reply and answer them yourself.", AttentionAction.OpenBooking),
+        new("advisor-no-phone", "Advisor has no phone", "The advisor gets no WhatsApp messages: add their phone to the sheet, then refresh.", AttentionAction.FixAdvisorSheet),
+    ];
+
+    /// <summary>The reason, or a plain one for a code this console does not know yet.</summary>
+    public static AttentionReason Find(string code) =>
+        All.FirstOrDefault(r => r.Code == code) ?? new AttentionReason(code, code, "Open the booking to see what happened.", AttentionAction.OpenBooking);
+}

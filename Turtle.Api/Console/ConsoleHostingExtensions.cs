@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Turtle.Api.OperationsConsole.Actions;
+using Turtle.Api.OperationsConsole.Attention;
+
+namespace Turtle.Api.OperationsConsole;
+
+/// <summary>The operations console (SPEC §11): Razor components rendered on the server, signed in with the admin key.</summary>
+public static class ConsoleHostingExtensions
+{
+    public static WebApplicationBuilder AddTurtleConsole(this WebApplicationBuilder builder)
+    {
+        // The stylesheet is a static web asset. Outside Development the host reads the build output's asset manifest only
+        // when asked; a published app has no such manifest and serves its wwwroot instead, so this changes nothing there.
+        builder.WebHost.UseStaticWebAssets();
+
+        var services = builder.Services;
+        services.AddOptions<FirmTimeZoneOptions>().BindConfiguration(FirmTimeZoneOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => FirmTimeZoneOptions.IsIanaZone(o.FirmTimeZone), "Notifications:FirmTimeZone is not an IANA time zone (for example Asia/Kolkata).")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<FirmClock>();
+        services.AddSingleton<ConsoleSignIn>();
+        services.AddSingleton<IConsoleActions, ClusterConsoleActions>();
+        services.AddSingleton<IAttentionSource, WindowAttentionSource>();
+        services.AddRazorComponents();
+        services.AddAuthorization();
+        services.AddAuthentication(ConsoleSignIn.Scheme).AddCookie(ConsoleSignIn.Scheme, o =>
+        {
+            o.Cookie.Name = ConsoleSignIn.CookieName;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure whenever the console is reached over HTTPS; ./run.sh serves plain HTTP on loopback.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.SlidingExpiration = true;
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.AccessDeniedPath = "/login";
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                if (!context.HttpContext.RequestServices.GetRequiredService<ConsoleSignIn>().IsCurrent(context.Principal))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(ConsoleSignIn.Scheme);
+                }
+            };
+            // Only console pages ever challenge; should anything under /api do so, it answers 401, never a redirect.
+            o.Events.OnRedirectToLogin = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                }
+                else
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                }
+                return Task.CompletedTask;
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication MapTurtleConsole(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        // Every page needs the cookie; the sign-in and sign-out pages say [AllowAnonymous].
+        app.MapRazorComponents<App>().RequireAuthorization();
+        return app;
+    }
+}
