@@ -28,6 +28,8 @@ public sealed record BookingDetails
     /// <summary>Set when this invitee replaces another (a reschedule).</summary>
     [Id(15)] public string? OldInviteeUri { get; init; }
     [Id(16)] public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>What delivered this booking (<see cref="BookingSources"/>): its webhook, or reconciliation with the Calendly API.</summary>
+    [Id(17)] public string Source { get; init; } = BookingSources.Webhook;
 }
 
 /// <summary>An <c>invitee.canceled</c> event.</summary>
