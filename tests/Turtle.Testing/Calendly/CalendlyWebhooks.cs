@@ -10,14 +10,15 @@ namespace Turtle.Testing.Calendly;
 public static class CalendlyWebhooks
 {
     public const string SignatureHeader = "Calendly-Webhook-Signature";
+    public const string DefaultEmail = "asha.rao@example.com";
 
     public static string InviteeCreated(string inviteeId, string? phone, DateTimeOffset start, string hostEmail = "priya.sharma@turtle.example",
-        string? oldInviteeId = null, string name = "Asha Rao", string timeZone = "Asia/Kolkata") =>
-        Envelope("invitee.created", Invitee(inviteeId, phone, start, hostEmail, oldInviteeId, name, timeZone, canceled: false, rescheduled: false));
+        string? oldInviteeId = null, string name = "Asha Rao", string timeZone = "Asia/Kolkata", string email = DefaultEmail) =>
+        Envelope("invitee.created", Invitee(inviteeId, phone, start, hostEmail, oldInviteeId, name, timeZone, canceled: false, rescheduled: false, email));
 
     public static string InviteeCanceled(string inviteeId, string? phone, DateTimeOffset start, bool rescheduled = false,
-        string hostEmail = "priya.sharma@turtle.example") =>
-        Envelope("invitee.canceled", Invitee(inviteeId, phone, start, hostEmail, null, "Asha Rao", "Asia/Kolkata", canceled: true, rescheduled: rescheduled));
+        string hostEmail = "priya.sharma@turtle.example", string name = "Asha Rao", string email = DefaultEmail) =>
+        Envelope("invitee.canceled", Invitee(inviteeId, phone, start, hostEmail, null, name, "Asia/Kolkata", canceled: true, rescheduled: rescheduled, email));
 
     /// <summary><c>t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256(key, "t.body")&gt;</c>.</summary>
     public static string Sign(string signingKey, string body, DateTimeOffset? at = null)
@@ -47,14 +48,14 @@ public static class CalendlyWebhooks
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 
     private static JsonObject Invitee(string id, string? phone, DateTimeOffset start, string hostEmail, string? oldInviteeId,
-        string name, string timeZone, bool canceled, bool rescheduled)
+        string name, string timeZone, bool canceled, bool rescheduled, string email)
     {
         var eventUri = "https://api.calendly.com/scheduled_events/EVENT0001";
         var now = Time(DateTimeOffset.UtcNow);
         var payload = new JsonObject
         {
             ["uri"] = $"{eventUri}/invitees/{id}",
-            ["email"] = "asha.rao@example.com",
+            ["email"] = email,
             ["name"] = name,
             ["first_name"] = name.Split(' ')[0],
             ["last_name"] = name.Contains(' ', StringComparison.Ordinal) ? name[(name.IndexOf(' ', StringComparison.Ordinal) + 1)..] : null,
