@@ -120,6 +120,9 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         await Expect(advisors).ToContainTextAsync("+91******0001");
         await Expect(page.Locator("dl.facts")).ToContainTextAsync("Csv");
         await Expect(page.Locator("#last-error")).ToHaveTextAsync("none");
+        // The fixture's upcoming bookings are counted against the advisors they were assigned to.
+        var upcoming = await advisors.Locator("td.upcoming").AllTextContentsAsync();
+        Assert.True(upcoming.Sum(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)) >= 1, string.Join(", ", upcoming));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Refresh from the sheet" }).ClickAsync();
         await Expect(page.Locator("#refresh-result")).ToHaveTextAsync("Reloaded: 3 advisors, 0 rows rejected.");
