@@ -37,5 +37,22 @@ public class StoredStateCompatibilityTests
         Assert.Equal(DeliveryStatus.Read, state.Notifications[0].DeliveryStatus);
         Assert.Equal(NotificationState.Sending, state.Notifications[2].State);
         Assert.Equal("held_for_quality_assessment", state.Notifications[2].MetaStatus);
+        // What the client journey added reads as nothing recorded yet.
+        Assert.Equal(Attendance.Unknown, state.Attendance);
+        Assert.Empty(state.Replies);
+        Assert.Empty(state.History);
+        Assert.All(state.Notifications, n => Assert.Null(n.Trigger));
+    }
+
+    [Fact]
+    public void BookingStoredBeforeTheClientJourneyTakesRepliesAndHistory()
+    {
+        var state = Load();
+
+        Assert.True(JourneyRules.Reply(state, new ClientReply(DateTimeOffset.UtcNow, "Thanks!", "wamid.1")).Changed);
+        Assert.True(JourneyRules.Answer(state, new AttendanceAnswer("+919876543210", AttendanceChoice.Attend, "wamid.2", DateTimeOffset.UtcNow)).Changed);
+        Assert.Equal(Attendance.Confirmed, state.Attendance);
+        Assert.Single(state.Replies);
+        Assert.Single(state.History);
     }
 }
