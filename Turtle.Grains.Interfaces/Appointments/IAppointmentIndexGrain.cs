@@ -6,8 +6,12 @@ namespace Turtle.Grains.Appointments;
 /// </summary>
 public interface IAppointmentIndexGrain : IGrainWithStringKey
 {
-    /// <summary>Records a booking; repeating it changes nothing.</summary>
-    Task AddAsync(string appointmentId, DateTimeOffset start);
+    /// <summary>Records a booking and its client's number (E.164, null when it has none); repeating it changes nothing.</summary>
+    Task AddAsync(string appointmentId, DateTimeOffset start, string? phone);
+
+    /// <summary>The bookings of this shard whose client has the number <paramref name="phone"/>.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> FindByPhoneAsync(string phone);
 
     [AlwaysInterleave]
     Task<IReadOnlyList<IndexedAppointment>> ListAsync();
@@ -21,4 +25,7 @@ public interface IAppointmentQueryGrain : IGrainWithIntegerKey
 {
     /// <summary>Bookings whose meeting starts in [<paramref name="windowStart"/>, <paramref name="windowEnd"/>), by start time.</summary>
     Task<IReadOnlyList<AppointmentView>> ListAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd);
+
+    /// <summary>The ids of the bookings whose client has the number <paramref name="phone"/> and whose meeting starts in the window.</summary>
+    Task<IReadOnlyList<string>> FindByPhoneAsync(string phone, DateTimeOffset windowStart, DateTimeOffset windowEnd);
 }

@@ -23,6 +23,17 @@ public interface IRecipientGrain : IGrainWithStringKey
     /// to this number too.
     /// </summary>
     Task KnownAsAsync(string waId);
+
+    /// <summary>
+    /// The booking a message from this number belongs to (SPEC §5: the newest booking of the number whose meeting has not
+    /// ended, else the latest), or null when the number has none. A WhatsApp id that stands for another number answers
+    /// for that number. Only asks: the caller records the reply with the booking, so no call waits on a busy booking.
+    /// </summary>
+    Task<string?> BookingForReplyAsync();
+
+    /// <summary>A booking of this number was stored: one this activation already looked up is counted from now on.</summary>
+    [OneWay]
+    Task BookedAsync(string appointmentId);
 }
 
 /// <summary>The reserved slot (<see cref="At"/>, now or later), or that the number opted out and gets nothing.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Advisors;
+using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;
 
@@ -66,11 +67,16 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
             : AppointmentStatus.Booked;
         var now = _time.GetUtcNow();
         State.Notifications = _rules.Plan(booking, canSend: booking.Phone is not null, now);
+        BookingRecords.Record(State, now, booking.Source, $"booked: {State.Status}, advisor {assignment.Advisor?.Name ?? "none"} ({assignment.Reason})");
         // What is due now goes out before the first write, which records it: two storage writes per booking, not four.
         // The webhook is answered in time even when Meta is slow: a send still out then is stored as claimed.
         await _dispatcher.DispatchAsync(Id, State, _writer, answerBy: now + _options.Value.BookingAnswerDeadline);
         await StoreAsync();
         await IndexAsync();
+        if (booking.Phone is { } phone)
+        {
+            _ = GrainFactory.GetGrain<IRecipientGrain>(phone).BookedAsync(Id);
+        }
         var maskedPhone = PhoneMask.Mask(booking.Phone);
         LogBooked(_logger, Id, State.Status, maskedPhone, booking.StartTime);
         return new(State.Status, Changed: true);
@@ -89,10 +95,11 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         State.Status = cancellation.Rescheduled ? AppointmentStatus.Rescheduled : AppointmentStatus.Cancelled;
         State.CancelledAt = cancellation.CanceledAt;
         State.CancelReason = cancellation.Reason;
+        BookingRecords.Cancelled(State, cancellation, wasBooked, _time.GetUtcNow());
         if (wasBooked)
         {
             var happened = cancellation.Rescheduled ? BookingEvent.CancelledForReschedule : BookingEvent.Cancelled;
-            MessageRules.Apply(happened, State.Notifications, State.Details, _time.GetUtcNow());
+            _rules.Apply(happened, State.Notifications, State.Details, _time.GetUtcNow(), cancellation.Booking.Source);
         }
         if (State.Advisor is { } advisor)
         {
@@ -111,28 +118,22 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
 
     public async Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update)
     {
-        var entry = State.Notifications.FirstOrDefault(n => n.MessageId == update.MessageId && n.Kind == update.Kind);
-        if (entry is null || !DeliveryProgress.Advances(entry.DeliveryStatus, update.Status))
+        if (DeliveryProgress.Apply(State.Notifications, update))
         {
-            return;
+            await _writer.WriteAsync();
         }
-        entry.DeliveryStatus = update.Status;
-        switch (update.Status)
-        {
-            case DeliveryStatus.Delivered:
-                entry.DeliveredAt = update.At;
-                break;
-            case DeliveryStatus.Read:
-                // A read receipt can overtake its delivery receipt: reading implies delivery.
-                entry.DeliveredAt ??= update.At;
-                entry.ReadAt = update.At;
-                break;
-            case DeliveryStatus.Failed:
-                entry.LastError = $"{update.ErrorCode}: {update.ErrorText}";
-                break;
-        }
-        await _writer.WriteAsync();
     }
+
+    public Task<bool> AnswerAttendanceAsync(AttendanceAnswer answer) => FollowAsync(JourneyRules.Answer(State, answer));
+
+    public async Task<BookingResult> MarkNoShowAsync(NoShowMark mark)
+    {
+        var step = JourneyRules.MarkNoShow(State, mark);
+        await FollowAsync(step);
+        return new(State.Status, step.Changed);
+    }
+
+    public Task RecordReplyAsync(ClientReply reply) => FollowAsync(JourneyRules.Reply(State, reply));
 
     public Task<AppointmentView?> GetAsync() => Task.FromResult(State.Status == AppointmentStatus.Unknown ? null : State.ToView(Id));
 
@@ -173,8 +174,32 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
 
     /// <summary>Lists the booking under its meeting day; cheap and repeatable, so every wake-up repairs a lost add.</summary>
     private Task IndexAsync() => State.Details is { } booking
-        ? GrainFactory.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.Key(booking.StartTime, Id)).AddAsync(Id, booking.StartTime)
+        ? GrainFactory.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.Key(booking.StartTime, Id)).AddAsync(Id, booking.StartTime, booking.Phone)
         : Task.CompletedTask;
+
+    /// <summary>Carries out a step of the client's journey: stores it, lets its messages go, and tells the attention list.</summary>
+    private async Task<bool> FollowAsync(JourneyStep step)
+    {
+        if (!step.Applies)
+        {
+            return false;
+        }
+        if (_writer.HoldsUnrecordedOutcome)
+        {
+            await _writer.WriteAsync();
+        }
+        if (step.Changed)
+        {
+            if (step.Event is { } happened)
+            {
+                _rules.Apply(happened, State.Notifications, State.Details!, _time.GetUtcNow(), step.By);
+            }
+            await StoreAsync();
+            _alarm.WakeIn(TimeSpan.Zero);
+        }
+        await BookingAttention.ApplyAsync(GrainFactory.GetGrain<IAttentionGrain>(0), Id, State, step.Attention);
+        return true;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} booked: {Status}, phone {Phone}, meeting at {Start}")]
     private static partial void LogBooked(ILogger logger, string id, AppointmentStatus status, string phone, DateTimeOffset start);

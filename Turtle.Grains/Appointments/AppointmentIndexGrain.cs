@@ -6,6 +6,8 @@ namespace Turtle.Grains.Appointments;
 public sealed class AppointmentIndexState
 {
     [Id(0)] public Dictionary<string, DateTimeOffset> Starts { get; set; } = [];
+    /// <summary>The client's number (E.164) of each booking that has one: how a client's reply finds its bookings.</summary>
+    [Id(1)] public Dictionary<string, string> Phones { get; set; } = [];
 }
 
 /// <summary>
@@ -21,15 +23,28 @@ public sealed partial class AppointmentIndexGrain(
 
     private IGrainTimer? _flush;
 
-    public Task AddAsync(string appointmentId, DateTimeOffset start)
+    public Task AddAsync(string appointmentId, DateTimeOffset start, string? phone)
     {
-        if (!state.State.Starts.TryGetValue(appointmentId, out var known) || known != start)
+        var known = state.State.Starts.TryGetValue(appointmentId, out var knownStart) && knownStart == start
+            && state.State.Phones.GetValueOrDefault(appointmentId) == phone;
+        if (!known)
         {
             state.State.Starts[appointmentId] = start;
+            if (phone is null)
+            {
+                state.State.Phones.Remove(appointmentId);
+            }
+            else
+            {
+                state.State.Phones[appointmentId] = phone;
+            }
             _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
         }
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<string>> FindByPhoneAsync(string phone) =>
+        Task.FromResult<IReadOnlyList<string>>([.. state.State.Phones.Where(kv => kv.Value == phone).Select(kv => kv.Key)]);
 
     public Task<IReadOnlyList<IndexedAppointment>> ListAsync() =>
         Task.FromResult<IReadOnlyList<IndexedAppointment>>([.. state.State.Starts.Select(kv => new IndexedAppointment(kv.Key, kv.Value)).OrderBy(a => a.Start)]);

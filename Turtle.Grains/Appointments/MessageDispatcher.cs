@@ -71,16 +71,17 @@ public sealed partial class MessageDispatcher(
     {
         var details = booking.Details!;
         var now = time.GetUtcNow();
-        var gate = MessageRules.Gate(entry, details, booking.Advisor is not null, now);
+        var gate = rules.Gate(entry, details, booking.Advisor is not null, now);
         if (gate == GateDecision.NeedsAdvisor && await AssignAdvisorAsync(appointmentId, booking))
         {
-            gate = MessageRules.Gate(entry, details, hasAdvisor: true, now);
+            gate = rules.Gate(entry, details, hasAdvisor: true, now);
         }
         switch (gate)
         {
             case GateDecision.Skipped:
                 TurtleMetrics.Message(entry.Kind, MessageOutcome.Skipped);
                 LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
+                BookingRecords.RecordMessage(booking, entry, now);
                 await writer.RecordAsync(sent: false);
                 return true;
             case GateDecision.NeedsAdvisor:
@@ -95,6 +96,7 @@ public sealed partial class MessageDispatcher(
             entry.State = NotificationState.OptedOut;
             entry.LastError = "the number opted out (STOP)";
             TurtleMetrics.Message(entry.Kind, MessageOutcome.OptedOut);
+            BookingRecords.RecordMessage(booking, entry, now);
             await writer.RecordAsync(sent: false);
             return true;
         }
@@ -147,6 +149,7 @@ public sealed partial class MessageDispatcher(
         rules.Apply(entry, outcome, booking.Details!, now, Random.Shared);
         Count(entry, now);
         LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
+        BookingRecords.RecordMessage(booking, entry, now);
         await writer.RecordAsync(sent: true);
         var to = booking.Details!.Phone!;
         if (outcome.WaId is { Length: > 0 } waId && waId != PhoneMask.Digits(to))

@@ -30,6 +30,12 @@ public enum BookingEvent
     Cancelled,
     /// <summary><c>invitee.canceled</c> with <c>rescheduled=true</c>: the new invitee's messages cover it.</summary>
     CancelledForReschedule,
+    /// <summary>The client tapped "decline" on the Reconfirm message.</summary>
+    Declined,
+    /// <summary><c>invitee_no_show.created</c>: Calendly marked the client a no-show.</summary>
+    NoShow,
+    /// <summary><c>invitee_no_show.deleted</c>: the no-show mark was taken back.</summary>
+    NoShowRemoved,
 }
 
 /// <summary>A message a kind plans when a booking is stored: when it falls due, and the lead time that tells several apart.</summary>
@@ -99,9 +105,36 @@ public static class MessageKinds
             SentOn = BookingEvent.Cancelled,
             CancelledBy = new HashSet<BookingEvent>(),
         },
+        new()
+        {
+            Kind = NotificationKind.Reconfirm,
+            PlannedAtBooking = (booking, options, _) => [new(booking.StartTime - options.ReconfirmLeadTime)],
+        },
+        new()
+        {
+            Kind = NotificationKind.RescheduleOffer,
+            SentOn = BookingEvent.Declined,
+        },
+        new()
+        {
+            Kind = NotificationKind.FollowUp,
+            PlannedAtBooking = (booking, options, _) => [new(Ends(booking) + options.FollowUpDelay)],
+            SendUntil = SendUntil.Anytime,
+            CancelledBy = new HashSet<BookingEvent> { BookingEvent.Cancelled, BookingEvent.CancelledForReschedule, BookingEvent.NoShow },
+        },
+        new()
+        {
+            Kind = NotificationKind.NoShow,
+            SentOn = BookingEvent.NoShow,
+            SendUntil = SendUntil.Anytime,
+            CancelledBy = new HashSet<BookingEvent> { BookingEvent.Cancelled, BookingEvent.CancelledForReschedule, BookingEvent.NoShowRemoved },
+        },
     }.ToDictionary(r => r.Kind);
 
     public static KindRule Of(NotificationKind kind) => Rules[kind];
 
     public static IEnumerable<KindRule> All => Rules.Values;
+
+    /// <summary>When the meeting ends; a booking Calendly sent no end time for ends when it starts.</summary>
+    private static DateTimeOffset Ends(BookingDetails booking) => booking.EndTime > booking.StartTime ? booking.EndTime : booking.StartTime;
 }

@@ -29,11 +29,16 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
     public List<Notification> Plan(BookingDetails booking, bool canSend, DateTimeOffset now)
     {
         var plan = new List<Notification>();
-        foreach (var rule in MessageKinds.All)
+        foreach (var rule in MessageKinds.All.Where(r => !_options.IsDisabled(r.Kind)))
         {
             foreach (var planned in rule.PlannedAtBooking(booking, _options, now))
             {
                 var entry = new Notification { Kind = rule.Kind, DueAt = planned.DueAt, LeadTime = planned.LeadTime, State = NotificationState.Pending };
+                if (entry.DueAt <= now)
+                {
+                    // Goes out with the booking's webhook (or reconciliation), not at a reminder's tick.
+                    entry.Trigger = booking.Source;
+                }
                 if (entry.DueAt < now)
                 {
                     if (rule.IfPassedAtBooking == WhenPassedAtBooking.SendAtOnce)
@@ -64,28 +69,37 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
 
     /// <summary>
     /// What <paramref name="bookingEvent"/> does to the plan: pending messages it cancels are cancelled, and the kinds it
-    /// sends are added, due now (unless the meeting has started for a kind that must go before it).
+    /// sends are added, due now (unless the meeting has started for a kind that must go before it, or the kind is
+    /// disabled). An event sends each of its kinds once per booking: a second decline or no-show mark adds nothing.
+    /// <paramref name="by"/> is who caused it (<see cref="BookingSources"/>), as the sent messages' history names it.
     /// </summary>
-    public static void Apply(BookingEvent bookingEvent, List<Notification> plan, BookingDetails booking, DateTimeOffset now)
+    public void Apply(BookingEvent bookingEvent, List<Notification> plan, BookingDetails booking, DateTimeOffset now, string by)
     {
         foreach (var entry in plan.Where(n => IsOpen(n) && MessageKinds.Of(n.Kind).CancelledBy.Contains(bookingEvent)))
         {
             entry.State = NotificationState.Cancelled;
         }
-        foreach (var rule in MessageKinds.All.Where(r => r.SentOn == bookingEvent))
+        foreach (var rule in MessageKinds.All.Where(r => r.SentOn == bookingEvent && !_options.IsDisabled(r.Kind)))
         {
-            if (rule.SendUntil == SendUntil.MeetingStart && booking.StartTime <= now)
+            if ((rule.SendUntil == SendUntil.MeetingStart && booking.StartTime <= now)
+                || plan.Any(n => n.Kind == rule.Kind && n.State != NotificationState.Cancelled))
             {
                 continue;
             }
-            plan.Add(new Notification { Kind = rule.Kind, DueAt = now, State = NotificationState.Pending });
+            plan.Add(new Notification { Kind = rule.Kind, DueAt = now, State = NotificationState.Pending, Trigger = by });
         }
     }
 
     /// <summary>Whether a due message may go now; a message that may never go is marked skipped with the reason.</summary>
-    public static GateDecision Gate(Notification entry, BookingDetails booking, bool hasAdvisor, DateTimeOffset now)
+    public GateDecision Gate(Notification entry, BookingDetails booking, bool hasAdvisor, DateTimeOffset now)
     {
         var rule = MessageKinds.Of(entry.Kind);
+        if (_options.IsDisabled(entry.Kind))
+        {
+            // Planned before the kind was disabled: it stays unsent.
+            Skip(entry, $"{entry.Kind} is disabled ({NotificationOptions.Section}:{nameof(NotificationOptions.DisabledKinds)})");
+            return GateDecision.Skipped;
+        }
         if (rule.SendUntil == SendUntil.MeetingStart && booking.StartTime <= now)
         {
             Skip(entry, MeetingStarted);

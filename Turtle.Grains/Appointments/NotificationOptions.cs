@@ -13,6 +13,15 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>One reminder per entry, this long before the meeting.</summary>
     public IList<TimeSpan> ReminderLeadTimes { get; set; } = [];
 
+    /// <summary>How long before the meeting the client is asked whether they will attend (Reconfirm).</summary>
+    public TimeSpan ReconfirmLeadTime { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>How long after the meeting's end the follow-up is sent.</summary>
+    public TimeSpan FollowUpDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Kinds (SPEC §6 names, e.g. <c>FollowUp</c>) that are never planned or sent.</summary>
+    public IList<string> DisabledKinds { get; set; } = [];
+
     /// <summary>Region for phone numbers written without a country code.</summary>
     [Required(ErrorMessage = "Notifications:DefaultRegion is required."),
      RegularExpression("^[A-Z]{2}$", ErrorMessage = "Notifications:DefaultRegion must be a two-letter region code such as IN.")]
@@ -56,8 +65,27 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>A claimed send older than this was interrupted (the silo died mid-send) and is tried again.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Whether <paramref name="kind"/> is listed in <see cref="DisabledKinds"/>.</summary>
+    public bool IsDisabled(NotificationKind kind) => DisabledKinds.Contains(kind.ToString(), StringComparer.OrdinalIgnoreCase);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        for (var i = 0; i < DisabledKinds.Count; i++)
+        {
+            if (!Enum.GetNames<NotificationKind>().Contains(DisabledKinds[i], StringComparer.OrdinalIgnoreCase))
+            {
+                yield return new ValidationResult(
+                    $"{Section}:DisabledKinds:{i} '{DisabledKinds[i]}' is not a message kind (use {string.Join(", ", Enum.GetNames<NotificationKind>())}).", [nameof(DisabledKinds)]);
+            }
+        }
+        if (ReconfirmLeadTime <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{Section}:ReconfirmLeadTime must be positive.", [nameof(ReconfirmLeadTime)]);
+        }
+        if (FollowUpDelay < TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{Section}:FollowUpDelay must not be negative.", [nameof(FollowUpDelay)]);
+        }
         if (AdvisorBioLeadTime < TimeSpan.Zero)
         {
             yield return new ValidationResult("Notifications:AdvisorBioLeadTime must not be negative.", [nameof(AdvisorBioLeadTime)]);

@@ -10,11 +10,16 @@ public abstract record CalendlyWebhookEvent(string EventType)
 {
     public const string InviteeCreated = "invitee.created";
     public const string InviteeCanceled = "invitee.canceled";
+    public const string InviteeNoShowCreated = "invitee_no_show.created";
+    public const string InviteeNoShowDeleted = "invitee_no_show.deleted";
 }
 
 public sealed record InviteeCreatedEvent(BookingDetails Booking) : CalendlyWebhookEvent(InviteeCreated);
 
 public sealed record InviteeCanceledEvent(CancellationDetails Cancellation) : CalendlyWebhookEvent(InviteeCanceled);
+
+/// <summary><c>invitee_no_show.created</c> or <c>.deleted</c>: the host marked the invitee a no-show, or took it back.</summary>
+public sealed record InviteeNoShowEvent(NoShowMark Mark) : CalendlyWebhookEvent(Mark.NoShow ? InviteeNoShowCreated : InviteeNoShowDeleted);
 
 /// <summary>An event type Turtle does not handle (routing forms, no-shows, ...).</summary>
 public sealed record IgnoredEvent(string Type) : CalendlyWebhookEvent(Type);
@@ -27,8 +32,8 @@ public sealed class CalendlyPayloadException(string field, string problem)
     public string Problem { get; } = problem;
 }
 
-/// <summary>Reads Calendly v2 <c>invitee.created</c> / <c>invitee.canceled</c> bodies into the grain contract.</summary>
-public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
+/// <summary>Reads Calendly v2 <c>invitee.created</c> / <c>invitee.canceled</c> / <c>invitee_no_show.*</c> bodies into the grain contract.</summary>
+public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
 {
     /// <summary>Words of booking questions that ask for a number ("Phone no.", "WhatsApp no", "Mobile/WhatsApp", "Contact number").</summary>
     private static readonly string[] PhoneQuestionWords = ["phone", "whatsapp", "mobile", "contact number", "contact no"];
@@ -49,12 +54,17 @@ public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
         {
             var root = Object(document.RootElement, "body");
             var type = RequiredString(root, "event", "event");
-            if (type is not (CalendlyWebhookEvent.InviteeCreated or CalendlyWebhookEvent.InviteeCanceled))
+            if (type is not (CalendlyWebhookEvent.InviteeCreated or CalendlyWebhookEvent.InviteeCanceled
+                or CalendlyWebhookEvent.InviteeNoShowCreated or CalendlyWebhookEvent.InviteeNoShowDeleted))
             {
                 return new IgnoredEvent(type);
             }
             var payload = OptionalObject(root, "payload", "payload") ?? throw new CalendlyPayloadException("payload", "required");
             var eventCreatedAt = OptionalDate(root, "created_at", "created_at");
+            if (type is CalendlyWebhookEvent.InviteeNoShowCreated or CalendlyWebhookEvent.InviteeNoShowDeleted)
+            {
+                return new InviteeNoShowEvent(ParseNoShow(payload, type == CalendlyWebhookEvent.InviteeNoShowCreated, eventCreatedAt));
+            }
             var booking = ParseBooking(payload, eventCreatedAt);
             if (type == CalendlyWebhookEvent.InviteeCreated)
             {
@@ -110,6 +120,35 @@ public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
             CreatedAt = OptionalDate(payload, "created_at", "payload.created_at") ?? eventCreatedAt ?? default,
         };
     }
+
+    /// <summary>
+    /// The invitee a no-show mark is about. Calendly sends the invitee itself (<c>uri</c> the invitee's, <c>no_show</c> the
+    /// mark); a payload shaped as the InviteeNoShow resource (<c>uri</c> the mark's, <c>invitee</c> the invitee's) is read too.
+    /// </summary>
+    private static NoShowMark ParseNoShow(JsonElement payload, bool created, DateTimeOffset? eventCreatedAt)
+    {
+        var uri = RequiredString(payload, "uri", "payload.uri");
+        var (inviteeUri, path) = IsInviteeUri(uri) ? (uri, "payload.uri") : Property(payload, "invitee") switch
+        {
+            { ValueKind: JsonValueKind.String } invitee => (invitee.GetString()!, "payload.invitee"),
+            { ValueKind: JsonValueKind.Object } invitee => (OptionalString(invitee, "uri", "payload.invitee.uri") ?? "", "payload.invitee.uri"),
+            _ => (uri, "payload.uri"),
+        };
+        var inviteeId = IsInviteeUri(inviteeUri) ? InviteeId.FromUri(inviteeUri) : null;
+        var mark = OptionalObject(payload, "no_show", "payload.no_show");
+        return new NoShowMark
+        {
+            InviteeId = inviteeId ?? throw new CalendlyPayloadException(path, "must be an invitee URI (…/scheduled_events/{uuid}/invitees/{uuid})"),
+            NoShow = created,
+            // A removal happens when it is sent; a mark says when the host made it.
+            At = (created && mark is { } made ? OptionalDate(made, "created_at", "payload.no_show.created_at") : null) ?? eventCreatedAt ?? default,
+        };
+    }
+
+    private static bool IsInviteeUri(string uri) => InviteeUriPattern().IsMatch(Uri.TryCreate(uri, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : uri);
+
+    [System.Text.RegularExpressions.GeneratedRegex("/scheduled_events/[^/]+/invitees/[^/]+/?$")]
+    private static partial System.Text.RegularExpressions.Regex InviteeUriPattern();
 
     private static string ClientName(JsonElement payload)
     {

@@ -13,8 +13,14 @@ public sealed partial record MessageTemplate(NotificationKind Kind, string Name,
 {
     public const string DefaultLanguage = "en";
 
-    /// <summary>Quick-reply buttons, in order, each answered with <c>&lt;appointment id&gt;:&lt;payload&gt;</c>.</summary>
+    /// <summary>
+    /// Quick-reply buttons, in order (their index in the template), each answered with <c>&lt;appointment id&gt;:&lt;payload&gt;</c>.
+    /// A template an operator maps the kind to must have its buttons in this order.
+    /// </summary>
     public IReadOnlyList<QuickReply> QuickReplies { get; init; } = [];
+
+    /// <summary>What each button sends back for <paramref name="appointmentId"/>, in button order.</summary>
+    public IReadOnlyList<string> ButtonPayloads(string appointmentId) => [.. QuickReplies.Select(q => $"{appointmentId}:{q.Payload}")];
 
     public WhatsAppTemplateOptions ToOptions()
     {
@@ -49,6 +55,17 @@ public static class MessageTemplates
             "Hello {{1}}, a reminder that your meeting is at {{2}}. Join here: {{3}}"),
         new(NotificationKind.Cancellation, "turtle_booking_cancelled", [ClientName, MeetingTime, RescheduleUrl],
             "Hello {{1}}, your meeting on {{2}} is cancelled. To book another time: {{3}}"),
+        new(NotificationKind.Reconfirm, "turtle_attendance_check", [ClientName, MeetingTime, AdvisorName],
+            "Hello {{1}}, will you attend your meeting on {{2}} with {{3}}? Please tap a button below.")
+        {
+            QuickReplies = [new("Yes, I will attend", AttendanceButton.Attend), new("No, I cannot make it", AttendanceButton.Decline)],
+        },
+        new(NotificationKind.RescheduleOffer, "turtle_reschedule_offer", [ClientName, RescheduleUrl],
+            "Hello {{1}}, sorry you cannot make it. Pick another time that suits you here: {{2}} and we will see you then."),
+        new(NotificationKind.FollowUp, "turtle_meeting_follow_up", [ClientName, AdvisorName],
+            "Hello {{1}}, thank you for meeting {{2}} today. Reply to this message if you have any questions."),
+        new(NotificationKind.NoShow, "turtle_missed_meeting", [ClientName, AdvisorName, BookingUrl],
+            "Hello {{1}}, we missed you at your meeting with {{2}}. Book another time here: {{3}} and we will be glad to see you."),
     }.ToDictionary(t => t.Kind);
 
     public static MessageTemplate Of(NotificationKind kind) =>

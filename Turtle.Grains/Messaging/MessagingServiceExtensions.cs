@@ -17,6 +17,10 @@ public static class MessagingServiceExtensions
             .PostConfigure(o => o.ApplyDefaults())
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<Calendly.CalendlyLinkOptions>()
+            .Bind(configuration.GetSection(Calendly.CalendlyLinkOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         services.TryAddSingleton<OutboxWriter>();
         services.TryAddSingleton<AccessTokenStatus>();

@@ -23,6 +23,12 @@ public sealed partial class RecipientGrain(
     private DateTimeOffset _nextFree = DateTimeOffset.MinValue;
     private bool _optedOut;
 
+    /// <summary>
+    /// The number's bookings, looked up from the bookings' day index when a reply first needs them and kept up to date by
+    /// <see cref="BookedAsync"/>; null until then. Memory only: bookings are found again after a restart, never written here.
+    /// </summary>
+    private HashSet<string>? _bookings;
+
     private string Phone => this.GetPrimaryKeyString();
     private IOptOutListGrain OptOuts => GrainFactory.GetGrain<IOptOutListGrain>(OptOutList.ShardOf(Phone));
 
@@ -45,6 +51,29 @@ public sealed partial class RecipientGrain(
     public Task OptInAsync() => SetOptedOutAsync(false);
 
     public Task KnownAsAsync(string waId) => GrainFactory.GetGrain<IOptOutListGrain>(OptOutList.ShardOf(waId)).LinkAsync(waId, Phone);
+
+    public async Task<string?> BookingForReplyAsync()
+    {
+        if (await OptOuts.PhoneOfAsync(Phone) is { } linked && linked != Phone)
+        {
+            // A WhatsApp id Meta answered for another number: the bookings are that number's.
+            return await GrainFactory.GetGrain<IRecipientGrain>(linked).BookingForReplyAsync();
+        }
+        var now = time.GetUtcNow();
+        if (_bookings is null)
+        {
+            // A booking lists itself in the index before it tells this grain, so none stored meanwhile is missed.
+            _bookings = [.. await GrainFactory.GetGrain<IAppointmentQueryGrain>(0).FindByPhoneAsync(Phone, now - ReplyRouting.LookBack, now + ReplyRouting.LookAhead)];
+        }
+        var views = await Task.WhenAll(_bookings.Select(id => GrainFactory.GetGrain<IAppointmentGrain>(id).GetAsync()));
+        return ReplyRouting.Choose(views.OfType<AppointmentView>(), now);
+    }
+
+    public Task BookedAsync(string appointmentId)
+    {
+        _bookings?.Add(appointmentId);
+        return Task.CompletedTask;
+    }
 
     private async Task SetOptedOutAsync(bool optedOut)
     {

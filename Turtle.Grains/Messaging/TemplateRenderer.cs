@@ -21,16 +21,16 @@ public static class TemplateRenderer
 
     /// <summary>
     /// The body parameters for <paramref name="variableNames"/>, in order, sanitised. <paramref name="teamName"/> stands in
-    /// for <c>advisor_name</c> while no advisor is assigned.
+    /// for <c>advisor_name</c> while no advisor is assigned; <paramref name="bookingUrl"/> is <c>Calendly:BookingUrl</c>.
     /// </summary>
-    public static IReadOnlyList<string> Render(IReadOnlyList<string> variableNames, BookingDetails booking, Advisor? advisor, string? teamName = null)
+    public static IReadOnlyList<string> Render(IReadOnlyList<string> variableNames, BookingDetails booking, Advisor? advisor, string? teamName = null, string? bookingUrl = null)
     {
         ArgumentNullException.ThrowIfNull(variableNames);
-        return [.. variableNames.Select(name => Sanitize(Resolve(name, booking, advisor, teamName)))];
+        return [.. variableNames.Select(name => Sanitize(Resolve(name, booking, advisor, teamName, bookingUrl)))];
     }
 
     /// <summary>The raw value of one variable, before sanitising.</summary>
-    public static string? Resolve(string variableName, BookingDetails booking, Advisor? advisor, string? teamName = null)
+    public static string? Resolve(string variableName, BookingDetails booking, Advisor? advisor, string? teamName = null, string? bookingUrl = null)
     {
         ArgumentNullException.ThrowIfNull(booking);
         return variableName switch
@@ -47,6 +47,8 @@ public static class TemplateRenderer
             TemplateVariables.JoinUrl => booking.JoinUrl,
             TemplateVariables.CancelUrl => booking.CancelUrl,
             TemplateVariables.RescheduleUrl => booking.RescheduleUrl,
+            // The firm's scheduling page when configured; else the booking's own link, which books another time too.
+            TemplateVariables.BookingUrl => string.IsNullOrWhiteSpace(bookingUrl) ? booking.RescheduleUrl : bookingUrl,
             _ => throw new ArgumentOutOfRangeException(nameof(variableName), variableName, "Not a template variable."),
         };
     }

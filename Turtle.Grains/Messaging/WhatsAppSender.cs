@@ -12,6 +12,7 @@ public sealed partial class WhatsAppSender(
     IOptionsMonitor<WhatsAppOptions> options,
     AccessTokenStatus tokens,
     IOptions<NotificationOptions> notifications,
+    IOptions<Calendly.CalendlyLinkOptions> links,
     WhatsAppClient client,
     OutboxWriter outbox,
     TimeProvider timeProvider,
@@ -24,7 +25,8 @@ public sealed partial class WhatsAppSender(
         ArgumentNullException.ThrowIfNull(message);
         var settings = options.CurrentValue;
         var template = settings.TemplateFor(message.Kind);
-        var parameters = TemplateRenderer.Render(template.Parameters, message.Booking, message.Advisor, notifications.Value.AdvisorTeamName);
+        var parameters = TemplateRenderer.Render(template.Parameters, message.Booking, message.Advisor, notifications.Value.AdvisorTeamName, links.Value.BookingUrl);
+        var buttons = MessageTemplates.Of(message.Kind).ButtonPayloads(message.AppointmentId);
         var phone = message.Booking.Phone;
         if (string.IsNullOrWhiteSpace(phone) || PhoneMask.Digits(phone).Length == 0)
         {
@@ -35,20 +37,22 @@ public sealed partial class WhatsAppSender(
 
         if (settings.IsDryRun)
         {
-            return await RecordAsync(message, template, parameters, phone, cancellationToken);
+            return await RecordAsync(message, template, parameters, buttons, phone, cancellationToken);
         }
         return await client.SendTemplateAsync(
-            new TemplateMessage(phone, template.Name!, template.Language!, parameters, CallbackData.For(message.AppointmentId, message.Kind)),
+            new TemplateMessage(phone, template.Name!, template.Language!, parameters, CallbackData.For(message.AppointmentId, message.Kind)) { ButtonPayloads = buttons },
             cancellationToken);
     }
 
-    private async Task<SendOutcome> RecordAsync(OutgoingMessage message, WhatsAppTemplateOptions template, IReadOnlyList<string> parameters, string phone, CancellationToken cancellationToken)
+    private async Task<SendOutcome> RecordAsync(
+        OutgoingMessage message, WhatsAppTemplateOptions template, IReadOnlyList<string> parameters, IReadOnlyList<string> buttons, string phone, CancellationToken cancellationToken)
     {
         var masked = PhoneMask.Mask(phone);
         var standard = MessageTemplates.Of(message.Kind);
         var entry = new OutboxEntry(timeProvider.GetUtcNow(), message.AppointmentId, message.Kind.ToString(), masked, template.Name!, template.Language!, parameters)
         {
             Text = template.Name == standard.Name && template.Parameters.SequenceEqual(standard.Parameters) ? standard.Fill(parameters) : null,
+            Buttons = buttons.Count > 0 ? buttons : null,
         };
         try
         {

@@ -206,7 +206,7 @@ public sealed class CalendlyPayloadParserTests
 
     [Theory]
     [InlineData("routing_form_submission.created")]
-    [InlineData("invitee_no_show.created")]
+    [InlineData("event_type.updated")]
     [InlineData("INVITEE.CREATED")]
     public void OtherEventTypesAreIgnoredWithoutReadingThePayload(string type)
     {

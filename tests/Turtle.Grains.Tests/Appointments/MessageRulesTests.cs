@@ -48,8 +48,12 @@ public class MessageRulesTests
         Assert.Collection(plan,
             c => { Assert.Equal(NotificationKind.Confirmation, c.Kind); Assert.Equal(Now, c.DueAt); },
             b => { Assert.Equal(NotificationKind.AdvisorBio, b.Kind); Assert.Equal(Now + TimeSpan.FromDays(2), b.DueAt); },
-            r => { Assert.Equal(NotificationKind.Reminder, r.Kind); Assert.Equal(Now + TimeSpan.FromDays(3) - TimeSpan.FromHours(1), r.DueAt); });
+            r => { Assert.Equal(NotificationKind.Reminder, r.Kind); Assert.Equal(Now + TimeSpan.FromDays(3) - TimeSpan.FromHours(1), r.DueAt); },
+            a => { Assert.Equal(NotificationKind.Reconfirm, a.Kind); Assert.Equal(Now + TimeSpan.FromDays(3) - TimeSpan.FromHours(4), a.DueAt); },
+            f => { Assert.Equal(NotificationKind.FollowUp, f.Kind); Assert.Equal(Now + TimeSpan.FromDays(3) + TimeSpan.FromMinutes(30) + TimeSpan.FromHours(1), f.DueAt); });
         Assert.All(plan, n => Assert.Equal(NotificationState.Pending, n.State));
+        // The confirmation goes with the webhook that stored the booking; the rest wait for the reminder.
+        Assert.Equal([BookingSources.Webhook, null, null, null, null], plan.Select(n => n.Trigger));
     }
 
     [Fact]

@@ -20,6 +20,19 @@ public static class CalendlyWebhooks
         string hostEmail = "priya.sharma@turtle.example", string name = "Asha Rao", string email = DefaultEmail) =>
         Envelope("invitee.canceled", Invitee(inviteeId, phone, start, hostEmail, null, name, "Asia/Kolkata", canceled: true, rescheduled: rescheduled, email));
 
+    /// <summary>
+    /// <c>invitee_no_show.created</c> / <c>.deleted</c> as Calendly sends them: the invitee itself, with its <c>no_show</c>
+    /// mark (null once it is removed).
+    /// </summary>
+    public static string InviteeNoShow(string inviteeId, string? phone, DateTimeOffset start, bool created = true)
+    {
+        var payload = Invitee(inviteeId, phone, start, "priya.sharma@turtle.example", null, "Asha Rao", "Asia/Kolkata", canceled: false, rescheduled: false);
+        payload["no_show"] = created
+            ? new JsonObject { ["uri"] = $"https://api.calendly.com/invitee_no_shows/{Guid.NewGuid()}", ["created_at"] = Time(DateTimeOffset.UtcNow) }
+            : null;
+        return Envelope(created ? "invitee_no_show.created" : "invitee_no_show.deleted", payload);
+    }
+
     /// <summary><c>t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256(key, "t.body")&gt;</c>.</summary>
     public static string Sign(string signingKey, string body, DateTimeOffset? at = null)
     {

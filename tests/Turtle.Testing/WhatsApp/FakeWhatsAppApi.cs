@@ -156,6 +156,10 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     public Task<HttpStatusCode> PostInboundTextAsync(Uri webhookUrl, string appSecret, string fromDigits, string text) =>
         PostWebhookAsync(webhookUrl, appSecret, BuildInboundTextPayload(fromDigits, text));
 
+    /// <summary>Posts a signed tap on a template's quick-reply button, as Meta reports it (<c>type: button</c>).</summary>
+    public Task<HttpStatusCode> PostButtonTapAsync(Uri webhookUrl, string appSecret, string fromDigits, string payload, string text, string? contextMessageId = null) =>
+        PostWebhookAsync(webhookUrl, appSecret, BuildButtonPayload(fromDigits, payload, text, contextMessageId));
+
     /// <summary>Posts any body, signed with <paramref name="appSecret"/> unless a <paramref name="signature"/> header value is given.</summary>
     public async Task<HttpStatusCode> PostWebhookAsync(Uri webhookUrl, string appSecret, string body, string? signature = null)
     {
@@ -208,20 +212,49 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         return Envelope(new JsonObject { ["statuses"] = new JsonArray(entry) });
     }
 
-    public string BuildInboundTextPayload(string fromDigits, string text)
+    public string BuildInboundTextPayload(string fromDigits, string text, string? messageId = null) =>
+        InboundMessage(fromDigits, messageId, new JsonObject { ["type"] = "text", ["text"] = new JsonObject { ["body"] = text } });
+
+    /// <summary>
+    /// A tap on a template's quick-reply button (Meta's button messages webhook): <c>button.payload</c> is what the send
+    /// request put in the button's parameter, <c>button.text</c> its label, <c>context.id</c> the template message's id.
+    /// </summary>
+    public string BuildButtonPayload(string fromDigits, string payload, string text, string? contextMessageId = null, string? messageId = null)
+    {
+        var message = new JsonObject { ["type"] = "button", ["button"] = new JsonObject { ["payload"] = payload, ["text"] = text } };
+        if (contextMessageId is not null)
+        {
+            message["context"] = new JsonObject { ["from"] = DisplayPhoneNumber, ["id"] = contextMessageId };
+        }
+        return InboundMessage(fromDigits, messageId, message);
+    }
+
+    /// <summary>A tap on an interactive reply button (Meta's interactive messages webhook, <c>button_reply</c>).</summary>
+    public string BuildInteractiveReplyPayload(string fromDigits, string buttonId, string title, string? messageId = null) =>
+        InboundMessage(fromDigits, messageId, new JsonObject
+        {
+            ["type"] = "interactive",
+            ["interactive"] = new JsonObject { ["type"] = "button_reply", ["button_reply"] = new JsonObject { ["id"] = buttonId, ["title"] = title } },
+        });
+
+    private string InboundMessage(string fromDigits, string? messageId, JsonObject content)
     {
         var from = Digits(fromDigits);
+        var message = new JsonObject
+        {
+            ["from"] = from,
+            ["id"] = messageId ?? NewMessageId(),
+            ["timestamp"] = UnixNow(),
+        };
+        foreach (var (key, node) in content.ToList())
+        {
+            content.Remove(key);
+            message[key] = node;
+        }
         return Envelope(new JsonObject
         {
             ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = "Test Client" }, ["wa_id"] = from }),
-            ["messages"] = new JsonArray(new JsonObject
-            {
-                ["from"] = from,
-                ["id"] = NewMessageId(),
-                ["timestamp"] = UnixNow(),
-                ["type"] = "text",
-                ["text"] = new JsonObject { ["body"] = text },
-            }),
+            ["messages"] = new JsonArray(message),
         });
     }
 
@@ -241,7 +274,10 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var raw = await reader.ReadToEndAsync(context.RequestAborted);
         var parsed = ParseBody(raw);
-        var record = new FakeWhatsAppRequest(received, parsed.To, parsed.TemplateName, parsed.Language, parsed.Parameters, parsed.CallbackData, 0, null, null, raw);
+        var record = new FakeWhatsAppRequest(received, parsed.To, parsed.TemplateName, parsed.Language, parsed.Parameters, parsed.CallbackData, 0, null, null, raw)
+        {
+            ButtonPayloads = parsed.ButtonPayloads,
+        };
 
         var (result, status, code, messageId, delay) = Answer(context, phoneNumberId, parsed);
         lock (_requests)
@@ -375,6 +411,19 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
             }
         }
         parsed = parsed with { Parameters = parameters };
+        var buttons = new List<string>();
+        foreach (var button in (template?["components"] as JsonArray ?? []).Where(c => Text(c?["type"]) == "button"))
+        {
+            // Meta's quick-reply button component: sub_type quick_reply, index as a string, one payload parameter.
+            var payload = button?["parameters"] is JsonArray { Count: 1 } only && Text(only[0]?["type"]) == "payload" ? Text(only[0]?["payload"]) : null;
+            if (Text(button?["sub_type"]) != "quick_reply" || Text(button?["index"]) != buttons.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                || string.IsNullOrEmpty(payload))
+            {
+                return parsed with { Invalid = new(131008, "(#131008) Required parameter is missing", "Button at index " + buttons.Count + " needs sub_type quick_reply, its index as a string and one payload parameter") };
+            }
+            buttons.Add(payload);
+        }
+        parsed = parsed with { ButtonPayloads = buttons };
 
         if (Text(root?["messaging_product"]) != "whatsapp")
         {
@@ -448,6 +497,7 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         public string? Language { get; init; }
         public string? CallbackData { get; init; }
         public IReadOnlyList<string> Parameters { get; init; } = [];
+        public IReadOnlyList<string> ButtonPayloads { get; init; } = [];
         public InvalidRequest? Invalid { get; init; }
     }
 
@@ -467,6 +517,9 @@ public sealed record FakeWhatsAppRequest(
     string? MessageId,
     string RawBody)
 {
+    /// <summary>The quick-reply buttons' payloads, in button order.</summary>
+    public IReadOnlyList<string> ButtonPayloads { get; init; } = [];
+
     public override string ToString() =>
         $"{ReceivedAt:HH:mm:ss.fff} to={To} template={TemplateName}/{Language} data={BizOpaqueCallbackData} -> {StatusCode}{(ErrorCode is null ? "" : $" code {ErrorCode}")} {MessageId} [{string.Join(" | ", Parameters)}]";
 }
