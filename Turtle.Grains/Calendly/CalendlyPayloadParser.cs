@@ -32,11 +32,15 @@ public sealed class CalendlyPayloadException(string field, string problem)
     public string Problem { get; } = problem;
 }
 
-/// <summary>Reads Calendly v2 <c>invitee.created</c> / <c>invitee.canceled</c> / <c>invitee_no_show.*</c> bodies into the grain contract.</summary>
+/// <summary>
+/// Reads Calendly v2 <c>invitee.created</c> / <c>invitee.canceled</c> / <c>invitee_no_show.*</c> bodies into the grain contract. The payload is
+/// Calendly's invitee resource with its scheduled event embedded: it is read, field by field with the JSON path of
+/// anything wrong, into the API's own resources, and <see cref="CalendlyBookingMapper"/> makes the booking from them,
+/// as reconciliation does from the API.
+/// </summary>
 public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
 {
-    /// <summary>Words of booking questions that ask for a number ("Phone no.", "WhatsApp no", "Mobile/WhatsApp", "Contact number").</summary>
-    private static readonly string[] PhoneQuestionWords = ["phone", "whatsapp", "mobile", "contact number", "contact no"];
+    private readonly CalendlyBookingMapper _mapper = new(phones);
 
     /// <exception cref="CalendlyPayloadException">The body is malformed or lacks a required field.</exception>
     public CalendlyWebhookEvent Parse(ReadOnlyMemory<byte> body)
@@ -65,60 +69,12 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
             {
                 return new InviteeNoShowEvent(ParseNoShow(payload, type == CalendlyWebhookEvent.InviteeNoShowCreated, eventCreatedAt));
             }
-            var booking = ParseBooking(payload, eventCreatedAt);
-            if (type == CalendlyWebhookEvent.InviteeCreated)
-            {
-                return new InviteeCreatedEvent(booking);
-            }
-
-            var cancellation = OptionalObject(payload, "cancellation", "payload.cancellation");
-            return new InviteeCanceledEvent(new CancellationDetails
-            {
-                Booking = booking,
-                Rescheduled = OptionalBool(payload, "rescheduled", "payload.rescheduled"),
-                Reason = cancellation is { } reason ? OptionalString(reason, "reason", "payload.cancellation.reason") : null,
-                CanceledAt = (cancellation is { } at ? OptionalDate(at, "created_at", "payload.cancellation.created_at") : null)
-                    ?? eventCreatedAt ?? default,
-            });
+            var invitee = ReadInvitee(payload, eventCreatedAt, canceled: type == CalendlyWebhookEvent.InviteeCanceled);
+            var scheduled = ReadEvent(payload);
+            return type == CalendlyWebhookEvent.InviteeCreated
+                ? new InviteeCreatedEvent(_mapper.ToBooking(scheduled, invitee, BookingSources.Webhook))
+                : new InviteeCanceledEvent(_mapper.ToCancellation(scheduled, invitee, BookingSources.Webhook));
         }
-    }
-
-    private BookingDetails ParseBooking(JsonElement payload, DateTimeOffset? eventCreatedAt)
-    {
-        var inviteeUri = RequiredString(payload, "uri", "payload.uri");
-        var inviteeId = InviteeId.FromUri(inviteeUri) ?? throw new CalendlyPayloadException("payload.uri", "must end with the invitee UUID");
-
-        var scheduled = OptionalObject(payload, "scheduled_event", "payload.scheduled_event")
-            ?? throw new CalendlyPayloadException("payload.scheduled_event", "required");
-        var start = OptionalDate(scheduled, "start_time", "payload.scheduled_event.start_time")
-            ?? throw new CalendlyPayloadException("payload.scheduled_event.start_time", "required");
-        var end = OptionalDate(scheduled, "end_time", "payload.scheduled_event.end_time") ?? start;
-        if (end < start)
-        {
-            throw new CalendlyPayloadException("payload.scheduled_event.end_time", "before start_time");
-        }
-        var hosts = Members(scheduled);
-
-        return new BookingDetails
-        {
-            InviteeId = inviteeId,
-            InviteeUri = inviteeUri,
-            EventUri = OptionalString(scheduled, "uri", "payload.scheduled_event.uri") ?? OptionalString(payload, "event", "payload.event"),
-            ClientName = ClientName(payload),
-            ClientEmail = OptionalString(payload, "email", "payload.email"),
-            Phone = Phone(payload, scheduled),
-            TimeZone = TimeZone(OptionalString(payload, "timezone", "payload.timezone")),
-            EventName = OptionalString(scheduled, "name", "payload.scheduled_event.name"),
-            StartTime = start,
-            EndTime = end,
-            JoinUrl = JoinUrl(scheduled),
-            CancelUrl = OptionalString(payload, "cancel_url", "payload.cancel_url"),
-            RescheduleUrl = OptionalString(payload, "reschedule_url", "payload.reschedule_url"),
-            HostEmails = [.. hosts.Select(h => h.Email).OfType<string>()],
-            HostUserUris = [.. hosts.Select(h => h.User).OfType<string>()],
-            OldInviteeUri = OptionalString(payload, "old_invitee", "payload.old_invitee"),
-            CreatedAt = OptionalDate(payload, "created_at", "payload.created_at") ?? eventCreatedAt ?? default,
-        };
     }
 
     /// <summary>
@@ -150,78 +106,74 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
     [System.Text.RegularExpressions.GeneratedRegex("/scheduled_events/[^/]+/invitees/[^/]+/?$")]
     private static partial System.Text.RegularExpressions.Regex InviteeUriPattern();
 
-    private static string ClientName(JsonElement payload)
+    private static CalendlyInvitee ReadInvitee(JsonElement payload, DateTimeOffset? eventCreatedAt, bool canceled)
     {
-        if (OptionalString(payload, "name", "payload.name") is { } name)
+        var uri = RequiredString(payload, "uri", "payload.uri");
+        if (InviteeId.FromUri(uri) is null || !Uri.TryCreate(uri, UriKind.RelativeOrAbsolute, out var inviteeUri))
         {
-            return name;
+            throw new CalendlyPayloadException("payload.uri", "must end with the invitee UUID");
         }
-        var parts = new[] { OptionalString(payload, "first_name", "payload.first_name"), OptionalString(payload, "last_name", "payload.last_name") };
-        var joined = string.Join(' ', parts.OfType<string>());
-        return joined.Length > 0 ? joined : throw new CalendlyPayloadException("payload.name", "required (or first_name / last_name)");
+        var cancellation = OptionalObject(payload, "cancellation", "payload.cancellation");
+        return new CalendlyInvitee(
+            Uri: inviteeUri,
+            Email: OptionalString(payload, "email", "payload.email"),
+            Name: OptionalString(payload, "name", "payload.name"),
+            FirstName: OptionalString(payload, "first_name", "payload.first_name"),
+            LastName: OptionalString(payload, "last_name", "payload.last_name"),
+            Status: OptionalString(payload, "status", "payload.status") ?? (canceled ? "canceled" : "active"),
+            Timezone: OptionalString(payload, "timezone", "payload.timezone"),
+            TextReminderNumber: OptionalString(payload, "text_reminder_number", "payload.text_reminder_number"),
+            QuestionsAndAnswers: [.. Objects(payload, "questions_and_answers", "payload.questions_and_answers").Select((q, i) => new CalendlyQuestionAndAnswer(
+                OptionalString(q.Item, "question", q.Path + ".question") ?? "", OptionalString(q.Item, "answer", q.Path + ".answer"), i))],
+            CancelUrl: OptionalUri(payload, "cancel_url", "payload.cancel_url"),
+            RescheduleUrl: OptionalUri(payload, "reschedule_url", "payload.reschedule_url"),
+            OldInvitee: OptionalUri(payload, "old_invitee", "payload.old_invitee"),
+            NewInvitee: OptionalUri(payload, "new_invitee", "payload.new_invitee"),
+            Rescheduled: OptionalBool(payload, "rescheduled", "payload.rescheduled"),
+            // A cancel without its own time is dated by the delivery.
+            Cancellation: canceled
+                ? new CalendlyCancellation(
+                    cancellation is { } by ? OptionalString(by, "canceled_by", "payload.cancellation.canceled_by") : null,
+                    cancellation is { } reason ? OptionalString(reason, "reason", "payload.cancellation.reason") : null,
+                    cancellation is { } type ? OptionalString(type, "canceler_type", "payload.cancellation.canceler_type") : null,
+                    (cancellation is { } at ? OptionalDate(at, "created_at", "payload.cancellation.created_at") : null) ?? eventCreatedAt)
+                : null,
+            Event: OptionalUri(payload, "event", "payload.event"),
+            CreatedAt: OptionalDate(payload, "created_at", "payload.created_at") ?? eventCreatedAt ?? default,
+            UpdatedAt: null);
     }
 
-    /// <summary>
-    /// The SMS reminder number, else the number the host calls (a phone-call location), else the first phone-like booking
-    /// question that holds a valid number.
-    /// </summary>
-    private string? Phone(JsonElement payload, JsonElement scheduled)
+    private static CalendlyScheduledEvent ReadEvent(JsonElement payload)
     {
-        if (phones.Normalize(OptionalString(payload, "text_reminder_number", "payload.text_reminder_number")) is { } reminderNumber)
-        {
-            return reminderNumber;
-        }
-        if (OptionalObject(scheduled, "location", "payload.scheduled_event.location") is { } location
-            && OptionalString(location, "type", "payload.scheduled_event.location.type") == "outbound_call"
-            && phones.Normalize(OptionalString(location, "location", "payload.scheduled_event.location.location")) is { } called)
-        {
-            return called;
-        }
-        foreach (var (item, path) in Objects(payload, "questions_and_answers", "payload.questions_and_answers"))
-        {
-            var question = OptionalString(item, "question", path + ".question") ?? "";
-            if (PhoneQuestionWords.Any(w => question.Contains(w, StringComparison.OrdinalIgnoreCase))
-                && phones.Normalize(OptionalString(item, "answer", path + ".answer")) is { } answer)
-            {
-                return answer;
-            }
-        }
-        return null;
-    }
-
-    /// <summary>Calendly sends IANA ids; anything this machine cannot resolve falls back to UTC rather than failing a booking.</summary>
-    private static string TimeZone(string? id)
-    {
-        if (id is null || !TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
-        {
-            return "UTC";
-        }
-        if (zone.HasIanaId)
-        {
-            return id;
-        }
-        return TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana) ? iana : "UTC";
-    }
-
-    private static string? JoinUrl(JsonElement scheduled)
-    {
-        if (OptionalObject(scheduled, "location", "payload.scheduled_event.location") is not { } location)
-        {
-            return null;
-        }
-        if (OptionalString(location, "join_url", "payload.scheduled_event.location.join_url") is { } joinUrl)
-        {
-            return joinUrl;
-        }
-        var place = OptionalString(location, "location", "payload.scheduled_event.location.location");
-        return Uri.TryCreate(place, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? place
+        var scheduled = OptionalObject(payload, "scheduled_event", "payload.scheduled_event")
+            ?? throw new CalendlyPayloadException("payload.scheduled_event", "required");
+        var start = OptionalDate(scheduled, "start_time", "payload.scheduled_event.start_time")
+            ?? throw new CalendlyPayloadException("payload.scheduled_event.start_time", "required");
+        var location = OptionalObject(scheduled, "location", "payload.scheduled_event.location") is { } place
+            ? new CalendlyLocation(
+                OptionalString(place, "type", "payload.scheduled_event.location.type"),
+                OptionalString(place, "location", "payload.scheduled_event.location.location"),
+                OptionalString(place, "join_url", "payload.scheduled_event.location.join_url"))
             : null;
+        return new CalendlyScheduledEvent(
+            // No URI in the event: the booking names none (the mapper falls back to payload.event).
+            Uri: OptionalUri(scheduled, "uri", "payload.scheduled_event.uri") ?? new Uri("", UriKind.Relative),
+            Name: OptionalString(scheduled, "name", "payload.scheduled_event.name"),
+            Status: OptionalString(scheduled, "status", "payload.scheduled_event.status") ?? "active",
+            StartTime: start,
+            EndTime: OptionalDate(scheduled, "end_time", "payload.scheduled_event.end_time") ?? start,
+            EventType: null,
+            Location: location,
+            EventMemberships: [.. Objects(scheduled, "event_memberships", "payload.scheduled_event.event_memberships").Select(m => new CalendlyEventMembership(
+                OptionalUri(m.Item, "user", m.Path + ".user"), OptionalString(m.Item, "user_email", m.Path + ".user_email"), null))],
+            Cancellation: null,
+            CreatedAt: null,
+            UpdatedAt: null);
     }
 
-    private static List<(string? User, string? Email)> Members(JsonElement scheduled) =>
-        [.. Objects(scheduled, "event_memberships", "payload.scheduled_event.event_memberships")
-            .Select(m => (OptionalString(m.Item, "user", m.Path + ".user"), OptionalString(m.Item, "user_email", m.Path + ".user_email")))];
+    /// <summary>An optional string kept as Calendly wrote it; text that is no URI at all is left out.</summary>
+    private static Uri? OptionalUri(JsonElement parent, string name, string path) =>
+        OptionalString(parent, name, path) is { } text && Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out var uri) ? uri : null;
 
     private static JsonElement Object(JsonElement element, string path) =>
         element.ValueKind == JsonValueKind.Object ? element : throw new CalendlyPayloadException(path, "must be an object");

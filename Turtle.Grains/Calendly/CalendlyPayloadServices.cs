@@ -17,6 +17,7 @@ public static class CalendlyPayloadServices
         services.AddNotificationOptions();
         services.TryAddSingleton(sp => new PhoneNumberNormalizer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.DefaultRegion));
         services.TryAddSingleton<CalendlyPayloadParser>();
+        services.TryAddSingleton<CalendlyBookingMapper>();
         return services;
     }
 }

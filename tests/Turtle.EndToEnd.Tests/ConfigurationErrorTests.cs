@@ -12,6 +12,8 @@ public class ConfigurationErrorTests
     [InlineData("Notifications__DefaultRegion", "india", "Notifications:DefaultRegion")]
     [InlineData("Orleans__SiloPort", "0", "Orleans:SiloPort")]
     [InlineData("Advisors__Source", "GoogleSheets", "Advisors:SpreadsheetId")]
+    [InlineData("Calendly__ReconcileDays", "0", "Calendly:ReconcileDays")]
+    [InlineData("Calendly__ReconcileInterval", "soon", "Calendly:ReconcileInterval")]
     public async Task SiloRefusesToStartAndNamesTheKey(string variable, string value, string key)
     {
         await using var silo = TurtleProcess.Start("Turtle.Silo", new Dictionary<string, string?>

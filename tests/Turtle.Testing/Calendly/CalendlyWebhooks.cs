@@ -26,7 +26,7 @@ public static class CalendlyWebhooks
     /// </summary>
     public static string InviteeNoShow(string inviteeId, string? phone, DateTimeOffset start, bool created = true)
     {
-        var payload = Invitee(inviteeId, phone, start, "priya.sharma@turtle.example", null, "Asha Rao", "Asia/Kolkata", canceled: false, rescheduled: false);
+        var payload = Invitee(inviteeId, phone, start, "priya.sharma@turtle.example", null, "Asha Rao", "Asia/Kolkata", canceled: false, rescheduled: false, DefaultEmail);
         payload["no_show"] = created
             ? new JsonObject { ["uri"] = $"https://api.calendly.com/invitee_no_shows/{Guid.NewGuid()}", ["created_at"] = Time(DateTimeOffset.UtcNow) }
             : null;
