@@ -8,6 +8,14 @@ public enum NotificationKind
     AdvisorBio = 2,
     Reminder = 3,
     Cancellation = 4,
+    /// <summary>To the assigned advisor: a booking is theirs, with the client's answers to the booking questions.</summary>
+    AdvisorBooked = 9,
+    /// <summary>To the assigned advisor: the booking is cancelled (not for half of a reschedule).</summary>
+    AdvisorCancelled = 10,
+    /// <summary>To the assigned advisor: the client said they will not attend.</summary>
+    AdvisorDeclined = 11,
+    /// <summary>To an advisor, once a day at <c>Notifications:AgendaTime</c>: that day's meetings.</summary>
+    AdvisorAgenda = 12,
 }
 
 [GenerateSerializer, Alias("Turtle.NotificationState")]

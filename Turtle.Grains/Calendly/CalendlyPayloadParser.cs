@@ -30,9 +30,6 @@ public sealed class CalendlyPayloadException(string field, string problem)
 /// <summary>Reads Calendly v2 <c>invitee.created</c> / <c>invitee.canceled</c> bodies into the grain contract.</summary>
 public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
 {
-    /// <summary>Words of booking questions that ask for a number ("Phone no.", "WhatsApp no", "Mobile/WhatsApp", "Contact number").</summary>
-    private static readonly string[] PhoneQuestionWords = ["phone", "whatsapp", "mobile", "contact number", "contact no"];
-
     /// <exception cref="CalendlyPayloadException">The body is malformed or lacks a required field.</exception>
     public CalendlyWebhookEvent Parse(ReadOnlyMemory<byte> body)
     {
@@ -108,8 +105,16 @@ public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
             HostUserUris = [.. hosts.Select(h => h.User).OfType<string>()],
             OldInviteeUri = OptionalString(payload, "old_invitee", "payload.old_invitee"),
             CreatedAt = OptionalDate(payload, "created_at", "payload.created_at") ?? eventCreatedAt ?? default,
+            Answers = Answers(payload),
         };
     }
+
+    /// <summary>The questions the client answered; unanswered ones are left out.</summary>
+    private static List<BookingAnswer> Answers(JsonElement payload) =>
+        [.. Objects(payload, "questions_and_answers", "payload.questions_and_answers")
+            .Select(q => (Question: OptionalString(q.Item, "question", q.Path + ".question"), Answer: OptionalString(q.Item, "answer", q.Path + ".answer")))
+            .Where(q => q.Question is not null && q.Answer is not null)
+            .Select(q => new BookingAnswer(q.Question!, q.Answer!))];
 
     private static string ClientName(JsonElement payload)
     {
@@ -140,8 +145,7 @@ public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
         }
         foreach (var (item, path) in Objects(payload, "questions_and_answers", "payload.questions_and_answers"))
         {
-            var question = OptionalString(item, "question", path + ".question") ?? "";
-            if (PhoneQuestionWords.Any(w => question.Contains(w, StringComparison.OrdinalIgnoreCase))
+            if (BookingQuestions.AsksForPhone(OptionalString(item, "question", path + ".question"))
                 && phones.Normalize(OptionalString(item, "answer", path + ".answer")) is { } answer)
             {
                 return answer;

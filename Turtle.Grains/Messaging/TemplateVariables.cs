@@ -17,10 +17,15 @@ public static class TemplateVariables
     public const string JoinUrl = "join_url";
     public const string CancelUrl = "cancel_url";
     public const string RescheduleUrl = "reschedule_url";
+    public const string ClientAnswers = "client_answers";
+    public const string CancelReason = "cancel_reason";
+    public const string MeetingCount = "meeting_count";
+    public const string Agenda = "agenda";
 
     public static FrozenSet<string> All { get; } = FrozenSet.ToFrozenSet(
     [
         ClientName, ClientFirstName, AdvisorName, AdvisorBio, AdvisorTitle, AdvisorPhone,
         MeetingTime, MeetingDate, EventName, JoinUrl, CancelUrl, RescheduleUrl,
+        ClientAnswers, CancelReason, MeetingCount, Agenda,
     ], StringComparer.Ordinal);
 }
