@@ -77,7 +77,7 @@ public class AdvisorAgendaTests(AgendaClusterFixture fixture, ITestOutputHelper 
 
         var agendas = (await fixture.WhatsApp.WaitForRequestsAsync(r => r.TemplateName == "turtle_advisor_daily_agenda", 2, day.AgendaAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(45)))
             .OrderBy(r => r.To).ToList();
-        var figure = $"grain: agendas due {day.AgendaAt:HH:mm:ss} ({day.Zone} {day.AgendaTime}) arrived {string.Join(", ", agendas.Select(a => $"+{(a.ReceivedAt - day.AgendaAt).TotalSeconds:0.00} s"))}";
+        var figure = $"grain: agendas due {day.AgendaAt.UtcDateTime:HH:mm:ss} UTC ({day.Zone} {day.AgendaTime}) arrived {string.Join(", ", agendas.Select(a => $"+{(a.ReceivedAt - day.AgendaAt).TotalSeconds:0.00} s"))}";
         output.WriteLine(figure);
         Figures.Record(figure);
 
