@@ -16,6 +16,14 @@ public enum NotificationKind
     FollowUp = 7,
     /// <summary>A re-book invitation when Calendly marks the client a no-show.</summary>
     NoShow = 8,
+    /// <summary>To the assigned advisor: a booking is theirs, with the client's answers to the booking questions.</summary>
+    AdvisorBooked = 9,
+    /// <summary>To the assigned advisor: the booking is cancelled (not for half of a reschedule).</summary>
+    AdvisorCancelled = 10,
+    /// <summary>To the assigned advisor: the client said they will not attend.</summary>
+    AdvisorDeclined = 11,
+    /// <summary>To an advisor, once a day at <c>Notifications:AgendaTime</c>: that day's meetings.</summary>
+    AdvisorAgenda = 12,
 }
 
 [GenerateSerializer, Alias("Turtle.NotificationState")]

@@ -20,6 +20,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly ILogger<AppointmentGrain> _logger;
     private readonly BookingWriter _writer;
     private readonly BookingAlarm _alarm;
+    private readonly AgendaSchedule _agenda;
 
     public AppointmentGrain(
         [PersistentState("appointment", TurtleStorage.Appointments)] IPersistentState<AppointmentState> state,
@@ -27,10 +28,11 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         MessageDispatcher dispatcher,
         IOptions<NotificationOptions> options,
         WakePlanner planner,
+        AgendaSchedule agenda,
         TimeProvider time,
         ILogger<AppointmentGrain> logger)
     {
-        (_state, _rules, _dispatcher, _options, _time, _logger) = (state, rules, dispatcher, options, time, logger);
+        (_state, _rules, _dispatcher, _options, _agenda, _time, _logger) = (state, rules, dispatcher, options, agenda, time, logger);
         _alarm = new BookingAlarm(this, planner, time, ProcessAsync);
         _writer = new BookingWriter(state, logger) { Deactivate = DeactivateOnIdle, WakeIn = _alarm.WakeIn };
         _dispatcher.OutcomeArrived = () => _alarm.WakeIn(TimeSpan.Zero);
@@ -77,6 +79,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         {
             _ = GrainFactory.GetGrain<IRecipientGrain>(phone).BookedAsync(Id);
         }
+        await ArmAgendaAsync();
         var maskedPhone = PhoneMask.Mask(booking.Phone);
         LogBooked(_logger, Id, State.Status, maskedPhone, booking.StartTime);
         return new(State.Status, Changed: true);
@@ -141,6 +144,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     {
         _alarm.Ticked(status);
         await IndexAsync();
+        await ArmAgendaAsync();
         await ProcessAsync();
     }
 
@@ -200,6 +204,15 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         await BookingAttention.ApplyAsync(GrainFactory.GetGrain<IAttentionGrain>(0), Id, State, step.Attention);
         return true;
     }
+    /// <summary>
+    /// Tells the advisor's agenda of the meeting's day that it has a meeting: one-way (the booking does not wait) and
+    /// repeatable, so every wake-up repairs an arm lost with a silo, as it does for the index.
+    /// </summary>
+    private Task ArmAgendaAsync() =>
+        State is { Advisor: { } advisor, Details: { } booking, Status: AppointmentStatus.Booked or AppointmentStatus.NoPhone }
+            && _agenda.AgendaToArm(advisor.Email, booking.StartTime, _time.GetUtcNow()) is { } key
+            ? GrainFactory.GetGrain<IAdvisorAgendaGrain>(key).ArmAsync()
+            : Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} booked: {Status}, phone {Phone}, meeting at {Start}")]
     private static partial void LogBooked(ILogger logger, string id, AppointmentStatus status, string phone, DateTimeOffset start);

@@ -66,6 +66,9 @@ public sealed record KindRule
 
     /// <summary>Its text names the advisor: it waits until one is assigned.</summary>
     public bool NeedsAdvisor { get; init; }
+
+    /// <summary>Sent on its event only when a message of this kind went out first (no "cancelled" for a booking never announced).</summary>
+    public NotificationKind? OnlyAfter { get; init; }
 }
 
 /// <summary>Every kind's rules.</summary>
@@ -128,6 +131,36 @@ public static class MessageKinds
             SentOn = BookingEvent.NoShow,
             SendUntil = SendUntil.Anytime,
             CancelledBy = new HashSet<BookingEvent> { BookingEvent.Cancelled, BookingEvent.CancelledForReschedule, BookingEvent.NoShowRemoved },
+        },
+        // The advisor's notices come after the client's in this list: among messages due at once, the client's go first.
+        new()
+        {
+            Kind = NotificationKind.AdvisorBooked,
+            Audience = Audience.Advisor,
+            PlannedAtBooking = (_, _, now) => [new(now)],
+            IfPassedAtBooking = WhenPassedAtBooking.SendAtOnce,
+            NeedsAdvisor = true,
+        },
+        new()
+        {
+            Kind = NotificationKind.AdvisorCancelled,
+            Audience = Audience.Advisor,
+            SentOn = BookingEvent.Cancelled,
+            CancelledBy = new HashSet<BookingEvent>(),
+            OnlyAfter = NotificationKind.AdvisorBooked,
+        },
+        new()
+        {
+            Kind = NotificationKind.AdvisorDeclined,
+            Audience = Audience.Advisor,
+            SentOn = BookingEvent.Declined,
+        },
+        // Not a booking's message: the advisor's agenda grain plans it, for a day, and sends it until that day ends.
+        new()
+        {
+            Kind = NotificationKind.AdvisorAgenda,
+            Audience = Audience.Advisor,
+            SendUntil = SendUntil.Anytime,
         },
     }.ToDictionary(r => r.Kind);
 

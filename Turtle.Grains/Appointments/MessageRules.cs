@@ -24,6 +24,7 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
 
     public const string NoPhone = "no usable phone number";
     public const string MeetingStarted = "meeting had started";
+    public const string NoAdvisorToTell = "no advisor is assigned to tell";
 
     /// <summary>The messages of a booking stored at <paramref name="now"/>.</summary>
     public List<Notification> Plan(BookingDetails booking, bool canSend, DateTimeOffset now)
@@ -75,6 +76,9 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
     /// </summary>
     public void Apply(BookingEvent bookingEvent, List<Notification> plan, BookingDetails booking, DateTimeOffset now, string by)
     {
+        // What went out is read before the event cancels anything: a message being sent counts as gone.
+        var wentOut = plan.Where(n => n.State is NotificationState.Sent or NotificationState.DryRun or NotificationState.Sending)
+            .Select(n => n.Kind).ToHashSet();
         foreach (var entry in plan.Where(n => IsOpen(n) && MessageKinds.Of(n.Kind).CancelledBy.Contains(bookingEvent)))
         {
             entry.State = NotificationState.Cancelled;
@@ -82,7 +86,8 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
         foreach (var rule in MessageKinds.All.Where(r => r.SentOn == bookingEvent && !_options.IsDisabled(r.Kind)))
         {
             if ((rule.SendUntil == SendUntil.MeetingStart && booking.StartTime <= now)
-                || plan.Any(n => n.Kind == rule.Kind && n.State != NotificationState.Cancelled))
+                || plan.Any(n => n.Kind == rule.Kind && n.State != NotificationState.Cancelled)
+                || (rule.OnlyAfter is { } first && !wentOut.Contains(first)))
             {
                 continue;
             }
@@ -108,6 +113,11 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
         if (rule.Audience == Audience.Client && booking.Phone is null)
         {
             Skip(entry, NoPhone);
+            return GateDecision.Skipped;
+        }
+        if (rule.Audience == Audience.Advisor && !rule.NeedsAdvisor && !hasAdvisor)
+        {
+            Skip(entry, NoAdvisorToTell);
             return GateDecision.Skipped;
         }
         return rule.NeedsAdvisor && !hasAdvisor ? GateDecision.NeedsAdvisor : GateDecision.Open;
@@ -145,8 +155,14 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
     }
 
     /// <summary>Applies one attempt's outcome: sent, recorded, retried later with backoff, or failed for good.</summary>
-    public void Apply(Notification entry, SendOutcome outcome, BookingDetails booking, DateTimeOffset now, Random random)
+    public void Apply(Notification entry, SendOutcome outcome, BookingDetails booking, DateTimeOffset now, Random random) =>
+        Apply(entry, outcome, MessageKinds.Of(entry.Kind).SendUntil == SendUntil.MeetingStart ? booking.StartTime : null, now, random);
+
+    /// <summary>Applies one attempt's outcome; a retry that would come at or after <paramref name="sendBy"/> fails instead.</summary>
+    public void Apply(Notification entry, SendOutcome outcome, DateTimeOffset? sendBy, DateTimeOffset now, Random random)
     {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(outcome);
         entry.ClaimedAt = null;
         entry.LastError = outcome.Describe();
         switch (outcome.Result)
@@ -167,10 +183,12 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
                 break;
             case SendResult.Transient when entry.Attempts < _options.MaxAttempts:
                 var retryAt = now + RetryDelay(entry.Attempts, outcome.RetryAfter, random);
-                if (MessageKinds.Of(entry.Kind).SendUntil == SendUntil.MeetingStart && retryAt >= booking.StartTime)
+                if (retryAt >= sendBy)
                 {
                     entry.State = NotificationState.Failed;
-                    entry.LastError += " (no retry: the meeting starts before the next attempt)";
+                    entry.LastError += MessageKinds.Of(entry.Kind).SendUntil == SendUntil.MeetingStart
+                        ? " (no retry: the meeting starts before the next attempt)"
+                        : " (no retry: too late for the next attempt)";
                     break;
                 }
                 entry.State = NotificationState.Pending;

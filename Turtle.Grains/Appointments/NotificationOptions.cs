@@ -67,6 +67,14 @@ public sealed class NotificationOptions : IValidatableObject
 
     /// <summary>Whether <paramref name="kind"/> is listed in <see cref="DisabledKinds"/>.</summary>
     public bool IsDisabled(NotificationKind kind) => DisabledKinds.Contains(kind.ToString(), StringComparer.OrdinalIgnoreCase);
+    public const string DefaultFirmTimeZone = "Asia/Kolkata";
+
+    /// <summary>IANA id of the firm's own zone: the console's days, the advisors' agenda and every time shown to an advisor.</summary>
+    [Required(ErrorMessage = "Notifications:FirmTimeZone is required (an IANA time zone such as Asia/Kolkata).")]
+    public string FirmTimeZone { get; set; } = DefaultFirmTimeZone;
+
+    /// <summary>When each advisor's agenda of the day is sent: local time of day in <see cref="FirmTimeZone"/>.</summary>
+    public TimeSpan AgendaTime { get; set; } = TimeSpan.FromHours(8);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -109,6 +117,14 @@ public sealed class NotificationOptions : IValidatableObject
         if (ReminderPeriod <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Notifications:ReminderPeriod must be positive.", [nameof(ReminderPeriod)]);
+        }
+        if (FirmTimeZone is { Length: > 0 } && !FirmCalendar.IsIanaZone(FirmTimeZone))
+        {
+            yield return new ValidationResult("Notifications:FirmTimeZone is not an IANA time zone (for example Asia/Kolkata).", [nameof(FirmTimeZone)]);
+        }
+        if (AgendaTime < TimeSpan.Zero || AgendaTime >= TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult("Notifications:AgendaTime must be a time of day from 00:00 to 23:59 (local time in Notifications:FirmTimeZone).", [nameof(AgendaTime)]);
         }
     }
 }

@@ -11,9 +11,6 @@ namespace Turtle.Grains.Calendly;
 /// </summary>
 public sealed class CalendlyBookingMapper(PhoneNumberNormalizer phones)
 {
-    /// <summary>Words of booking questions that ask for a number ("Phone no.", "WhatsApp no", "Mobile/WhatsApp", "Contact number").</summary>
-    private static readonly string[] PhoneQuestionWords = ["phone", "whatsapp", "mobile", "contact number", "contact no"];
-
     /// <param name="scheduled">The invitee's event.</param>
     /// <param name="invitee">The invitee.</param>
     /// <param name="source">What delivered it (<see cref="BookingSources"/>).</param>
@@ -50,6 +47,9 @@ public sealed class CalendlyBookingMapper(PhoneNumberNormalizer phones)
             OldInviteeUri = Text(invitee.OldInvitee),
             CreatedAt = invitee.CreatedAt,
             Source = source,
+            // The questions the client answered; unanswered ones are left out.
+            Answers = [.. (invitee.QuestionsAndAnswers ?? []).Where(q => !string.IsNullOrEmpty(q.Question) && q.Answer is not null)
+                .Select(q => new BookingAnswer(q.Question, q.Answer!))],
         };
     }
 
@@ -93,7 +93,7 @@ public sealed class CalendlyBookingMapper(PhoneNumberNormalizer phones)
         }
         foreach (var item in invitee.QuestionsAndAnswers ?? [])
         {
-            if (PhoneQuestionWords.Any(w => item.Question.Contains(w, StringComparison.OrdinalIgnoreCase))
+            if (BookingQuestions.AsksForPhone(item.Question)
                 && phones.Normalize(item.Answer) is { } answer)
             {
                 return answer;

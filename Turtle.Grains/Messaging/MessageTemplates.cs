@@ -66,6 +66,14 @@ public static class MessageTemplates
             "Hello {{1}}, thank you for meeting {{2}} today. Reply to this message if you have any questions."),
         new(NotificationKind.NoShow, "turtle_missed_meeting", [ClientName, AdvisorName, BookingUrl],
             "Hello {{1}}, we missed you at your meeting with {{2}}. Book another time here: {{3}} and we will be glad to see you."),
+        new(NotificationKind.AdvisorBooked, "turtle_advisor_new_booking", [AdvisorName, ClientName, MeetingTime, ClientAnswers],
+            "Hello {{1}}, {{2}} has booked a meeting with you on {{3}}. Their answers: {{4}}"),
+        new(NotificationKind.AdvisorCancelled, "turtle_advisor_booking_cancelled", [AdvisorName, ClientName, MeetingTime, CancelReason],
+            "Hello {{1}}, {{2}} has cancelled the meeting on {{3}}. Reason given: {{4}}"),
+        new(NotificationKind.AdvisorDeclined, "turtle_advisor_client_declined", [AdvisorName, ClientName, MeetingTime],
+            "Hello {{1}}, {{2}} has told us they cannot attend the meeting on {{3}}. We have offered them another time."),
+        new(NotificationKind.AdvisorAgenda, "turtle_advisor_daily_agenda", [AdvisorName, MeetingCount, Agenda],
+            "Good morning {{1}}, you have {{2}} meeting(s) today: {{3}}"),
     }.ToDictionary(t => t.Kind);
 
     public static MessageTemplate Of(NotificationKind kind) =>

@@ -25,14 +25,14 @@ public sealed partial class WhatsAppSender(
         ArgumentNullException.ThrowIfNull(message);
         var settings = options.CurrentValue;
         var template = settings.TemplateFor(message.Kind);
-        var parameters = TemplateRenderer.Render(template.Parameters, message.Booking, message.Advisor, notifications.Value.AdvisorTeamName, links.Value.BookingUrl);
+        var parameters = TemplateRenderer.Render(template.Parameters, message, notifications.Value.AdvisorTeamName, links.Value.BookingUrl);
         var buttons = MessageTemplates.Of(message.Kind).ButtonPayloads(message.AppointmentId);
-        var phone = message.Booking.Phone;
+        var phone = message.Recipient;
         if (string.IsNullOrWhiteSpace(phone) || PhoneMask.Digits(phone).Length == 0)
         {
-            // The appointment never asks for a booking without a number; refuse rather than guess.
+            // The appointment never asks for a message without a number; refuse rather than guess.
             LogNoPhone(message.AppointmentId, message.Kind.ToString());
-            return new SendOutcome(SendResult.Permanent, ErrorText: "The booking has no phone number.");
+            return new SendOutcome(SendResult.Permanent, ErrorText: "The message has no phone number to go to.");
         }
 
         if (settings.IsDryRun)
@@ -74,6 +74,6 @@ public sealed partial class WhatsAppSender(
     [LoggerMessage(Level = LogLevel.Error, Message = "Dry run: could not write to the outbox {OutboxPath}")]
     private partial void LogOutboxFailed(Exception exception, string outboxPath);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} for {AppointmentId} not sent: the booking has no phone number")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} for {AppointmentId} not sent: no phone number to send to")]
     private partial void LogNoPhone(string appointmentId, string kind);
 }

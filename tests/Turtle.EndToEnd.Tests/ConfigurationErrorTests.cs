@@ -10,6 +10,8 @@ public class ConfigurationErrorTests
     [InlineData("WhatsApp__Templates__Reminder__Parameters__0", "client_shoe_size", "WhatsApp:Templates:Reminder:Parameters")]
     [InlineData("Notifications__ReminderLeadTimes__0", "-01:00:00", "Notifications:ReminderLeadTimes")]
     [InlineData("Notifications__DefaultRegion", "india", "Notifications:DefaultRegion")]
+    [InlineData("Notifications__FirmTimeZone", "India Standard Time", "Notifications:FirmTimeZone")]
+    [InlineData("Notifications__AgendaTime", "1.08:00:00", "Notifications:AgendaTime")]
     [InlineData("Orleans__SiloPort", "0", "Orleans:SiloPort")]
     [InlineData("Advisors__Source", "GoogleSheets", "Advisors:SpreadsheetId")]
     [InlineData("Calendly__ReconcileDays", "0", "Calendly:ReconcileDays")]

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Turtle.Grains.Appointments;
 using Turtle.Grains.Calendly;
 using Turtle.Grains.Messaging;
 
@@ -133,6 +134,18 @@ public sealed class CalendlyPayloadParserTests
         Assert.Equal("+919876543210", Assert.IsType<InviteeCreatedEvent>(parser.Parse(withReminder)).Booking.Phone);
         // An inbound call's location is the host's number, not the client's: the booking question decides.
         Assert.Equal("+919988776655", Assert.IsType<InviteeCreatedEvent>(parser.Parse(inboundCall)).Booking.Phone);
+    }
+
+    [Fact]
+    public void TheClientsAnswersAreKeptInOrderForTheAdvisor()
+    {
+        var booking = Assert.IsType<InviteeCreatedEvent>(parser.Parse(Payloads.Read(Payloads.Created))).Booking;
+        var unanswered = Payloads.Edit(Payloads.Created, root => root.Payload()["questions_and_answers"] = new JsonArray(
+            new JsonObject { ["question"] = "Anything else?", ["answer"] = "  ", ["position"] = 0 },
+            new JsonObject { ["question"] = "Goals", ["answer"] = "Buy a house", ["position"] = 1 }));
+
+        Assert.Equal([new BookingAnswer("What would you like to discuss?", "Retirement planning"), new BookingAnswer("WhatsApp number", "+91 99887 76655")], booking.Answers);
+        Assert.Equal([new BookingAnswer("Goals", "Buy a house")], Assert.IsType<InviteeCreatedEvent>(parser.Parse(unanswered)).Booking.Answers);
     }
 
     [Fact]

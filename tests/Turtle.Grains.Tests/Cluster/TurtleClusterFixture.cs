@@ -73,12 +73,14 @@ public class TurtleClusterFixture : IAsyncLifetime
     protected virtual Task StopFakesAsync() => Task.CompletedTask;
 
     /// <summary>Whether the booking's reminder row is in the reminder table.</summary>
-    public async Task<bool> HasReminderAsync(string appointmentId)
+    public Task<bool> HasReminderAsync(string appointmentId) => HasReminderAsync(Grains.GetGrain<IAppointmentGrain>(appointmentId));
+
+    /// <summary>Whether the grain's (a booking's, an agenda's) reminder row is in the reminder table.</summary>
+    public async Task<bool> HasReminderAsync(IAddressable grain)
     {
         var silo = (InProcessSiloHandle)Cluster.Silos[0];
         var table = silo.SiloHost.Services.GetRequiredService<IReminderTable>();
-        var grainId = Grains.GetGrain<IAppointmentGrain>(appointmentId).GetGrainId();
-        return await table.ReadRow(grainId, BookingAlarm.ReminderName) is not null;
+        return await table.ReadRow(grain.GetGrainId(), BookingAlarm.ReminderName) is not null;
     }
 
     /// <summary>A grain storage as the silos have it (Orleans' Azure Table provider, configured by Turtle.Silo).</summary>

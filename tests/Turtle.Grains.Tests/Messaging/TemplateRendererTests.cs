@@ -102,11 +102,14 @@ public sealed class TemplateRendererTests
     public void EveryVariableResolves()
     {
         var advisor = new Advisor { Email = "ravi@example.com", Name = "Ravi Kumar", Bio = "Bio.", Title = "CFP", Phone = "+91 98765 00000" };
-        var rendered = TemplateRenderer.Render([.. TemplateVariables.All.Order(StringComparer.Ordinal)], Booking(), advisor);
+        var booking = Booking() with { Answers = [new("What would you like to discuss?", "Retirement")] };
+        var rendered = TemplateRenderer.Render([.. TemplateVariables.All.Order(StringComparer.Ordinal)], booking, advisor);
 
+        // agenda, cancel_reason and meeting_count are not the booking's: the message supplies them (else "-").
         Assert.Equal(
-            ["Bio.", "Ravi Kumar", "+91 98765 00000", "CFP", "https://calendly.com/reschedulings/abc", "https://calendly.com/cancellations/abc", "Asha", "Asha Mehta", "Advice call",
-             "https://meet.example.com/abc", "Tue, 24 Nov 2026", "Tue, 24 Nov 2026, 3:30 PM (GMT+05:30)", "https://calendly.com/reschedulings/abc"],
+            ["Bio.", "Ravi Kumar", "+91 98765 00000", "CFP", "-", "https://calendly.com/reschedulings/abc", "-", "https://calendly.com/cancellations/abc",
+             "What would you like to discuss?: Retirement", "Asha", "Asha Mehta", "Advice call", "https://meet.example.com/abc", "-", "Tue, 24 Nov 2026",
+             "Tue, 24 Nov 2026, 3:30 PM (GMT+05:30)", "https://calendly.com/reschedulings/abc"],
             rendered);
     }
 
