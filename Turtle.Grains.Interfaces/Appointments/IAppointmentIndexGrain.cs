@@ -26,6 +26,6 @@ public interface IAppointmentQueryGrain : IGrainWithIntegerKey
     /// <summary>Bookings whose meeting starts in [<paramref name="windowStart"/>, <paramref name="windowEnd"/>), by start time.</summary>
     Task<IReadOnlyList<AppointmentView>> ListAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd);
 
-    /// <summary>The ids of the bookings whose client has the number <paramref name="phone"/> and whose meeting starts in the window.</summary>
+    /// <summary>The ids of the bookings whose client has the number <paramref name="phone"/>, on the UTC days the window touches.</summary>
     Task<IReadOnlyList<string>> FindByPhoneAsync(string phone, DateTimeOffset windowStart, DateTimeOffset windowEnd);
 }

@@ -59,7 +59,8 @@ public sealed partial class AppointmentIndexGrain(
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        _flush?.Dispose();
+        // Disposed only once written: disposing a grain timer cancels the token its running callback was given.
+        using var done = _flush;
         _flush = null;
         try
         {

@@ -88,6 +88,23 @@ public class GrainStorageTests(TurtleClusterFixture fixture)
     }
 
     [Fact]
+    public async Task DayIndexShardIsWrittenWithinItsFlushDelayWhileItStaysActive()
+    {
+        var shard = fixture.Grains.GetGrain<IAppointmentIndexGrain>($"2031-01-01/{Random.Shared.Next(16):00}");
+        var id = Guid.NewGuid().ToString();
+        await shard.AddAsync(id, DateTimeOffset.UtcNow, "+919876500001");
+
+        await Task.Delay(AppointmentIndexGrain.FlushDelay + TimeSpan.FromSeconds(2));
+        var stored = new GrainState<AppointmentIndexState>();
+        await Appointments.ReadStateAsync("index", shard.GetGrainId(), stored);
+
+        // What a silo killed now would leave: the shard as written, with the client's number a reply looks for.
+        Assert.True(stored.RecordExists, "the shard was not written within its flush delay");
+        Assert.Equal("+919876500001", stored.State!.Phones[id]);
+        Assert.Contains(id, await shard.FindByPhoneAsync("+919876500001"));
+    }
+
+    [Fact]
     public async Task LargestBookingTheCapsAllowIsStoredAndReadBackWhole()
     {
         var state = LargestBooking();
