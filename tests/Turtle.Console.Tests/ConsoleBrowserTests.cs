@@ -79,7 +79,7 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send again") })).ToHaveCountAsync(0);
         // The booking's history (what happened, by whom), its replies (none yet) and its attendance.
         var history = page.GetByRole(AriaRole.Table, new() { Name = "What happened to this booking, oldest first" });
-        await Expect(history.GetByRole(AriaRole.Row).Filter(new() { HasText = "booked" })).ToContainTextAsync("webhook");
+        await Expect(history.GetByRole(AriaRole.Row).Filter(new() { HasTextRegex = new Regex("booked: ") })).ToContainTextAsync("webhook");
         await Expect(history.GetByRole(AriaRole.Row).Filter(new() { HasText = "Confirmation" })).ToContainTextAsync("webhook");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Replies" })).ToHaveCountAsync(1);
         await Expect(page.GetByText("The client has not written in.")).ToHaveCountAsync(1);
