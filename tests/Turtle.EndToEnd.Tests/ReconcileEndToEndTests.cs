@@ -85,11 +85,12 @@ public sealed class ReconcileEndToEndTests(ReconcileEndToEndTests.Deployment tur
     public async Task PostReconcileNeedsTheAdminKey()
     {
         using var http = new HttpClient { BaseAddress = turtle.Turtle.ApiBase };
+        var asked = turtle.Calendly.Requests.Count;
 
         using var response = await http.PostAsync(new Uri("/api/reconcile", UriKind.Relative), null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.DoesNotContain(turtle.Calendly.Requests, r => r.Path == "/scheduled_events" && r.ReceivedAt > DateTimeOffset.UtcNow.AddSeconds(-5));
+        Assert.Equal(asked, turtle.Calendly.Requests.Count);
     }
 
     [Fact]
