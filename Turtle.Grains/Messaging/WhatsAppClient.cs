@@ -221,7 +221,8 @@ internal sealed record GraphError(
     [property: JsonPropertyName("code")] int? Code,
     [property: JsonPropertyName("error_subcode")] int? ErrorSubcode,
     [property: JsonPropertyName("error_data")] GraphErrorData? ErrorData,
-    [property: JsonPropertyName("fbtrace_id")] string? FbTraceId);
+    [property: JsonPropertyName("fbtrace_id")] string? FbTraceId,
+    [property: JsonPropertyName("error_user_msg")] string? ErrorUserMsg = null);
 
 internal sealed record GraphErrorData([property: JsonPropertyName("details")] string? Details);
 

@@ -59,7 +59,7 @@ public sealed class AdvisorTemplateTests
         var parameters = TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.AdvisorAgenda).ToOptions().Parameters, message);
 
         Assert.Equal(["Ravi Kumar", "2", "10:00 Asha R.; 14:30 Ravi M."], parameters);
-        Assert.Equal("Good morning Ravi Kumar, you have 2 meeting(s) today: 10:00 Asha R.; 14:30 Ravi M.",
+        Assert.Equal("Good morning Ravi Kumar, you have 2 meeting(s) today: 10:00 Asha R.; 14:30 Ravi M. Have a good day.",
             MessageTemplates.Of(NotificationKind.AdvisorAgenda).Fill(parameters));
         Assert.Equal("-", TemplateRenderer.Sanitize(TemplateRenderer.Resolve(TemplateVariables.MeetingTime, booking: null, Ravi)));
     }

@@ -10,9 +10,10 @@ namespace Turtle.Testing.WhatsApp;
 /// <summary>
 /// The WhatsApp Cloud API's <c>POST /{version}/{phone-number-id}/messages</c> on 127.0.0.1, answering and
 /// failing like Meta (error envelope and codes), recording every request, and able to post signed status
-/// and inbound webhooks back to Turtle.
+/// and inbound webhooks back to Turtle. Also the Business Management API's <c>/{version}/{waba-id}/message_templates</c>
+/// (list and create, see <see cref="SeedTemplate"/>).
 /// </summary>
-public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.DefaultAccessToken, string phoneNumberId = FakeWhatsAppApi.DefaultPhoneNumberId, TimeProvider? timeProvider = null) : IAsyncDisposable
+public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.DefaultAccessToken, string phoneNumberId = FakeWhatsAppApi.DefaultPhoneNumberId, TimeProvider? timeProvider = null) : IAsyncDisposable
 {
     public const string DefaultAccessToken = "test-whatsapp-token";
     public const string DefaultPhoneNumberId = "106540352242922";
@@ -27,6 +28,9 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     private readonly ConcurrentDictionary<string, string> _waIds = new();
     private readonly ConcurrentDictionary<string, byte> _heldForQuality = new();
     private volatile bool _tokenRevoked;
+    private readonly List<JsonObject> _templates = [];
+    private readonly List<FakeTemplateRequest> _templateRequests = [];
+    private long _templateIds = 1_234_567_890_000;
     private readonly HttpClient _webhookClient = new();
     private WebApplication? _app;
     private long _messageCounter;
@@ -61,6 +65,8 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _app = builder.Build();
         _app.MapPost("/{version}/{phoneNumberId}/messages", HandleMessageAsync);
+        _app.MapGet("/{version}/{businessAccountId}/message_templates", ListTemplates);
+        _app.MapPost("/{version}/{businessAccountId}/message_templates", CreateTemplateAsync);
         await _app.StartAsync();
         var address = _app.Urls.First();
         BaseUrl = new Uri(address);
@@ -119,6 +125,40 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     public void RevokeToken() => _tokenRevoked = true;
 
     public void RestoreToken() => _tokenRevoked = false;
+
+    /// <summary>A template Meta holds for <see cref="BusinessAccountId"/>, as if it had been submitted and reviewed.</summary>
+    public void SeedTemplate(string name, string language, string status, string category = "UTILITY", string? rejectedReason = null, string body = "Hello {{1}}, this is a seeded template.")
+    {
+        lock (_templates)
+        {
+            _templates.Add(NewTemplate(name, language, status, category, rejectedReason,
+                new JsonArray(new JsonObject { ["type"] = "BODY", ["text"] = body })));
+        }
+    }
+
+    /// <summary>Deletes every language of the template <paramref name="name"/>.</summary>
+    public void RemoveTemplate(string name)
+    {
+        lock (_templates)
+        {
+            _templates.RemoveAll(t => (string?)t["name"] == name);
+        }
+    }
+
+    /// <summary>Every message_templates call so far, oldest first.</summary>
+    public IReadOnlyList<FakeTemplateRequest> TemplateRequests
+    {
+        get
+        {
+            lock (_templates)
+            {
+                return [.. _templateRequests];
+            }
+        }
+    }
+
+    /// <summary>The raw bodies of the template submissions Meta accepted.</summary>
+    public IReadOnlyList<string> SubmittedTemplates => [.. TemplateRequests.Where(r => r.Method == "POST" && r.StatusCode == 200).Select(r => r.Body)];
 
     /// <summary>Removes the scripted faults of every recipient.</summary>
     public void ClearFaults()
@@ -490,6 +530,175 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         return root.ToJsonString();
     }
 
+    /// <summary>Meta's list: <c>name</c> matches names containing it; <c>fields</c> picks the fields (id always); <c>limit</c> and the <c>after</c> cursor page.</summary>
+    private IResult ListTemplates(HttpContext context, string businessAccountId)
+    {
+        var query = context.Request.Query;
+        if (TemplateRefusal(context, businessAccountId, "get") is { } refused)
+        {
+            return Record(context, refused.Result, refused.Status, "");
+        }
+        var name = query["name"].ToString();
+        var requested = query["fields"].ToString() is { Length: > 0 } fields
+            ? fields.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Append("id").ToHashSet(StringComparer.Ordinal)
+            : DefaultTemplateFields;
+        var limit = int.TryParse(query["limit"], System.Globalization.CultureInfo.InvariantCulture, out var asked) && asked is > 0 and <= 1000 ? asked : 25;
+        var offset = query["after"].ToString() is { Length: > 0 } after && int.TryParse(Encoding.UTF8.GetString(Convert.FromBase64String(after)), System.Globalization.CultureInfo.InvariantCulture, out var cursor) ? cursor : 0;
+        List<JsonObject> matching;
+        lock (_templates)
+        {
+            matching = [.. _templates.Where(t => name.Length == 0 || ((string)t["name"]!).Contains(name, StringComparison.OrdinalIgnoreCase))];
+        }
+        var page = matching.Skip(offset).Take(limit).Select(t => (JsonNode)new JsonObject([.. t.Where(f => requested.Contains(f.Key)).Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone()))])).ToList();
+        var paging = new JsonObject
+        {
+            // Opaque to clients: here a cursor is where the next page starts.
+            ["cursors"] = new JsonObject { ["before"] = Cursor(offset), ["after"] = Cursor(offset + page.Count) },
+        };
+        if (offset + limit < matching.Count)
+        {
+            var others = string.Join("&", query.Where(q => q.Key != "after").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}"));
+            paging["next"] = new Uri(BaseUrl, $"{context.Request.Path}?{others}&after={Uri.EscapeDataString(Cursor(offset + limit))}").ToString();
+        }
+        return Record(context, Results.Content(new JsonObject { ["data"] = new JsonArray([.. page]), ["paging"] = paging }.ToJsonString(), "application/json", Encoding.UTF8, 200), 200, "");
+    }
+
+    /// <summary>Meta's create: checks the submission as Meta's API does before review and answers <c>{id, status: PENDING, category}</c>.</summary>
+    private async Task<IResult> CreateTemplateAsync(HttpContext context, string businessAccountId)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var raw = await reader.ReadToEndAsync(context.RequestAborted);
+        if (TemplateRefusal(context, businessAccountId, "post") is { } refused)
+        {
+            return Record(context, refused.Result, refused.Status, raw);
+        }
+        JsonObject? body;
+        try
+        {
+            body = JsonNode.Parse(raw) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+        var name = Text(body?["name"]);
+        var language = Text(body?["language"]);
+        var category = Text(body?["category"]);
+        var components = body?["components"] as JsonArray;
+        var bodyComponent = components?.OfType<JsonObject>().FirstOrDefault(c => Text(c["type"]) == "BODY");
+        var problem = body is null ? "The request body is not a JSON object."
+            : name is null || !TemplateName().IsMatch(name) ? "Param name must contain only lowercase characters, numbers and underscores."
+            : language is null ? "The parameter language is required."
+            : category is not ("UTILITY" or "MARKETING" or "AUTHENTICATION") ? "Param category must be one of {UTILITY, MARKETING, AUTHENTICATION}."
+            : Text(bodyComponent?["text"]) is not { } text ? "A template needs a BODY component with text."
+            : BodyProblem(text, bodyComponent!["example"]?["body_text"]?[0] as JsonArray)
+            ?? ButtonsProblem(components!.OfType<JsonObject>().FirstOrDefault(c => Text(c["type"]) == "BUTTONS"));
+        if (problem is not null)
+        {
+            var (result, status, _, _, _) = Error(400, 100, "Invalid parameter", details: problem);
+            return Record(context, result, status, raw);
+        }
+        JsonObject created;
+        lock (_templates)
+        {
+            if (_templates.Any(t => (string?)t["name"] == name && (string?)t["language"] == language))
+            {
+                var (result, status, _, _, _) = Error(400, 100, "Invalid parameter", subcode: 2388024,
+                    details: $"Message template \"{name}\" already exists in {language}.");
+                return Record(context, result, status, raw);
+            }
+            created = NewTemplate(name!, language!, "PENDING", category!, null, (JsonArray)components!.DeepClone());
+            _templates.Add(created);
+        }
+        var answer = new JsonObject { ["id"] = (string)created["id"]!, ["status"] = "PENDING", ["category"] = category };
+        return Record(context, Results.Content(answer.ToJsonString(), "application/json", Encoding.UTF8, 200), 200, raw);
+    }
+
+    private (IResult Result, int Status)? TemplateRefusal(HttpContext context, string businessAccountId, string verb)
+    {
+        if (context.Request.Headers.Authorization.ToString() != $"Bearer {AccessToken}" || _tokenRevoked)
+        {
+            var (result, status, _, _, _) = Error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+            return (result, status);
+        }
+        if (businessAccountId != BusinessAccountId)
+        {
+            var (result, status, _, _, _) = Error(400, 100, $"Unsupported {verb} request. Object with ID '{businessAccountId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", type: "GraphMethodException", subcode: 33);
+            return (result, status);
+        }
+        return null;
+    }
+
+    /// <summary>Meta's formatting rules: placeholders {{1}}…{{n}} in order, none at the start or end, one example per placeholder.</summary>
+    private static string? BodyProblem(string text, JsonArray? examples)
+    {
+        var numbers = Placeholder().Matches(text).Select(m => int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        if (!numbers.SequenceEqual(Enumerable.Range(1, numbers.Count)))
+        {
+            return "Variable parameters must be sequential, starting at {{1}}.";
+        }
+        if (numbers.Count > 0 && (text.TrimStart().StartsWith("{{", StringComparison.Ordinal) || text.TrimEnd().EndsWith("}}", StringComparison.Ordinal)))
+        {
+            return "Variables can't be at the start or end of the template.";
+        }
+        if (text.Length > 1024)
+        {
+            return "The body can have at most 1024 characters.";
+        }
+        var given = examples?.Select(Text).ToList() ?? [];
+        return numbers.Count > 0 && (given.Count != numbers.Count || given.Any(string.IsNullOrEmpty))
+            ? $"The body has {numbers.Count} variables and needs one example value for each in example.body_text."
+            : null;
+    }
+
+    private static string? ButtonsProblem(JsonObject? buttons)
+    {
+        if (buttons is null)
+        {
+            return null;
+        }
+        var list = buttons["buttons"] as JsonArray;
+        if (list is null || list.Count is 0 or > 10)
+        {
+            return "A BUTTONS component needs 1 to 10 buttons.";
+        }
+        return list.Any(b => Text(b?["type"]) != "QUICK_REPLY" || Text(b?["text"]) is not { Length: > 0 and <= 25 })
+            ? "Each quick-reply button needs type QUICK_REPLY and a text of 1 to 25 characters."
+            : null;
+    }
+
+    private JsonObject NewTemplate(string name, string language, string status, string category, string? rejectedReason, JsonArray components) => new()
+    {
+        ["name"] = name,
+        ["parameter_format"] = "POSITIONAL",
+        ["components"] = components,
+        ["language"] = language,
+        ["status"] = status,
+        ["category"] = category,
+        ["rejected_reason"] = rejectedReason ?? "NONE",
+        ["id"] = Interlocked.Increment(ref _templateIds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private IResult Record(HttpContext context, IResult result, int status, string body)
+    {
+        lock (_templates)
+        {
+            _templateRequests.Add(new FakeTemplateRequest(context.Request.Method, $"{context.Request.Path}{context.Request.QueryString}", status, body));
+        }
+        return result;
+    }
+
+    private static string Cursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>What Meta returns without <c>fields</c>: the rejected reason only when asked.</summary>
+    private static readonly HashSet<string> DefaultTemplateFields = ["name", "parameter_format", "components", "language", "status", "category", "id"];
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9_]{1,512}$")]
+    private static partial System.Text.RegularExpressions.Regex TemplateName();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{(\d+)\}\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
+
     private sealed record ParsedRequest
     {
         public string? To { get; init; }
@@ -548,3 +757,6 @@ public sealed record WhatsAppFault(int HttpStatus, int MetaCode, string Message,
     public static WhatsAppFault MarketingStopped { get; } = new(400, 131050, "(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.");
     public static WhatsAppFault EcosystemEngagement { get; } = new(400, 131049, "(#131049) This message was not delivered to maintain healthy ecosystem engagement.");
 }
+
+/// <summary>One message_templates call the fake received and the status it answered.</summary>
+public sealed record FakeTemplateRequest(string Method, string PathAndQuery, int StatusCode, string Body);
