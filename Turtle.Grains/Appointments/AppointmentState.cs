@@ -18,6 +18,8 @@ public sealed class AppointmentState
     [Id(6)] public string? AssignmentReason { get; set; }
     /// <summary>The client's WhatsApp id when Meta answered with one that differs from the number (replies and STOP come from it).</summary>
     [Id(7)] public string? ClientWaId { get; set; }
+    /// <summary>Why the booking needs a person, as told (or still to be told) to the attention list (<see cref="BookingAttention"/>).</summary>
+    [Id(20)] public List<AttentionMark> Attention { get; set; } = [];
 
     public AppointmentView ToView(string id)
     {
@@ -66,6 +68,14 @@ public sealed class Notification
     [Id(12)] public DateTimeOffset? ReadAt { get; set; }
     /// <summary>Meta's status of an accepted message when not plain acceptance, e.g. <c>held_for_quality_assessment</c>.</summary>
     [Id(13)] public string? MetaStatus { get; set; }
+    /// <summary>When it last failed for good (Meta refused it, gave up retrying, or reported it failed after accepting it).</summary>
+    [Id(20)] public DateTimeOffset? FailedAt { get; set; }
+    /// <summary>When a person last had it sent again, and from where (<see cref="BookingSources"/>).</summary>
+    [Id(21)] public DateTimeOffset? RetriedAt { get; set; }
+    [Id(22)] public string? RetriedBy { get; set; }
+
+    /// <summary>Failed for good: refused, out of attempts, or accepted by Meta and then reported failed.</summary>
+    public bool IsFailed => State == NotificationState.Failed || (State == NotificationState.Sent && DeliveryStatus == DeliveryStatus.Failed);
 
     public NotificationView ToView() => new()
     {
@@ -81,5 +91,7 @@ public sealed class Notification
         DeliveredAt = DeliveredAt,
         ReadAt = ReadAt,
         MetaStatus = MetaStatus,
+        RetriedAt = RetriedAt,
+        RetriedBy = RetriedBy,
     };
 }

@@ -20,6 +20,9 @@ public sealed partial class BookingWriter(IPersistentState<AppointmentState> sta
     /// <summary>Set by the grain: wakes the booking after a delay to write again.</summary>
     public Action<TimeSpan> WakeIn { get; set; } = _ => { };
 
+    /// <summary>Set by the grain: brings what is derived from the state (its attention marks) up to date before each write.</summary>
+    public Action BeforeWrite { get; set; } = () => { };
+
     public bool IsStored => state.RecordExists;
 
     /// <summary>A send's outcome is in memory only: it must be written before anything else happens.</summary>
@@ -43,6 +46,7 @@ public sealed partial class BookingWriter(IPersistentState<AppointmentState> sta
 
     public async Task WriteAsync()
     {
+        BeforeWrite();
         try
         {
             await state.WriteStateAsync();

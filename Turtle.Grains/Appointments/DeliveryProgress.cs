@@ -6,6 +6,34 @@ namespace Turtle.Grains.Appointments;
 /// </summary>
 public static class DeliveryProgress
 {
+    /// <summary>Applies a status to its message when it moves it forward; false when it changes nothing.</summary>
+    public static bool Apply(Notification entry, DeliveryStatusUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(update);
+        if (!Advances(entry.DeliveryStatus, update.Status))
+        {
+            return false;
+        }
+        entry.DeliveryStatus = update.Status;
+        switch (update.Status)
+        {
+            case DeliveryStatus.Delivered:
+                entry.DeliveredAt = update.At;
+                break;
+            case DeliveryStatus.Read:
+                // A read receipt can overtake its delivery receipt: reading implies delivery.
+                entry.DeliveredAt ??= update.At;
+                entry.ReadAt = update.At;
+                break;
+            case DeliveryStatus.Failed:
+                entry.LastError = $"{update.ErrorCode}: {update.ErrorText}";
+                entry.FailedAt = update.At;
+                break;
+        }
+        return true;
+    }
+
     public static bool Advances(DeliveryStatus current, DeliveryStatus next) => next switch
     {
         DeliveryStatus.None => false,

@@ -164,7 +164,11 @@ public sealed partial class MessageDispatcher(
         {
             case NotificationState.Sent:
                 TurtleMetrics.Message(entry.Kind, MessageOutcome.Sent);
-                TurtleMetrics.Lateness(entry.Kind, now - entry.DueAt);
+                if (entry.RetriedAt is null)
+                {
+                    // A message a person sent again is late by their choice, not the system's.
+                    TurtleMetrics.Lateness(entry.Kind, now - entry.DueAt);
+                }
                 break;
             case NotificationState.DryRun:
                 TurtleMetrics.Message(entry.Kind, MessageOutcome.DryRun);

@@ -156,6 +156,7 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
                 if (MessageKinds.Of(entry.Kind).SendUntil == SendUntil.MeetingStart && retryAt >= booking.StartTime)
                 {
                     entry.State = NotificationState.Failed;
+                    entry.FailedAt = now;
                     entry.LastError += " (no retry: the meeting starts before the next attempt)";
                     break;
                 }
@@ -164,6 +165,7 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
                 break;
             default:
                 entry.State = NotificationState.Failed;
+                entry.FailedAt = now;
                 break;
         }
     }

@@ -120,6 +120,13 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
 
     public void RestoreToken() => _tokenRevoked = false;
 
+    /// <summary>Requests to <paramref name="to"/> succeed again: its scripted faults are removed.</summary>
+    public void StopFailing(string to)
+    {
+        _nextFaults.TryRemove(Digits(to), out _);
+        _alwaysFaults.TryRemove(Digits(to), out _);
+    }
+
     /// <summary>Removes the scripted faults of every recipient.</summary>
     public void ClearFaults()
     {
