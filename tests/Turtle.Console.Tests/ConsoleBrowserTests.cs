@@ -134,6 +134,7 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
             .GetByRole(AriaRole.Row).Filter(new() { HasText = "Confirmation" });
         await UntilAsync(page, booking, async () => await confirmation.Locator(".stage").TextContentAsync() == "sent");
         await Expect(confirmation.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await Expect(confirmation).ToContainTextAsync("sent again by console");
         Assert.Single(turtle.Turtle.WhatsApp.Accepted, r => r.BizOpaqueCallbackData == $"{turtle.Retried.Id}:Confirmation");
         await ScreenshotsAsync(page, "journey-booking-sent");
 
