@@ -27,6 +27,7 @@ app.MapPrometheusScrapingEndpoint();
 app.MapCalendlyWebhooks();
 app.MapWhatsAppWebhooks();
 app.MapAppointmentEndpoints();
+app.MapAttentionEndpoints();
 app.MapAdvisorEndpoints();
 app.MapReconcileEndpoints();
 app.MapTurtleConsole();

@@ -83,6 +83,10 @@ public sealed record MessageModel
     public string? LastError { get; init; }
     public string? MessageId { get; init; }
 
+    /// <summary>When a person last had it sent again, and from where (<c>console</c>).</summary>
+    public DateTimeOffset? RetriedAt { get; init; }
+    public string? RetriedBy { get; init; }
+
     /// <summary>Where the message is on its way: planned, sending, sent, delivered, read, failed, skipped, cancelled, dry-run, opted-out.</summary>
     public string Stage { get; private init; } = "";
 
@@ -139,6 +143,8 @@ public sealed record MessageModel
             Attempts = view.Attempts,
             LastError = view.LastError,
             MessageId = view.MessageId,
+            RetriedAt = view.RetriedAt,
+            RetriedBy = view.RetriedBy,
         };
     }
 }

@@ -22,7 +22,7 @@ public static class ConsoleHostingExtensions
         services.AddSingleton<FirmClock>();
         services.AddSingleton<ConsoleSignIn>();
         services.AddSingleton<IConsoleActions, ClusterConsoleActions>();
-        services.AddSingleton<IAttentionSource, WindowAttentionSource>();
+        services.AddSingleton<IAttentionSource, ClusterAttentionSource>();
         services.AddRazorComponents();
         services.AddAuthorization();
         services.AddAuthentication(ConsoleSignIn.Scheme).AddCookie(ConsoleSignIn.Scheme, o =>

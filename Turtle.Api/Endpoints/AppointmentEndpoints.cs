@@ -13,6 +13,8 @@ public static class AppointmentEndpoints
             .WithSummary("Bookings whose meeting starts in [from, to), with their notification states (window up to 31 days).");
         group.MapGet("/{id}", GetAppointment)
             .WithSummary("One booking with every notification and its delivery state.");
+        group.MapPost("/{id}/notifications/{kind}/retry", RetryNotification)
+            .WithSummary("Sends a failed message again, once, before the meeting starts; 409 when it is not failed or the meeting has started.");
         return group;
     }
 
@@ -20,12 +22,33 @@ public static class AppointmentEndpoints
     {
         if (!InviteeId.IsValid(id))
         {
-            return TypedResults.Problem(
-                "The id must be a Calendly invitee UUID.", statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["id"] = ["not an invitee UUID"] } });
+            return BadId();
         }
         var view = await queries.GetAsync(id);
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+    }
+
+    /// <summary>SPEC §4: the failed message goes out again through the booking's own send path, recorded as asked by the console.</summary>
+    public static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> RetryNotification(string id, string kind, IClusterClient cluster)
+    {
+        if (!InviteeId.IsValid(id))
+        {
+            return BadId();
+        }
+        // Names only (any case), never numbers: the route says which message, as GET /api/appointments/{id} names it.
+        if (kind.Length == 0 || !char.IsLetter(kind[0]) || !Enum.TryParse<NotificationKind>(kind, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+        {
+            return Invalid("kind", $"not a message kind (one of {string.Join(", ", Enum.GetNames<NotificationKind>())})");
+        }
+        var result = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(id)).RetryNotificationAsync(parsed, BookingSources.Console);
+        return result.Outcome switch
+        {
+            RetryOutcome.Retried => TypedResults.Ok(result.Notification!),
+            RetryOutcome.NotFound => TypedResults.Problem($"No booking is stored under {id}.", statusCode: StatusCodes.Status404NotFound),
+            _ => TypedResults.Problem(
+                $"The {parsed} message was not sent again: {result.Reason}.", statusCode: StatusCodes.Status409Conflict,
+                title: "The message cannot be sent again", extensions: new Dictionary<string, object?> { ["outcome"] = result.Outcome }),
+        };
     }
 
     public static readonly TimeSpan MaxWindow = AppointmentQueries.MaxWindow;
@@ -50,6 +73,12 @@ public static class AppointmentEndpoints
 
         return TypedResults.Ok(await queries.ListAsync(start, end));
     }
+
+    private static ProblemHttpResult BadId() => Invalid("id", "not an invitee UUID", "The id must be a Calendly invitee UUID.");
+
+    private static ProblemHttpResult Invalid(string field, string error, string? detail = null) => TypedResults.Problem(
+        detail ?? $"{field}: {error}.", statusCode: StatusCodes.Status400BadRequest,
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [error] } });
 
     private static DateTimeOffset ParseTime(string? value, string field, Dictionary<string, string[]> errors)
     {

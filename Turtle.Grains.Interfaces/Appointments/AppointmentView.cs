@@ -46,6 +46,9 @@ public sealed record NotificationView
     [Id(10)] public DateTimeOffset? ReadAt { get; init; }
     /// <summary>Meta's status of an accepted message when not plain acceptance, e.g. <c>held_for_quality_assessment</c>.</summary>
     [Id(11)] public string? MetaStatus { get; init; }
+    /// <summary>When a person last had this failed message sent again, and from where (<see cref="BookingSources"/>); the booking's history shows it.</summary>
+    [Id(20)] public DateTimeOffset? RetriedAt { get; init; }
+    [Id(21)] public string? RetriedBy { get; init; }
 }
 
 /// <summary>What a booking call did, so the webhook can answer only after the state is durable.</summary>

@@ -24,6 +24,14 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// <summary>Records a message of the client's (routed here by <see cref="Messaging.IRecipientGrain.BookingForReplyAsync"/>); a redelivery is kept once.</summary>
     Task RecordReplyAsync(ClientReply reply);
 
+    /// <summary>
+    /// Sends a failed message of this kind again, once, through the same claimed path as every send (SPEC §4
+    /// <c>POST /api/appointments/{id}/notifications/{kind}/retry</c>); <paramref name="by"/> is recorded with it
+    /// (<see cref="BookingSources"/>). Refused when no message of the kind is failed, the booking was cancelled, or the
+    /// meeting has started (for kinds that go only before it).
+    /// </summary>
+    Task<RetryResult> RetryNotificationAsync(NotificationKind kind, string by);
+
     /// <summary>The booking and its notifications, or null when nothing was ever stored under this key.</summary>
     [AlwaysInterleave]
     Task<AppointmentView?> GetAsync();

@@ -7,7 +7,11 @@ namespace Turtle.Grains.Appointments;
 /// </summary>
 public interface IAttentionGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds or refreshes the entry for (<see cref="AttentionEntry.AppointmentId"/>, <see cref="AttentionEntry.Reason"/>); repeating it changes nothing.</summary>
+    /// <summary>
+    /// Adds or refreshes the entry for (<see cref="AttentionEntry.AppointmentId"/>, <see cref="AttentionEntry.Reason"/>);
+    /// repeating it changes nothing, and an occurrence already cleared (same or earlier <see cref="AttentionEntry.Since"/>)
+    /// is not listed again, so bookings may tell it more than once.
+    /// </summary>
     Task RaiseAsync(AttentionEntry entry);
 
     /// <summary>Removes that entry (the reason no longer holds, or a person marked it handled); a missing one is fine.</summary>

@@ -8,7 +8,7 @@ namespace Turtle.Grains.Appointments;
 /// <summary>
 /// One booking: its commands and its state. What to send and when is decided by <see cref="MessageRules"/>, sending by
 /// <see cref="MessageDispatcher"/>, waking by <see cref="BookingAlarm"/>, and what a failed write means by
-/// <see cref="BookingWriter"/>.
+/// <see cref="BookingWriter"/>, and what needs a person by <see cref="BookingAttention"/>.
 /// </summary>
 public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemindable
 {
@@ -21,6 +21,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly BookingWriter _writer;
     private readonly BookingAlarm _alarm;
     private readonly AgendaSchedule _agenda;
+    private readonly BookingAttention _attention;
 
     public AppointmentGrain(
         [PersistentState("appointment", TurtleStorage.Appointments)] IPersistentState<AppointmentState> state,
@@ -34,7 +35,13 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     {
         (_state, _rules, _dispatcher, _options, _agenda, _time, _logger) = (state, rules, dispatcher, options, agenda, time, logger);
         _alarm = new BookingAlarm(this, planner, time, ProcessAsync);
-        _writer = new BookingWriter(state, logger) { Deactivate = DeactivateOnIdle, WakeIn = _alarm.WakeIn };
+        _writer = new BookingWriter(state, logger)
+        {
+            Deactivate = DeactivateOnIdle,
+            WakeIn = _alarm.WakeIn,
+            BeforeWrite = () => BookingAttention.Review(State, _time.GetUtcNow()),
+        };
+        _attention = new BookingAttention(GrainFactory, logger);
         _dispatcher.OutcomeArrived = () => _alarm.WakeIn(TimeSpan.Zero);
     }
 
@@ -51,6 +58,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
                 // The webhook's retry: record what was sent before answering it.
                 await _writer.WriteAsync();
             }
+            await TellAttentionAsync();
             return new(State.Status, Changed: false);
         }
 
@@ -121,10 +129,30 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
 
     public async Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update)
     {
-        if (DeliveryProgress.Apply(State.Notifications, update))
+        if (!DeliveryProgress.Apply(State.Notifications, update))
         {
-            await _writer.WriteAsync();
+            return;
         }
+        // Failed after Meta accepted it: the booking needs a person, and stays armed until the attention list is told.
+        await (update.Status == DeliveryStatus.Failed ? StoreAsync() : _writer.WriteAsync());
+    }
+
+    public async Task<RetryResult> RetryNotificationAsync(NotificationKind kind, string by)
+    {
+        var now = _time.GetUtcNow();
+        var (entry, refusal) = MessageRetry.Decide(State, kind, now);
+        if (entry is null)
+        {
+            return refusal!;
+        }
+        MessageRetry.Requeue(entry, by, now);
+        // Stored due before it is sent: a retry asked for is never lost with the activation.
+        await _writer.WriteAsync();
+        LogRetried(_logger, Id, kind, by);
+        await _dispatcher.DispatchAsync(Id, State, _writer, answerBy: now + _options.Value.BookingAnswerDeadline);
+        await _alarm.ArmAsync(State.Notifications);
+        await TellAttentionAsync();
+        return new RetryResult(RetryOutcome.Retried, Notification: entry.ToView());
     }
 
     public Task<bool> AnswerAttendanceAsync(AttendanceAnswer answer) => FollowAsync(JourneyRules.Answer(State, answer));
@@ -166,14 +194,28 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
             }
             await _dispatcher.DispatchAsync(Id, State, _writer);
         }
-        await _alarm.ArmAsync(State.Notifications);
+        await TellAttentionAsync();
+        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State));
     }
 
-    /// <summary>Arms the wake-up, then writes: a stored plan is never left without one.</summary>
+    /// <summary>
+    /// Arms the wake-up, then writes: a stored plan is never left without one, nor a reason that needs a person untold
+    /// (the reminder stays until the attention list has it). Then tells the attention list.
+    /// </summary>
     private async Task StoreAsync()
     {
-        await _alarm.ArmAsync(State.Notifications);
+        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Review(State, _time.GetUtcNow()));
         await _writer.WriteAsync();
+        await TellAttentionAsync();
+    }
+
+    /// <summary>Tells the attention list what the stored booking changed; what it could not tell, a later wake-up does.</summary>
+    private async Task TellAttentionAsync()
+    {
+        if (BookingAttention.Owed(State) && !await _attention.TellAsync(Id, State))
+        {
+            _alarm.WakeIn(BookingAttention.RetryDelay);
+        }
     }
 
     /// <summary>Lists the booking under its meeting day; cheap and repeatable, so every wake-up repairs a lost add.</summary>
@@ -181,7 +223,10 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         ? GrainFactory.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.Key(booking.StartTime, Id)).AddAsync(Id, booking.StartTime, booking.Phone)
         : Task.CompletedTask;
 
-    /// <summary>Carries out a step of the client's journey: stores it, lets its messages go, and tells the attention list.</summary>
+    /// <summary>
+    /// Carries out a step of the client's journey: records its reasons for a person in the booking, stores it, lets its
+    /// messages go, and tells the attention list.
+    /// </summary>
     private async Task<bool> FollowAsync(JourneyStep step)
     {
         if (!step.Applies)
@@ -192,18 +237,25 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         {
             await _writer.WriteAsync();
         }
-        if (step.Changed)
+        var marked = false;
+        foreach (var change in step.Attention)
         {
-            if (step.Event is { } happened)
-            {
-                _rules.Apply(happened, State.Notifications, State.Details!, _time.GetUtcNow(), step.By);
-            }
+            marked |= change.Raise
+                ? BookingAttention.Raise(State, change.Reason, change.Since, change.Detail)
+                : BookingAttention.Clear(State, change.Reason);
+        }
+        if (step.Changed && step.Event is { } happened)
+        {
+            _rules.Apply(happened, State.Notifications, State.Details!, _time.GetUtcNow(), step.By);
+        }
+        if (step.Changed || marked)
+        {
             await StoreAsync();
             _alarm.WakeIn(TimeSpan.Zero);
         }
-        await BookingAttention.ApplyAsync(GrainFactory.GetGrain<IAttentionGrain>(0), Id, State, step.Attention);
         return true;
     }
+
     /// <summary>
     /// Tells the advisor's agenda of the meeting's day that it has a meeting: one-way (the booking does not wait) and
     /// repeatable, so every wake-up repairs an arm lost with a silo, as it does for the index.
@@ -216,6 +268,9 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} booked: {Status}, phone {Phone}, meeting at {Start}")]
     private static partial void LogBooked(ILogger logger, string id, AppointmentStatus status, string phone, DateTimeOffset start);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: sent again, asked by {By}")]
+    private static partial void LogRetried(ILogger logger, string id, NotificationKind kind, string by);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} cancelled: {Status}")]
     private static partial void LogCancelled(ILogger logger, string id, AppointmentStatus status);

@@ -23,6 +23,8 @@ public sealed class AppointmentState
     [Id(9)] public List<ClientReply> Replies { get; set; } = [];
     /// <summary>What happened, oldest first; the newest <see cref="BookingRecords.HistoryCapacity"/> are kept.</summary>
     [Id(10)] public List<HistoryEntry> History { get; set; } = [];
+    /// <summary>Why the booking needs a person, as told (or still to be told) to the attention list (<see cref="BookingAttention"/>).</summary>
+    [Id(20)] public List<AttentionMark> Attention { get; set; } = [];
 
     public AppointmentView ToView(string id)
     {
@@ -80,6 +82,14 @@ public sealed class Notification
     /// declined); null for a message that waited for its time, which the reminder sends.
     /// </summary>
     [Id(14)] public string? Trigger { get; set; }
+    /// <summary>When it last failed for good (Meta refused it, gave up retrying, or reported it failed after accepting it).</summary>
+    [Id(20)] public DateTimeOffset? FailedAt { get; set; }
+    /// <summary>When a person last had it sent again, and from where (<see cref="BookingSources"/>).</summary>
+    [Id(21)] public DateTimeOffset? RetriedAt { get; set; }
+    [Id(22)] public string? RetriedBy { get; set; }
+
+    /// <summary>Failed for good: refused, out of attempts, or accepted by Meta and then reported failed.</summary>
+    public bool IsFailed => State == NotificationState.Failed || (State == NotificationState.Sent && DeliveryStatus == DeliveryStatus.Failed);
 
     public NotificationView ToView() => new()
     {
@@ -95,5 +105,7 @@ public sealed class Notification
         DeliveredAt = DeliveredAt,
         ReadAt = ReadAt,
         MetaStatus = MetaStatus,
+        RetriedAt = RetriedAt,
+        RetriedBy = RetriedBy,
     };
 }

@@ -5,12 +5,17 @@ public sealed class AttentionState
 {
     /// <summary>Keyed by <c>{appointmentId}|{reason}</c>.</summary>
     [Id(0)] public Dictionary<string, AttentionEntry> Entries { get; set; } = [];
+
+    /// <summary>The <see cref="AttentionEntry.Since"/> of the last entry cleared under each key: that occurrence is not listed again.</summary>
+    [Id(1)] public Dictionary<string, DateTimeOffset> Cleared { get; set; } = [];
 }
 
 /// <summary>
 /// The attention list. Each change is written before it is answered, so a raised reason is never lost with a silo;
 /// it changes only when a booking needs a person, which is rare next to bookings, so one grain carries it.
-/// Past <see cref="Capacity"/> entries the oldest go first.
+/// Bookings tell it at least once, so raising is idempotent per occurrence (its <see cref="AttentionEntry.Since"/>):
+/// one already listed changes nothing, and one already cleared (by its booking, or marked handled by a person) is not
+/// listed again; a later occurrence is. Past <see cref="Capacity"/> entries the oldest go first.
 /// </summary>
 public sealed class AttentionGrain(
     [PersistentState("attention", TurtleStorage.Appointments)] IPersistentState<AttentionState> state) : Grain, IAttentionGrain
@@ -24,25 +29,70 @@ public sealed class AttentionGrain(
         {
             return;
         }
-        // A repeat keeps the time the reason first arose.
-        state.State.Entries[key] = known is null ? entry : entry with { Since = known.Since };
-        foreach (var oldest in state.State.Entries.OrderBy(e => e.Value.Since).Take(state.State.Entries.Count - Capacity).ToList())
+        var wasCleared = state.State.Cleared.TryGetValue(key, out var cleared);
+        if (wasCleared && entry.Since <= cleared)
         {
-            state.State.Entries.Remove(oldest.Key);
+            return;
         }
-        await state.WriteStateAsync();
+        state.State.Cleared.Remove(key);
+        state.State.Entries[key] = entry;
+        Trim(state.State.Entries, e => e.Since);
+        await WriteAsync(key, known, wasCleared ? cleared : null);
     }
 
     public async Task ClearAsync(string appointmentId, string reason)
     {
-        if (state.State.Entries.Remove(Key(appointmentId, reason)))
+        var key = Key(appointmentId, reason);
+        if (state.State.Entries.Remove(key, out var removed))
         {
-            await state.WriteStateAsync();
+            var wasCleared = state.State.Cleared.TryGetValue(key, out var cleared);
+            state.State.Cleared[key] = removed.Since;
+            Trim(state.State.Cleared, since => since);
+            await WriteAsync(key, removed, wasCleared ? cleared : null);
         }
     }
 
     public Task<IReadOnlyList<AttentionEntry>> ListAsync() =>
         Task.FromResult<IReadOnlyList<AttentionEntry>>([.. state.State.Entries.Values.OrderByDescending(e => e.Since)]);
 
+    /// <summary>A change not stored is not kept either (the key goes back to what it was), so its repeat is written.</summary>
+    private async Task WriteAsync(string key, AttentionEntry? entry, DateTimeOffset? cleared)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            if (entry is null)
+            {
+                state.State.Entries.Remove(key);
+            }
+            else
+            {
+                state.State.Entries[key] = entry;
+            }
+            if (cleared is { } since)
+            {
+                state.State.Cleared[key] = since;
+            }
+            else
+            {
+                state.State.Cleared.Remove(key);
+            }
+            // Storage may hold a newer copy (a write whose answer was lost): the next activation reads it.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     private static string Key(string appointmentId, string reason) => $"{appointmentId}|{reason}";
+
+    private static void Trim<T>(Dictionary<string, T> entries, Func<T, DateTimeOffset> since)
+    {
+        foreach (var oldest in entries.OrderBy(e => since(e.Value)).Take(entries.Count - Capacity).ToList())
+        {
+            entries.Remove(oldest.Key);
+        }
+    }
 }

@@ -17,10 +17,16 @@ public sealed class BookingAlarm(IGrainBase grain, WakePlanner planner, TimeProv
         _armedFor = new DateTimeOffset(DateTime.SpecifyKind(status.CurrentTickTime, DateTimeKind.Utc)) + status.Period;
 
     /// <summary>Points the reminder (and, for a short wait, a timer) at the next wake-up, or removes it when nothing is left.</summary>
-    public async Task ArmAsync(IEnumerable<Notification> notifications)
+    /// <param name="notifications">The booking's messages.</param>
+    /// <param name="keepWaking">Something besides a message needs the booking to wake (telling the attention list): the reminder stays.</param>
+    public async Task ArmAsync(IEnumerable<Notification> notifications, bool keepWaking = false)
     {
         var now = time.GetUtcNow();
         var plan = planner.Plan(notifications, _armedFor, now);
+        if (plan.Disarm && keepWaking)
+        {
+            plan = new WakePlan(TimerIn: null, ReminderDue: _armedFor > now ? null : planner.ReminderPeriod, Disarm: false);
+        }
         if (plan.TimerIn is { } soon)
         {
             // Too soon for a reminder to be exact: a timer wakes this activation, the reminder backs it up.

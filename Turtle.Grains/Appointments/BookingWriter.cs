@@ -21,6 +21,9 @@ public sealed partial class BookingWriter(Orleans.Core.IStorage state, ILogger l
     /// <summary>Set by the grain: wakes the booking after a delay to write again.</summary>
     public Action<TimeSpan> WakeIn { get; set; } = _ => { };
 
+    /// <summary>Set by the grain: brings what is derived from the state (its attention marks) up to date before each write.</summary>
+    public Action BeforeWrite { get; set; } = () => { };
+
     public bool IsStored => state.RecordExists;
 
     /// <summary>A send's outcome is in memory only: it must be written before anything else happens.</summary>
@@ -44,6 +47,7 @@ public sealed partial class BookingWriter(Orleans.Core.IStorage state, ILogger l
 
     public async Task WriteAsync()
     {
+        BeforeWrite();
         try
         {
             await state.WriteStateAsync();

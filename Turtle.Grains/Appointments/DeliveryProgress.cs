@@ -28,6 +28,7 @@ public static class DeliveryProgress
                 break;
             case DeliveryStatus.Failed:
                 entry.LastError = $"{update.ErrorCode}: {update.ErrorText}";
+                entry.FailedAt = update.At;
                 break;
         }
         return true;

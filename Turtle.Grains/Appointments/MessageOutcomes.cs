@@ -24,7 +24,8 @@ public static class MessageOutcomes
         {
             TurtleMetrics.Message(entry.Kind, counted);
         }
-        if (entry.State == NotificationState.Sent)
+        // A message a person sent again is late by their choice, not the system's.
+        if (entry is { State: NotificationState.Sent, RetriedAt: null })
         {
             TurtleMetrics.Lateness(entry.Kind, now - entry.DueAt);
         }

@@ -186,6 +186,7 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
                 if (retryAt >= sendBy)
                 {
                     entry.State = NotificationState.Failed;
+                    entry.FailedAt = now;
                     entry.LastError += MessageKinds.Of(entry.Kind).SendUntil == SendUntil.MeetingStart
                         ? " (no retry: the meeting starts before the next attempt)"
                         : " (no retry: too late for the next attempt)";
@@ -196,6 +197,7 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
                 break;
             default:
                 entry.State = NotificationState.Failed;
+                entry.FailedAt = now;
                 break;
         }
     }

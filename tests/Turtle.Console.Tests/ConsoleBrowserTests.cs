@@ -67,12 +67,8 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         await Expect(confirmation.Locator(".stage")).ToHaveTextAsync("failed");
         await Expect(confirmation).ToContainTextAsync("131026");
         await Expect(messages.GetByRole(AriaRole.Button)).ToHaveCountAsync(1);
+        await Expect(confirmation.GetByRole(AriaRole.Button, new() { Name = "Send again the confirmation" })).ToBeVisibleAsync();
         await ScreenshotsAsync(page, "booking-failed");
-
-        // The retry goes through the console's action seam; the booking grain cannot retry yet, and the page says so.
-        await confirmation.GetByRole(AriaRole.Button, new() { Name = "Send again the confirmation" }).ClickAsync();
-        await Expect(page.Locator("#action-result")).ToContainTextAsync("not available yet");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Booking of Meera Pillai");
 
         await page.GotoAsync(turtle.Url($"/appointments/{turtle.Booked.Id}").ToString());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Booking of Asha Rao");
@@ -108,8 +104,63 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         await Expect(failed).ToContainTextAsync("131026");
         await Expect(failed.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send again the confirmation") })).ToBeVisibleAsync();
         await Expect(table.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.Booked.Name })).ToHaveCountAsync(0);
-        await Expect(page.Locator("#attention-limitation")).ToContainTextAsync("not listed yet");
+        var optedOut = table.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.OptedOut.Name });
+        await Expect(optedOut.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync("Opted out");
+        await Expect(optedOut.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Mark handled") })).ToBeVisibleAsync();
+        // The cluster keeps the whole list: nothing on the page says part of it is missing.
+        await Expect(page.Locator("#attention-limitation")).ToHaveCountAsync(0);
         await ScreenshotsAsync(page, "attention");
+    }
+
+    [Fact]
+    public async Task OperatorSendsAFailedMessageAgainSeesItSentMarksAnEntryHandledAndRefreshesAdvisors()
+    {
+        var page = await _browser.Context.NewPageAsync();
+        await page.GotoAsync(turtle.Url("/").ToString());
+        await SignInAsync(page);
+
+        // The week: the booking whose confirmation Meta refused, with its timeline.
+        var timeline = Row(page, turtle.Retried).GetByRole(AriaRole.List, new() { Name = $"Messages to {turtle.Retried.Name}" });
+        await Expect(timeline.Locator("li", new() { HasText = "Confirmation" }).Locator(".stage")).ToHaveTextAsync("failed");
+        await ScreenshotsAsync(page, "journey-week");
+
+        // Meta would take it now: the operator sends it again from the attention list.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Attention" }).ClickAsync();
+        var failed = page.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.Retried.Name });
+        await Expect(failed.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync("Message failed");
+        turtle.Turtle.WhatsApp.StopFailing(turtle.Retried.Phone!);
+        await failed.GetByRole(AriaRole.Button, new() { NameRegex = new Regex($"^Send again the confirmation to {turtle.Retried.Name}") }).ClickAsync();
+        await Expect(page.Locator("#action-result")).ToContainTextAsync("sent again");
+        await ScreenshotsAsync(page, "journey-retried");
+
+        // Its booking shows it sent (once the number's 6 s spacing since the refused one has passed).
+        var booking = turtle.Url($"/appointments/{turtle.Retried.Id}").ToString();
+        var confirmation = page.GetByRole(AriaRole.Table, new() { Name = "Every message of this booking, in due order" })
+            .GetByRole(AriaRole.Row).Filter(new() { HasText = "Confirmation" });
+        await UntilAsync(page, booking, async () => await confirmation.Locator(".stage").TextContentAsync() == "sent");
+        await Expect(confirmation.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await Expect(confirmation).ToContainTextAsync("sent again by console");
+        Assert.Single(turtle.Turtle.WhatsApp.Accepted, r => r.BizOpaqueCallbackData == $"{turtle.Retried.Id}:Confirmation");
+        await ScreenshotsAsync(page, "journey-booking-sent");
+
+        // The attention list no longer has it; the operator marks another entry handled and it goes too.
+        var attention = turtle.Url("/attention").ToString();
+        await UntilAsync(page, attention, async () => await page.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.Retried.Name }).CountAsync() == 0);
+        var handled = page.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.Handled.Name });
+        await Expect(handled.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync("No phone number");
+        await handled.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Mark handled") }).ClickAsync();
+        await Expect(page.Locator("#action-result")).ToHaveTextAsync("Marked handled: no phone number.");
+        await Expect(handled).ToHaveCountAsync(0);
+        await page.GotoAsync(attention);
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.NoPhone.Name })).ToHaveCountAsync(1);
+        await Expect(handled).ToHaveCountAsync(0);
+        await ScreenshotsAsync(page, "journey-attention");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Advisors" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Refresh from the sheet" }).ClickAsync();
+        await Expect(page.Locator("#refresh-result")).ToHaveTextAsync("Reloaded: 3 advisors, 0 rows rejected.");
+        await AssertNoFullPhoneNumbersAsync(page);
+        await ScreenshotsAsync(page, "journey-advisors");
     }
 
     [Fact]
@@ -191,6 +242,22 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
     }
 
     private const string ConsoleSessionCookie = "turtle_console";
+
+    /// <summary>Reloads <paramref name="url"/> until <paramref name="done"/> holds (what the page shows changes in the cluster, not in it).</summary>
+    private static async Task UntilAsync(IPage page, string url, Func<Task<bool>> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            await page.GotoAsync(url);
+            if (await done())
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"{url} did not show what was expected in time");
+            await Task.Delay(500);
+        }
+    }
 
     private static ILocator Row(IPage page, TestBooking booking) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = booking.Name });
 

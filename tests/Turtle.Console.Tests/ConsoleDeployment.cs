@@ -8,7 +8,8 @@ namespace Turtle.OperationsConsole.Tests;
 
 /// <summary>
 /// One Turtle (silo, API, Azurite, fake Graph API) holding bookings in each state the console shows: booked with a
-/// delivered confirmation, cancelled, without a phone, and one whose confirmation Meta refused for good.
+/// delivered confirmation, cancelled, without a phone (two: one to mark handled), two whose confirmation Meta refused
+/// for good (one to send again, for which the fake stops failing when a test says so), and one to a number that sent STOP.
 /// </summary>
 public sealed class ConsoleDeployment : IAsyncLifetime
 {
@@ -18,8 +19,11 @@ public sealed class ConsoleDeployment : IAsyncLifetime
     public TestBooking Cancelled { get; } = new(Guid.NewGuid().ToString(), "Ravi Menon", "+91 98300 10002", In(TimeSpan.FromDays(3)));
     public TestBooking NoPhone { get; } = new(Guid.NewGuid().ToString(), "Kiran Das", null, In(TimeSpan.FromDays(4)));
     public TestBooking Failed { get; } = new(Guid.NewGuid().ToString(), "Meera Pillai", "+91 98300 10004", In(TimeSpan.FromDays(2) + TimeSpan.FromHours(1)));
+    public TestBooking Retried { get; } = new(Guid.NewGuid().ToString(), "Dev Kapoor", "+91 98300 10005", In(TimeSpan.FromDays(1) + TimeSpan.FromHours(5)));
+    public TestBooking Handled { get; } = new(Guid.NewGuid().ToString(), "Sunil Joshi", null, In(TimeSpan.FromDays(5)));
+    public TestBooking OptedOut { get; } = new(Guid.NewGuid().ToString(), "Lata Bose", "+91 98300 10007", In(TimeSpan.FromDays(3) + TimeSpan.FromHours(2)));
 
-    public IReadOnlyList<TestBooking> All => [Booked, Cancelled, NoPhone, Failed];
+    public IReadOnlyList<TestBooking> All => [Booked, Cancelled, NoPhone, Failed, Retried, Handled, OptedOut];
 
     public Uri Url(string path) => new(Turtle.ApiBase, path);
 
@@ -27,6 +31,8 @@ public sealed class ConsoleDeployment : IAsyncLifetime
     {
         await Turtle.StartAsync();
         Turtle.WhatsApp.FailAlways(Failed.Phone!, 400, 131026, "(#131026) Message undeliverable");
+        Turtle.WhatsApp.FailAlways(Retried.Phone!, 400, 131026, "(#131026) Message undeliverable");
+        Assert.Equal(HttpStatusCode.OK, await Turtle.WhatsApp.PostInboundTextAsync(Url("/webhooks/whatsapp"), TurtleDeployment.AppSecret, OptedOut.Phone!, "STOP"));
         using var http = Turtle.CreateClient();
         foreach (var booking in All)
         {
@@ -43,6 +49,8 @@ public sealed class ConsoleDeployment : IAsyncLifetime
         await UntilAsync(http, Failed.Id, b => Message(b, "Confirmation") is { } m && m.GetProperty("state").GetString() == "failed");
         await UntilAsync(http, Cancelled.Id, b => b.GetProperty("status").GetString() == "Cancelled");
         await UntilAsync(http, NoPhone.Id, b => b.GetProperty("status").GetString() == "NoPhone");
+        await UntilAsync(http, Retried.Id, b => Message(b, "Confirmation") is { } m && m.GetProperty("state").GetString() == "failed");
+        await UntilAsync(http, OptedOut.Id, b => Message(b, "Confirmation") is { } m && m.GetProperty("state").GetString() == "opted-out");
     }
 
     public async Task DisposeAsync() => await Turtle.DisposeAsync();

@@ -40,6 +40,9 @@ public sealed partial class TableProxy : IAsyncDisposable
     /// <summary>Requests ("VERB", table) for which storage is down: answered 503 Server Busy without reaching Azurite.</summary>
     public Func<string, string, bool>? Refuse { get; set; }
 
+    /// <summary>Like <see cref="Refuse"/>, by verb and the request's raw target and body, which hold a row's keys (one grain's state).</summary>
+    public Func<string, string, bool>? RefuseRequest { get; set; }
+
     /// <summary>A copy of the counts so far, keyed "VERB Table" (refused ones: "VERB Table (refused)").</summary>
     public Dictionary<string, int> Snapshot() => new(_counts);
 
@@ -58,7 +61,12 @@ public sealed partial class TableProxy : IAsyncDisposable
         var table = TableName().Match(path) is { Success: true } m ? m.Groups[1].Value : path;
         // A GET is either a point read (keys in the path) or a $filter query, which Azurite answers with a table scan.
         var verb = context.Request.Method == "GET" && context.Request.QueryString.Value?.Contains("filter", StringComparison.Ordinal) == true ? "GET $filter" : context.Request.Method;
-        if (Refuse?.Invoke(context.Request.Method, table) == true)
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
+        var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        body.Position = 0;
+        if (Refuse?.Invoke(context.Request.Method, table) == true
+            || (RefuseRequest is { } refuse && refuse(context.Request.Method, raw + "\n" + System.Text.Encoding.UTF8.GetString(body.ToArray()))))
         {
             _counts.AddOrUpdate($"{verb} {table} (refused)", 1, (_, n) => n + 1);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -67,11 +75,7 @@ public sealed partial class TableProxy : IAsyncDisposable
         _counts.AddOrUpdate($"{verb} {table}", 1, (_, n) => n + 1);
 
         // The raw target, not the decoded path: row keys hold characters such as '+' that must stay escaped.
-        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri($"{_target.Scheme}://{_target.Authority}{raw}"));
-        var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body);
-        body.Position = 0;
         request.Content = new StreamContent(body);
         foreach (var (key, value) in context.Request.Headers)
         {

@@ -13,6 +13,9 @@ public interface IConsoleActions
     /// </summary>
     Task<ConsoleActionResult> RetryMessageAsync(string appointmentId, NotificationKind kind);
 
+    /// <summary>A person dealt with this reason of the booking: it leaves the attention list until it arises again.</summary>
+    Task<ConsoleActionResult> MarkHandledAsync(string appointmentId, string reason);
+
     /// <summary>Reloads the advisor sheet now; the snapshot says whether it worked (<see cref="AdvisorDirectorySnapshot.LastError"/>).</summary>
     Task<AdvisorDirectorySnapshot> RefreshAdvisorsAsync();
 }
@@ -23,8 +26,6 @@ public enum ConsoleActionOutcome
     /// <summary>Refused by the rules (SPEC's 409: the message is not failed, or the meeting has started).</summary>
     Refused,
     NotFound,
-    /// <summary>The cluster cannot do this yet.</summary>
-    NotAvailable,
 }
 
 public sealed record ConsoleActionResult(ConsoleActionOutcome Outcome, string Message)

@@ -1,9 +1,8 @@
 namespace Turtle.Api.OperationsConsole.Attention;
 
 /// <summary>
-/// Where the console's <c>/attention</c> page gets the bookings that need a person (SPEC §4, <c>GET /api/attention</c>).
-/// Today <see cref="WindowAttentionSource"/> derives them from the bookings of the console's week; once the cluster keeps
-/// the attention list itself, an implementation reading it replaces that one and the page stays as it is.
+/// Where the console's <c>/attention</c> page gets the bookings that need a person (SPEC §4, <c>GET /api/attention</c>):
+/// <see cref="ClusterAttentionSource"/>, the list the bookings keep in the cluster.
 /// </summary>
 public interface IAttentionSource
 {

@@ -37,6 +37,8 @@ public class NoAdvisorTests(NoAdvisorClusterFixture fixture) : IClassFixture<NoA
         Assert.Equal("the Turtle advisory team", confirmation.Single().Parameters[2]);
         Assert.Null(stored!.AdvisorName);
         Assert.Contains("no advisor in the directory is active", stored.AssignmentReason, StringComparison.Ordinal);
+        var attention = fixture.Grains.GetGrain<IAttentionGrain>(0);
+        Assert.Contains(await attention.ListAsync(), e => e.AppointmentId == booking.InviteeId && e.Reason == AttentionReasonCodes.NoAdvisor);
 
         // The bio falls due while no advisor is active: it waits instead of going out without one.
         await Task.Delay(booking.StartTime - TimeSpan.FromDays(1) - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(3));
@@ -53,5 +55,6 @@ public class NoAdvisorTests(NoAdvisorClusterFixture fixture) : IClassFixture<NoA
         Assert.Equal("Priya Sharma", bio.Single().Parameters[1]);
         Assert.Equal(AppointmentStatus.Booked, assigned!.Status);
         Assert.Equal("Priya Sharma", assigned.AdvisorName);
+        Assert.DoesNotContain(await attention.ListAsync(), e => e.AppointmentId == booking.InviteeId && e.Reason == AttentionReasonCodes.NoAdvisor);
     }
 }

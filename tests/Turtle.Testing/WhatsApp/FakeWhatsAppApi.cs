@@ -160,6 +160,13 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     /// <summary>The raw bodies of the template submissions Meta accepted.</summary>
     public IReadOnlyList<string> SubmittedTemplates => [.. TemplateRequests.Where(r => r.Method == "POST" && r.StatusCode == 200).Select(r => r.Body)];
 
+    /// <summary>Requests to <paramref name="to"/> succeed again: its scripted faults are removed.</summary>
+    public void StopFailing(string to)
+    {
+        _nextFaults.TryRemove(Digits(to), out _);
+        _alwaysFaults.TryRemove(Digits(to), out _);
+    }
+
     /// <summary>Removes the scripted faults of every recipient.</summary>
     public void ClearFaults()
     {
