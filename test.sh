@@ -43,6 +43,16 @@ for project in tests/*.Tests/*.Tests.csproj; do
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
 
+# Known vulnerabilities in the packages, direct or transitive: high or critical fails; a source without
+# vulnerability data is reported and counted as skipped, not as passed.
+log "vulnerable packages"
+scripts/vulnerable-packages.sh >.data/test-logs/vulnerable-packages.log 2>&1
+case $? in
+  0) passed=$((passed + 1)) ;;
+  2) skipped=$((skipped + 1)); log "$(tail -n 2 .data/test-logs/vulnerable-packages.log | head -n 1)" ;;
+  *) failed=$((failed + 1)); log "vulnerable packages: high or critical advisories (or the listing failed); see .data/test-logs/vulnerable-packages.log" ;;
+esac
+
 if [ -x ./bench.sh ] && [ "${TURTLE_SKIP_BENCH_SMOKE:-}" != "1" ]; then
   log "benchmark smoke run"
   if ./bench.sh --smoke >.data/test-logs/bench-smoke.log 2>&1; then
