@@ -18,22 +18,28 @@ public sealed record WhatsAppWebhookBatch(IReadOnlyList<WhatsAppStatus> Statuses
 /// </summary>
 public static class WhatsAppWebhookParser
 {
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     /// <param name="body">The raw body.</param>
     /// <param name="phoneNumberId">Turtle's business number (<c>WhatsApp:PhoneNumberId</c>): changes about another number of the same app are ignored.</param>
     /// <exception cref="JsonException">The body is not JSON of Meta's shape.</exception>
     public static WhatsAppWebhookBatch Parse(ReadOnlySpan<byte> body, string? phoneNumberId = null)
     {
+        if (Grains.JsonText.Problem(body) is { } problem)
+        {
+            throw new JsonException(problem);
+        }
         using var document = JsonDocument.Parse(body.ToArray());
         var statuses = new List<WhatsAppStatus>();
         var texts = new List<WhatsAppInboundText>();
         var ignored = 0;
-        if (!document.RootElement.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
             throw new JsonException("entry is required");
         }
         foreach (var change in entries.EnumerateArray().SelectMany(e => Array(e, "changes")))
         {
-            if (!change.TryGetProperty("value", out var value))
+            if (change.ValueKind != JsonValueKind.Object || !change.TryGetProperty("value", out var value))
             {
                 continue;
             }
@@ -56,7 +62,7 @@ public static class WhatsAppWebhookParser
             }
             foreach (var message in Array(value, "messages"))
             {
-                if (Text(message, "type") == "text" && Text(message, "from") is { Length: > 0 } from
+                if (Text(message, "type") == "text" && Text(message, "from") is { } from && IsWaId(from)
                     && message.TryGetProperty("text", out var text) && Text(text, "body") is { } content)
                 {
                     texts.Add(new WhatsAppInboundText("+" + from, content));
@@ -70,6 +76,12 @@ public static class WhatsAppWebhookParser
         return new WhatsAppWebhookBatch(statuses, texts, ignored);
     }
 
+    /// <summary>
+    /// A WhatsApp id is a phone number's digits (E.164 has at most 15). Anything else names no client and, as a key, could
+    /// not even be stored (found by the hostile-input tests: a 16,000-character sender was a 500).
+    /// </summary>
+    private static bool IsWaId(string from) => from.Length is > 0 and <= 20 && from.All(char.IsAsciiDigit);
+
     private static WhatsAppStatus? ReadStatus(JsonElement status)
     {
         if (!CallbackData.TryParse(Text(status, "biz_opaque_callback_data"), out var appointmentId, out var kind)
@@ -78,6 +90,7 @@ public static class WhatsAppWebhookParser
             return null;
         }
         var at = long.TryParse(Text(status, "timestamp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var unix)
+            && unix >= 0 && unix <= MaxUnixSeconds
             ? DateTimeOffset.FromUnixTimeSeconds(unix) : DateTimeOffset.UtcNow;
         int? code = null;
         string? error = null;
