@@ -12,6 +12,12 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// <summary>Applies a WhatsApp delivery status to the message it is about. Late or repeated statuses never downgrade.</summary>
     Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update);
 
+    /// <summary>
+    /// Sends whatever is due and re-arms, as a reminder tick would: the per-day sweep's call when a booking's tick was lost
+    /// (Orleans does not replay ticks missed while no silo owned the reminder). Whether a message was due.
+    /// </summary>
+    Task<bool> WakeAsync();
+
     /// <summary>The booking and its notifications, or null when nothing was ever stored under this key.</summary>
     [AlwaysInterleave]
     Task<AppointmentView?> GetAsync();

@@ -19,6 +19,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly ILogger<AppointmentGrain> _logger;
     private readonly BookingWriter _writer;
     private readonly BookingAlarm _alarm;
+    private BookingListing? _listing;
 
     public AppointmentGrain(
         [PersistentState("appointment", TurtleStorage.Appointments)] IPersistentState<AppointmentState> state,
@@ -38,6 +39,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private string Id => this.GetPrimaryKeyString();
     private AppointmentState State => _state.State;
     private IAdvisorLookupGrain Advisors => GrainFactory.GetGrain<IAdvisorLookupGrain>(0);
+    private BookingListing Listing => _listing ??= new BookingListing(GrainFactory, Id, _rules);
 
     public async Task<BookingResult> BookAsync(BookingDetails booking)
     {
@@ -134,6 +136,17 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         await _writer.WriteAsync();
     }
 
+    public async Task<bool> WakeAsync()
+    {
+        var due = State.Details is not null && _rules.NextDue(State.Notifications, _time.GetUtcNow()) is not null;
+        if (due)
+        {
+            LogWokenBySweep(_logger, Id);
+        }
+        await ProcessAsync();
+        return due;
+    }
+
     public Task<AppointmentView?> GetAsync() => Task.FromResult(State.Status == AppointmentStatus.Unknown ? null : State.ToView(Id));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -162,6 +175,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
             await _dispatcher.DispatchAsync(Id, State, _writer);
         }
         await _alarm.ArmAsync(State.Notifications);
+        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
     }
 
     /// <summary>Arms the wake-up, then writes: a stored plan is never left without one.</summary>
@@ -171,13 +185,18 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         await _writer.WriteAsync();
     }
 
-    /// <summary>Lists the booking under its meeting day; cheap and repeatable, so every wake-up repairs a lost add.</summary>
-    private Task IndexAsync() => State.Details is { } booking
-        ? GrainFactory.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.Key(booking.StartTime, Id)).AddAsync(Id, booking.StartTime)
-        : Task.CompletedTask;
+    /// <summary>Lists the booking under its meeting day, with when it next wakes.</summary>
+    private async Task IndexAsync()
+    {
+        await Listing.AddAsync(State.Details);
+        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} booked: {Status}, phone {Phone}, meeting at {Start}")]
     private static partial void LogBooked(ILogger logger, string id, AppointmentStatus status, string phone, DateTimeOffset start);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} woken by the watchdog: a message was due and unsent (its reminder tick was lost)")]
+    private static partial void LogWokenBySweep(ILogger logger, string id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} cancelled: {Status}")]
     private static partial void LogCancelled(ILogger logger, string id, AppointmentStatus status);

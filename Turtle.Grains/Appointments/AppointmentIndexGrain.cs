@@ -6,12 +6,15 @@ namespace Turtle.Grains.Appointments;
 public sealed class AppointmentIndexState
 {
     [Id(0)] public Dictionary<string, DateTimeOffset> Starts { get; set; } = [];
+    /// <summary>When each booking with something left to send next means to wake, as it last said.</summary>
+    [Id(1)] public Dictionary<string, DateTimeOffset> Wakes { get; set; } = [];
 }
 
 /// <summary>
 /// One shard of a day's bookings. Adds are answered from memory and written at most once per <see cref="FlushDelay"/>,
 /// so a burst of bookings costs a write per shard, not per booking. An add lost with a crashed silo comes back:
-/// every booking adds itself again whenever its reminder wakes it.
+/// every booking adds itself again whenever its reminder wakes it. It also keeps when each booking means to wake, and
+/// sweeps (<see cref="BookingWatchdog"/>): a booking overdue by more than the grace lost its reminder tick and is woken.
 /// </summary>
 public sealed partial class AppointmentIndexGrain(
     [PersistentState("index", TurtleStorage.Appointments)] IPersistentState<AppointmentIndexState> state,
@@ -20,15 +23,60 @@ public sealed partial class AppointmentIndexGrain(
     public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(5);
 
     private IGrainTimer? _flush;
+    private DateTimeOffset? _sweptAt;
 
     public Task AddAsync(string appointmentId, DateTimeOffset start)
     {
         if (!state.State.Starts.TryGetValue(appointmentId, out var known) || known != start)
         {
             state.State.Starts[appointmentId] = start;
-            _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
+            FlushSoon();
         }
         return Task.CompletedTask;
+    }
+
+    public Task ExpectWakeAsync(string appointmentId, DateTimeOffset start, DateTimeOffset? wakeAt)
+    {
+        AddAsync(appointmentId, start);
+        var wakes = state.State.Wakes;
+        var changed = wakeAt is { } at
+            ? !wakes.TryGetValue(appointmentId, out var known) || known != at
+            : wakes.ContainsKey(appointmentId);
+        if (changed)
+        {
+            if (wakeAt is { } next)
+            {
+                wakes[appointmentId] = next;
+            }
+            else
+            {
+                wakes.Remove(appointmentId);
+            }
+            FlushSoon();
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task<int> SweepAsync(DateTimeOffset now, TimeSpan grace, int max)
+    {
+        // Every silo sweeps every shard: the first one in an interval does the work, the others find it done.
+        if (_sweptAt is { } swept && now - swept < grace / 2)
+        {
+            return 0;
+        }
+        _sweptAt = now;
+        var overdue = state.State.Wakes.Where(kv => kv.Value < now - grace).OrderBy(kv => kv.Value).Take(max).Select(kv => kv.Key).ToList();
+        if (overdue.Count == 0)
+        {
+            return 0;
+        }
+        var due = await Task.WhenAll(overdue.Select(id => GrainFactory.GetGrain<IAppointmentGrain>(id).WakeAsync()));
+        var woken = due.Count(d => d);
+        if (woken > 0)
+        {
+            LogWoken(logger, woken, this.GetPrimaryKeyString(), overdue.Count);
+        }
+        return woken;
     }
 
     public Task<IReadOnlyList<IndexedAppointment>> ListAsync() =>
@@ -42,6 +90,8 @@ public sealed partial class AppointmentIndexGrain(
         }
     }
 
+    private void FlushSoon() => _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         _flush?.Dispose();
@@ -54,10 +104,13 @@ public sealed partial class AppointmentIndexGrain(
         {
             // Still right in memory: write again shortly rather than drop the batch.
             LogFlushFailed(logger, e);
-            _flush = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
+            FlushSoon();
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment index could not be written; retrying")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watchdog woke {Woken} booking(s) of index {Shard} whose due message was unsent (reminder tick lost; {Overdue} overdue)")]
+    private static partial void LogWoken(ILogger logger, int woken, string shard, int overdue);
 }

@@ -11,6 +11,7 @@ public static class AppointmentServiceExtensions
         services.AddSingleton<WakePlanner>();
         // One per booking activation: it remembers the send slots that booking waits for.
         services.AddTransient<MessageDispatcher>();
+        services.AddHostedService<BookingWatchdog>();
         return services;
     }
 

@@ -56,8 +56,18 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>A claimed send older than this was interrupted (the silo died mid-send) and is tried again.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How often every silo sweeps the current days for bookings whose reminder tick was lost (<see cref="BookingWatchdog"/>).</summary>
+    public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How far past its wake-up a booking must be before the sweep wakes it (its own reminder comes back within a period).</summary>
+    public TimeSpan WatchdogGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (WatchdogInterval <= TimeSpan.Zero || WatchdogGrace <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Notifications:WatchdogInterval and Notifications:WatchdogGrace must be positive.", [nameof(WatchdogInterval), nameof(WatchdogGrace)]);
+        }
         if (AdvisorBioLeadTime < TimeSpan.Zero)
         {
             yield return new ValidationResult("Notifications:AdvisorBioLeadTime must not be negative.", [nameof(AdvisorBioLeadTime)]);
