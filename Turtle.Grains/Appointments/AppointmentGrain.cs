@@ -20,6 +20,11 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly BookingWriter _writer;
     private readonly BookingAlarm _alarm;
     private BookingListing? _listing;
+    /// <summary>
+    /// Memory holds a booking or a cancel that its call failed to arm or store (the reminder service or storage was out):
+    /// the webhook's retry must store it, not answer "unchanged" from memory (found by the chaos run: a cancel was lost).
+    /// </summary>
+    private bool _unstored;
 
     public AppointmentGrain(
         [PersistentState("appointment", TurtleStorage.Appointments)] IPersistentState<AppointmentState> state,
@@ -45,12 +50,14 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     {
         if (State.Status != AppointmentStatus.Unknown)
         {
-            if (_writer.HoldsUnrecordedOutcome)
+            var unstored = _unstored;
+            if (unstored || _writer.HoldsUnrecordedOutcome)
             {
-                // The webhook's retry: record what was sent before answering it.
-                await _writer.WriteAsync();
+                // The webhook's retry: store, arm and list what the failed attempt changed (and sent) before answering.
+                await StoreAsync();
+                await IndexAsync();
             }
-            return new(State.Status, Changed: false);
+            return new(State.Status, Changed: unstored);
         }
 
         var assignment = await Advisors.AssignAsync(new AssignmentRequest
@@ -60,6 +67,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
             HostUserUris = booking.HostUserUris,
             StartTime = booking.StartTime,
         });
+        _unstored = true;
         State.Details = booking;
         State.Advisor = assignment.Advisor;
         State.AssignmentReason = assignment.Reason;
@@ -82,10 +90,18 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     {
         if (State.Status is AppointmentStatus.Cancelled or AppointmentStatus.Rescheduled)
         {
-            return new(State.Status, Changed: false);
+            if (!_unstored)
+            {
+                return new(State.Status, Changed: false);
+            }
+            await StoreAsync();
+            _alarm.WakeIn(TimeSpan.Zero);
+            await IndexAsync();
+            return new(State.Status, Changed: true);
         }
 
         var wasBooked = State.Details is not null;
+        _unstored = true;
         // A cancel that overtakes its create keeps the booking's details but sends nothing, now or later.
         State.Details ??= cancellation.Booking;
         State.Status = cancellation.Rescheduled ? AppointmentStatus.Rescheduled : AppointmentStatus.Cancelled;
@@ -183,6 +199,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     {
         await _alarm.ArmAsync(State.Notifications);
         await _writer.WriteAsync();
+        _unstored = false;
     }
 
     /// <summary>Lists the booking under its meeting day, with when it next wakes.</summary>
