@@ -63,6 +63,19 @@ if [ -x ./bench.sh ] && [ "${TURTLE_SKIP_BENCH_SMOKE:-}" != "1" ]; then
   fi
 fi
 
+# Three minutes of faults on three silos (issue #22), counted as one test; its summary goes with the figures.
+if [ "${TURTLE_SKIP_CHAOS:-}" != "1" ]; then
+  log "chaos run (3 minutes of faults)"
+  if TURTLE_CHAOS_NO_BUILD=1 ./chaos.sh --minutes 3 >.data/test-logs/chaos.log 2>&1; then
+    passed=$((passed + 1))
+  else
+    log "chaos run failed; see .data/test-logs/chaos.log and its chaos-results/ folder"
+    failed=$((failed + 1))
+  fi
+  grep -E '\] (bookings|messages expected|missing|worst lateness|kills survived|watchdog|result):' .data/test-logs/chaos.log \
+    | sed -E 's/^\[ *[0-9.]+s\] /chaos: /' >>.data/test-logs/figures.txt || true
+fi
+
 if [ -s .data/test-logs/figures.txt ]; then
   log "figures measured by the tests:"
   cat .data/test-logs/figures.txt >&2

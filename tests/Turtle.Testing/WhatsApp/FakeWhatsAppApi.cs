@@ -27,6 +27,7 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     private readonly ConcurrentDictionary<string, string> _waIds = new();
     private readonly ConcurrentDictionary<string, byte> _heldForQuality = new();
     private volatile bool _tokenRevoked;
+    private volatile EveryoneFault? _everyone;
     private readonly HttpClient _webhookClient = new();
     private WebApplication? _app;
     private long _messageCounter;
@@ -119,6 +120,12 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     public void RevokeToken() => _tokenRevoked = true;
 
     public void RestoreToken() => _tokenRevoked = false;
+
+    /// <summary>Until <paramref name="until"/>, every request is answered with <paramref name="fault"/>, whoever it is to (a burst of 429s or 500s).</summary>
+    public void FailEveryoneUntil(DateTimeOffset until, WhatsAppFault fault) => _everyone = new EveryoneFault(until, fault, null);
+
+    /// <summary>Until <paramref name="until"/>, every accepted request is answered only after <paramref name="delay"/> (Meta stalling).</summary>
+    public void StallEveryoneUntil(DateTimeOffset until, TimeSpan delay) => _everyone = new EveryoneFault(until, null, delay);
 
     /// <summary>Removes the scripted faults of every recipient.</summary>
     public void ClearFaults()
@@ -276,6 +283,11 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         }
 
         var to = request.To!;
+        var everyone = _everyone is { } e && _time.GetUtcNow() < e.Until ? e : null;
+        if (everyone?.Fault is { } burst)
+        {
+            return Fault(context, burst);
+        }
         if (_alwaysFaults.TryGetValue(to, out var always))
         {
             return Fault(context, always);
@@ -302,7 +314,7 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
                 ["message_status"] = _heldForQuality.ContainsKey(to) ? "held_for_quality_assessment" : "accepted",
             }),
         };
-        var stall = TimeSpan.Zero;
+        var stall = everyone?.Stall ?? TimeSpan.Zero;
         if (_stalls.TryGetValue(to, out var stalls))
         {
             lock (stalls)
@@ -452,6 +464,8 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     }
 
     private sealed record InvalidRequest(int Code, string Message, string? Details);
+
+    private sealed record EveryoneFault(DateTimeOffset Until, WhatsAppFault? Fault, TimeSpan? Stall);
 }
 
 /// <summary>One request the fake received and how it answered (<see cref="MessageId"/> is set when accepted).</summary>
