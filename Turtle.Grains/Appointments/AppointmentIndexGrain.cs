@@ -94,17 +94,24 @@ public sealed partial class AppointmentIndexGrain(
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        _flush?.Dispose();
+        // The timer is disposed only once the write is done: disposing a grain timer cancels its callback's token, and a
+        // write given that token was cancelled every time, so the index was never stored (found by the chaos run: bookings
+        // listed before a silo was killed were gone from GET /api/appointments after it).
+        var timer = _flush;
         _flush = null;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteStateAsync(timer is null ? cancellationToken : CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Still right in memory: write again shortly rather than drop the batch.
             LogFlushFailed(logger, e);
             FlushSoon();
+        }
+        finally
+        {
+            timer?.Dispose();
         }
     }
 
