@@ -28,6 +28,7 @@ app.MapCalendlyWebhooks();
 app.MapWhatsAppWebhooks();
 app.MapAppointmentEndpoints();
 app.MapAdvisorEndpoints();
+app.MapReconcileEndpoints();
 app.MapTurtleConsole();
 app.Run();
 return 0;

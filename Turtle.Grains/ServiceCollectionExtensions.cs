@@ -2,19 +2,21 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Turtle.Grains.Advisors;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Calendly;
 using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Everything the grains use: options validated at start, the WhatsApp and Sheets clients.</summary>
+    /// <summary>Everything the grains use: options validated at start, the WhatsApp, Sheets and Calendly clients.</summary>
     public static IServiceCollection AddTurtleGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
         services.AddAppointments();
         services.AddMessaging(configuration);
         services.AddAdvisors(configuration);
+        services.AddCalendlyReconciliation(configuration);
         return services;
     }
 }

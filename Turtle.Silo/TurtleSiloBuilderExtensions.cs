@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Turtle.Grains;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Calendly;
 using Turtle.Grains.Hosting;
 
 namespace Turtle.Silo;
@@ -57,14 +58,19 @@ public static class TurtleSiloBuilderExtensions
 
         // Bookings re-arm their reminder on every tick, so its period only matters after a missed tick: a period under
         // Orleans' one-minute floor brings messages due during an outage back sooner at no cost otherwise.
-        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<NotificationOptions>>((reminders, notifications) =>
+        // The same holds for the reconciliation interval, which an operator may set below a minute.
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<NotificationOptions>, IOptions<ReconcileOptions>>((reminders, notifications, reconcile) =>
         {
-            var period = notifications.Value.ReminderPeriod;
-            if (period > TimeSpan.Zero && period < reminders.MinimumReminderPeriod)
+            foreach (var period in new[] { notifications.Value.ReminderPeriod, reconcile.Value.ReconcileInterval })
             {
-                reminders.MinimumReminderPeriod = period;
+                if (period > TimeSpan.Zero && period < reminders.MinimumReminderPeriod)
+                {
+                    reminders.MinimumReminderPeriod = period;
+                }
             }
         });
+        // Every silo arms (or, without Calendly:ApiToken, removes) the reconciliation reminder as it starts.
+        silo.AddStartupTask((services, _) => ReconcileSchedule.EnsureInBackground(services));
         // A dead silo is declared within ~10 s (3 missed 2 s probes), so its reminders move to a survivor quickly.
         silo.Configure<ClusterMembershipOptions>(o =>
         {

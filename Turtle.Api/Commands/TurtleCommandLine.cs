@@ -11,7 +11,7 @@ namespace Turtle.Api.Commands;
 public static partial class TurtleCommandLine
 {
     // A group is one file under Commands/ and one entry here.
-    private static readonly ICommandGroup[] Groups = [new CalendlyCommands()];
+    private static readonly ICommandGroup[] Groups = [new CalendlyCommands(), new WhatsAppCommands()];
 
     private static readonly string[] HelpTokens = ["--help", "-h", "-?"];
 
@@ -64,13 +64,13 @@ public static partial class TurtleCommandLine
     {
         var groups = Groups.Select(g => g.Create()).ToList();
         var verbs = groups
-            .SelectMany(g => g.Subcommands.Select(v => (Usage: $"turtle {g.Name} {v.Name}{RequiredOptions(v)}", v.Description)))
+            .SelectMany(g => g.Subcommands.Select(v => (Usage: $"turtle {g.Name} {v.Name}{Options(v)}", v.Description)))
             .ToList();
         var width = verbs.Max(v => v.Usage.Length);
         var description = string.Join(Environment.NewLine,
         [
             "Turtle's operator command line, with the API's configuration (appsettings.json beside Turtle.Api,",
-            "environment variables such as Calendly__ApiToken).",
+            "environment variables such as Calendly__ApiToken or WhatsApp__AccessToken).",
             "",
             "Verbs:",
             .. verbs.Select(v => $"  {v.Usage.PadRight(width)}  {v.Description}"),
@@ -85,8 +85,9 @@ public static partial class TurtleCommandLine
         return root;
     }
 
-    private static string RequiredOptions(Command verb) =>
-        string.Concat(verb.Options.Where(o => o.Required).Select(o => $" {o.Name} <{o.HelpName ?? "value"}>"));
+    /// <summary>A verb's options as its usage line shows them: <c>--url &lt;public base url&gt;</c>, <c>[--create]</c>.</summary>
+    private static string Options(Command verb) =>
+        string.Concat(verb.Options.Select(o => o.Required ? $" {o.Name} <{o.HelpName ?? "value"}>" : $" [{o.Name}]"));
 
     /// <summary>Options validation failures (each names its key), however the host wrapped them.</summary>
     private static List<string> ConfigurationErrors(Exception failure) => failure switch
@@ -112,7 +113,7 @@ public static class ExitCodes
     public const int BadUsage = 2;
 }
 
-/// <summary>A group of verbs (<c>calendly</c>, later <c>whatsapp</c>): builds its command and its verbs' actions.</summary>
+/// <summary>A group of verbs (<c>calendly</c>, <c>whatsapp</c>): builds its command and its verbs' actions.</summary>
 internal interface ICommandGroup
 {
     Command Create();

@@ -28,13 +28,13 @@ public sealed record BookingModel
     public string? OldInviteeId { get; init; }
     public IReadOnlyList<MessageModel> Messages { get; init; } = [];
 
-    /// <summary><c>unknown</c>, <c>confirmed</c>, <c>declined</c>, <c>no-show</c>; null until the booking tracks attendance.</summary>
+    /// <summary><c>unknown</c>, <c>confirmed</c>, <c>declined</c>, <c>no-show</c>.</summary>
     public string? Attendance { get; init; }
 
-    /// <summary>What happened to the booking, oldest first; null until bookings record their history.</summary>
+    /// <summary>What happened to the booking, oldest first.</summary>
     public IReadOnlyList<HistoryEntryModel>? History { get; init; }
 
-    /// <summary>The client's inbound messages, oldest first; null until bookings record replies.</summary>
+    /// <summary>The client's inbound messages, oldest first.</summary>
     public IReadOnlyList<ReplyModel>? Replies { get; init; }
 
     /// <summary><c>no-phone</c>, as SPEC writes it.</summary>
@@ -61,10 +61,9 @@ public sealed record BookingModel
             CancelReason = view.CancelReason,
             OldInviteeId = view.OldInviteeId,
             Messages = [.. view.Notifications.Select(MessageModel.From).OrderBy(m => m.DueAt)],
-            // AppointmentView has no attendance, history or replies yet: map them here when it does, e.g.
-            // Attendance = Words.Kebab(view.Attendance.ToString()),
-            // History = [.. view.History.Select(h => new HistoryEntryModel(h.At, h.What, h.By))],
-            // Replies = [.. view.Replies.Select(r => new ReplyModel(r.At, r.Text))],
+            Attendance = Words.Kebab(view.Attendance.ToString()),
+            History = [.. view.History.Select(h => new HistoryEntryModel(h.At, h.What, h.By))],
+            Replies = [.. view.Replies.Select(r => new ReplyModel(r.At, r.Text))],
         };
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Turtle.Grains.Appointments;
 using Turtle.Api.OperationsConsole.Actions;
 using Turtle.Api.OperationsConsole.Attention;
 
@@ -15,10 +16,8 @@ public static class ConsoleHostingExtensions
         builder.WebHost.UseStaticWebAssets();
 
         var services = builder.Services;
-        services.AddOptions<FirmTimeZoneOptions>().BindConfiguration(FirmTimeZoneOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => FirmTimeZoneOptions.IsIanaZone(o.FirmTimeZone), "Notifications:FirmTimeZone is not an IANA time zone (for example Asia/Kolkata).")
-            .ValidateOnStart();
+        // The firm's time zone is the Notifications section's (validated on start), shared with the silo's agendas.
+        services.AddNotificationOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FirmClock>();
         services.AddSingleton<ConsoleSignIn>();

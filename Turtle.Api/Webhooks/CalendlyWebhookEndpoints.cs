@@ -36,7 +36,7 @@ public static partial class CalendlyWebhookEndpoints
     {
         var group = app.MapGroup(Route).WithTags("Webhooks");
         group.MapPost("", HandleAsync)
-            .WithSummary("Calendly webhook v2 (invitee.created, invitee.canceled), signed with Calendly-Webhook-Signature.")
+            .WithSummary("Calendly webhook v2 (invitee.created, invitee.canceled, invitee_no_show.created, invitee_no_show.deleted), signed with Calendly-Webhook-Signature.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -80,6 +80,10 @@ public static partial class CalendlyWebhookEndpoints
             InviteeCanceledEvent canceled => canceled.Cancellation.Booking,
             _ => null,
         };
+        if (webhook is InviteeNoShowEvent noShow)
+        {
+            return await MarkNoShowAsync(context, noShow, cluster, connection, logger);
+        }
         if (booking is null)
         {
             LogIgnored(logger, webhook.EventType);
@@ -110,6 +114,32 @@ public static partial class CalendlyWebhookEndpoints
             // Anything else is a bug: the exception handler answers 500 and logs it.
             LogClusterUnavailable(logger, e, webhook.EventType, booking.InviteeId);
             TurtleMetrics.Webhook(WebhookSource.Calendly, webhook.EventType, WebhookOutcome.Unavailable);
+            return ClusterConnection.RetryLater(context);
+        }
+    }
+
+    /// <summary><c>invitee_no_show.*</c>: applied by the invitee's booking, answered once it is stored (a booking Turtle never stored ignores it).</summary>
+    private static async Task<Results<Ok<CalendlyWebhookAnswer>, Ok<CalendlyWebhookIgnored>, ValidationProblem, ProblemHttpResult>> MarkNoShowAsync(
+        HttpContext context, InviteeNoShowEvent noShow, IClusterClient cluster, ClusterConnection connection, ILogger logger)
+    {
+        var id = noShow.Mark.InviteeId;
+        if (!connection.IsConnected)
+        {
+            LogClusterUnavailable(logger, null, noShow.EventType, id);
+            TurtleMetrics.Webhook(WebhookSource.Calendly, noShow.EventType, WebhookOutcome.Unavailable);
+            return ClusterConnection.RetryLater(context);
+        }
+        try
+        {
+            var result = await cluster.GetGrain<IAppointmentGrain>(id).MarkNoShowAsync(noShow.Mark);
+            LogApplied(logger, noShow.EventType, id, "-", result.Status, result.Changed);
+            TurtleMetrics.Webhook(WebhookSource.Calendly, noShow.EventType, result.Changed ? WebhookOutcome.Applied : WebhookOutcome.Repeat);
+            return TypedResults.Ok(new CalendlyWebhookAnswer(id, result.Status, result.Changed));
+        }
+        catch (Exception e) when (ClusterConnection.IsUnavailability(e))
+        {
+            LogClusterUnavailable(logger, e, noShow.EventType, id);
+            TurtleMetrics.Webhook(WebhookSource.Calendly, noShow.EventType, WebhookOutcome.Unavailable);
             return ClusterConnection.RetryLater(context);
         }
     }

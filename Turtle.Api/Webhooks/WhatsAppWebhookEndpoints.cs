@@ -10,10 +10,17 @@ using Turtle.Grains.Telemetry;
 
 namespace Turtle.Api.Webhooks;
 
-public sealed record WhatsAppWebhookAnswer(int Statuses, int OptOuts, int OptIns, int Ignored);
+public sealed record WhatsAppWebhookAnswer(int Statuses, int OptOuts, int OptIns, int Ignored)
+{
+    /// <summary>Reconfirm answers applied to their booking.</summary>
+    public int Answers { get; init; }
+
+    /// <summary>Messages recorded as replies with a booking of their number.</summary>
+    public int Replies { get; init; }
+}
 
 /// <summary>
-/// <c>/webhooks/whatsapp</c>: Meta's subscription check, and delivery statuses and inbound texts (STOP/START).
+/// <c>/webhooks/whatsapp</c>: Meta's subscription check, delivery statuses, and what clients send (<see cref="ClientMessages"/>).
 /// Answers 200 only once every update is applied, so Meta redelivers what could not be.
 /// </summary>
 public static partial class WhatsAppWebhookEndpoints
@@ -36,7 +43,7 @@ public static partial class WhatsAppWebhookEndpoints
         var group = app.MapGroup("/webhooks/whatsapp").WithTags("Webhooks");
         group.MapGet("", Verify).WithSummary("Meta's webhook verification: echoes hub.challenge when hub.verify_token matches.");
         group.MapPost("", HandleAsync)
-            .WithSummary("Meta webhook: message statuses and inbound texts, signed with X-Hub-Signature-256.")
+            .WithSummary("Meta webhook: message statuses, inbound texts and button replies, signed with X-Hub-Signature-256.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
@@ -94,7 +101,7 @@ public static partial class WhatsAppWebhookEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["entry"] = [e.Message] }, "The body is not a WhatsApp webhook.");
         }
 
-        if (batch.Statuses.Count + batch.Texts.Count > 0 && !connection.IsConnected)
+        if (batch.Count > 0 && !connection.IsConnected)
         {
             LogClusterUnavailable(logger, null);
             TurtleMetrics.Webhook(WebhookSource.WhatsApp, Event(batch), WebhookOutcome.Unavailable);
@@ -106,24 +113,13 @@ public static partial class WhatsAppWebhookEndpoints
             {
                 await cluster.GetGrain<IAppointmentGrain>(status.AppointmentId).ApplyDeliveryStatusAsync(status.Update);
             }
-            int optOuts = 0, optIns = 0;
-            foreach (var text in batch.Texts)
+            var clients = await ClientMessages.ApplyAsync(cluster, batch);
+            TurtleMetrics.Webhook(WebhookSource.WhatsApp, Event(batch), batch.Count > 0 ? WebhookOutcome.Applied : WebhookOutcome.Ignored);
+            return TypedResults.Ok(new WhatsAppWebhookAnswer(batch.Statuses.Count, clients.OptOuts, clients.OptIns, batch.Ignored)
             {
-                var recipient = cluster.GetGrain<IRecipientGrain>(text.From);
-                switch (text.Body.Trim().ToUpperInvariant())
-                {
-                    case "STOP":
-                        await recipient.OptOutAsync();
-                        optOuts++;
-                        break;
-                    case "START":
-                        await recipient.OptInAsync();
-                        optIns++;
-                        break;
-                }
-            }
-            TurtleMetrics.Webhook(WebhookSource.WhatsApp, Event(batch), batch.Statuses.Count + batch.Texts.Count > 0 ? WebhookOutcome.Applied : WebhookOutcome.Ignored);
-            return TypedResults.Ok(new WhatsAppWebhookAnswer(batch.Statuses.Count, optOuts, optIns, batch.Ignored));
+                Answers = clients.Answers,
+                Replies = clients.Replies,
+            });
         }
         catch (Exception e) when (ClusterConnection.IsUnavailability(e))
         {
@@ -135,7 +131,7 @@ public static partial class WhatsAppWebhookEndpoints
 
     /// <summary>The metrics' event: inbound messages when the delivery has any, else delivery statuses.</summary>
     private static string Event(WhatsAppWebhookBatch batch) =>
-        batch.Texts.Count > 0 ? TurtleMetrics.WhatsAppMessageEvent : TurtleMetrics.WhatsAppStatusEvent;
+        batch.Texts.Count + batch.Buttons.Count > 0 ? TurtleMetrics.WhatsAppMessageEvent : TurtleMetrics.WhatsAppStatusEvent;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook accepted unsigned: WhatsApp:AppSecret is not set (Development only)")]
     private static partial void LogUnsigned(ILogger logger);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Turtle.Grains;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Api.Webhooks;
@@ -8,9 +9,36 @@ namespace Turtle.Api.Webhooks;
 public sealed record WhatsAppStatus(string AppointmentId, DeliveryStatusUpdate Update);
 
 /// <summary>A text a client wrote to the business number; <see cref="From"/> is E.164.</summary>
-public sealed record WhatsAppInboundText(string From, string Body);
+public sealed record WhatsAppInboundText(string From, string Body)
+{
+    /// <summary>Meta's id of the message (<c>wamid.…</c>): a redelivery is recorded once.</summary>
+    public string? MessageId { get; init; }
 
-public sealed record WhatsAppWebhookBatch(IReadOnlyList<WhatsAppStatus> Statuses, IReadOnlyList<WhatsAppInboundText> Texts, int Ignored);
+    /// <summary>When the client sent it (Meta's <c>timestamp</c>).</summary>
+    public DateTimeOffset At { get; init; }
+}
+
+/// <summary>
+/// A tapped button: a template's quick reply (<c>type: button</c>: <c>button.payload</c>, <c>button.text</c>) or an
+/// interactive reply button (<c>interactive.button_reply</c>: <c>id</c>, <c>title</c>). <see cref="From"/> is E.164.
+/// </summary>
+public sealed record WhatsAppButtonTap(string From, string? Payload, string? Text)
+{
+    public string? MessageId { get; init; }
+
+    public DateTimeOffset At { get; init; }
+
+    /// <summary>Meta's id of the message whose button was tapped (<c>context.id</c>).</summary>
+    public string? ContextId { get; init; }
+}
+
+public sealed record WhatsAppWebhookBatch(IReadOnlyList<WhatsAppStatus> Statuses, IReadOnlyList<WhatsAppInboundText> Texts, int Ignored)
+{
+    public IReadOnlyList<WhatsAppButtonTap> Buttons { get; init; } = [];
+
+    /// <summary>Everything the cluster must apply.</summary>
+    public int Count => Statuses.Count + Texts.Count + Buttons.Count;
+}
 
 /// <summary>
 /// Reads Meta's <c>whatsapp_business_account</c> webhook: <c>entry[].changes[].value.statuses[]</c> and
@@ -25,13 +53,14 @@ public static class WhatsAppWebhookParser
     /// <exception cref="JsonException">The body is not JSON of Meta's shape.</exception>
     public static WhatsAppWebhookBatch Parse(ReadOnlySpan<byte> body, string? phoneNumberId = null)
     {
-        if (Grains.JsonText.Problem(body) is { } problem)
+        if (JsonText.Problem(body) is { } problem)
         {
             throw new JsonException(problem);
         }
         using var document = JsonDocument.Parse(body.ToArray());
         var statuses = new List<WhatsAppStatus>();
         var texts = new List<WhatsAppInboundText>();
+        var buttons = new List<WhatsAppButtonTap>();
         var ignored = 0;
         if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
@@ -62,10 +91,18 @@ public static class WhatsAppWebhookParser
             }
             foreach (var message in Array(value, "messages"))
             {
-                if (Text(message, "type") == "text" && Text(message, "from") is { } from && IsWaId(from)
-                    && message.TryGetProperty("text", out var text) && Text(text, "body") is { } content)
+                var from = WaId(Text(message, "from"));
+                if (from is null)
                 {
-                    texts.Add(new WhatsAppInboundText("+" + from, content));
+                    ignored++;
+                }
+                else if (ReadText(message, "+" + from) is { } text)
+                {
+                    texts.Add(text);
+                }
+                else if (ReadButton(message, "+" + from) is { } button)
+                {
+                    buttons.Add(button);
                 }
                 else
                 {
@@ -73,14 +110,45 @@ public static class WhatsAppWebhookParser
                 }
             }
         }
-        return new WhatsAppWebhookBatch(statuses, texts, ignored);
+        return new WhatsAppWebhookBatch(statuses, texts, ignored) { Buttons = buttons };
     }
 
     /// <summary>
-    /// A WhatsApp id is a phone number's digits (E.164 has at most 15). Anything else names no client and, as a key, could
-    /// not even be stored (found by the hostile-input tests: a 16,000-character sender was a 500).
+    /// A WhatsApp id is a phone number's digits (E.164 has at most 15; a leading + is tolerated). Anything else names no
+    /// client and, as a key, could not even be stored (found by the hostile-input tests: a 16,000-character sender was a 500).
     /// </summary>
-    private static bool IsWaId(string from) => from.Length is > 0 and <= 20 && from.All(char.IsAsciiDigit);
+    private static string? WaId(string? sender)
+    {
+        var digits = sender is ['+', .. var rest] ? rest : sender;
+        return digits is { Length: > 0 and <= 20 } && digits.All(char.IsAsciiDigit) ? digits : null;
+    }
+
+    private static WhatsAppInboundText? ReadText(JsonElement message, string from) =>
+        Text(message, "type") == "text" && message.TryGetProperty("text", out var text) && Text(text, "body") is { } content
+            ? new WhatsAppInboundText(from, content) { MessageId = Text(message, "id"), At = Timestamp(message) }
+            : null;
+
+    private static WhatsAppButtonTap? ReadButton(JsonElement message, string from)
+    {
+        var (payload, label) = Text(message, "type") switch
+        {
+            "button" when message.TryGetProperty("button", out var button) => (Text(button, "payload"), Text(button, "text")),
+            "interactive" when message.TryGetProperty("interactive", out var interactive) && Text(interactive, "type") == "button_reply"
+                && interactive.TryGetProperty("button_reply", out var reply) => (Text(reply, "id"), Text(reply, "title")),
+            _ => (null, null),
+        };
+        if (payload is null && label is null)
+        {
+            return null;
+        }
+        var context = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("context", out var c) ? Text(c, "id") : null;
+        return new WhatsAppButtonTap(from, payload, label) { MessageId = Text(message, "id"), At = Timestamp(message), ContextId = context };
+    }
+
+    private static DateTimeOffset Timestamp(JsonElement element) =>
+        long.TryParse(Text(element, "timestamp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var unix)
+            && unix >= 0 && unix <= MaxUnixSeconds
+            ? DateTimeOffset.FromUnixTimeSeconds(unix) : DateTimeOffset.UtcNow;
 
     private static WhatsAppStatus? ReadStatus(JsonElement status)
     {
@@ -89,9 +157,7 @@ public static class WhatsAppWebhookParser
         {
             return null;
         }
-        var at = long.TryParse(Text(status, "timestamp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var unix)
-            && unix >= 0 && unix <= MaxUnixSeconds
-            ? DateTimeOffset.FromUnixTimeSeconds(unix) : DateTimeOffset.UtcNow;
+        var at = Timestamp(status);
         int? code = null;
         string? error = null;
         if (Array(status, "errors").FirstOrDefault() is { ValueKind: JsonValueKind.Object } first)

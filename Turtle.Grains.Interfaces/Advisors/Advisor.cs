@@ -37,6 +37,8 @@ public sealed record AdvisorDirectorySnapshot
     [Id(5)] public DateTimeOffset? LastAttempt { get; init; }
     /// <summary>Why the latest read failed; <c>null</c> when it succeeded. The advisors are then the last good copy.</summary>
     [Id(6)] public string? LastError { get; init; }
+    /// <summary>Emails of the advisors whose sheet <c>Phone</c> is missing or not a valid number: they get no WhatsApp messages.</summary>
+    [Id(7)] public IReadOnlyList<string> AdvisorsWithoutPhone { get; init; } = [];
 }
 
 /// <summary>Who hosts a booking, as Calendly says, to pick its advisor.</summary>

@@ -8,6 +8,22 @@ public enum NotificationKind
     AdvisorBio = 2,
     Reminder = 3,
     Cancellation = 4,
+    /// <summary>Asks whether the client will attend, with quick-reply buttons (<see cref="AttendanceButton"/>).</summary>
+    Reconfirm = 5,
+    /// <summary>Sent at once when the client declines: how to book another time.</summary>
+    RescheduleOffer = 6,
+    /// <summary>A thank-you after the meeting.</summary>
+    FollowUp = 7,
+    /// <summary>A re-book invitation when Calendly marks the client a no-show.</summary>
+    NoShow = 8,
+    /// <summary>To the assigned advisor: a booking is theirs, with the client's answers to the booking questions.</summary>
+    AdvisorBooked = 9,
+    /// <summary>To the assigned advisor: the booking is cancelled (not for half of a reschedule).</summary>
+    AdvisorCancelled = 10,
+    /// <summary>To the assigned advisor: the client said they will not attend.</summary>
+    AdvisorDeclined = 11,
+    /// <summary>To an advisor, once a day at <c>Notifications:AgendaTime</c>: that day's meetings.</summary>
+    AdvisorAgenda = 12,
 }
 
 [GenerateSerializer, Alias("Turtle.NotificationState")]
@@ -49,4 +65,14 @@ public enum AppointmentStatus
     NoPhone = 4,
     /// <summary>Stored, but no active advisor could be assigned.</summary>
     NoAdvisor = 5,
+}
+
+/// <summary>Whether the client is coming (SPEC §4, §5): their answer to Reconfirm, or Calendly's no-show mark.</summary>
+[GenerateSerializer, Alias("Turtle.Attendance")]
+public enum Attendance
+{
+    Unknown = 0,
+    Confirmed = 1,
+    Declined = 2,
+    NoShow = 3,
 }

@@ -20,6 +20,13 @@ public sealed record AppointmentView
     [Id(12)] public string? AssignmentReason { get; init; }
     [Id(13)] public DateTimeOffset? CancelledAt { get; init; }
     [Id(14)] public string? CancelReason { get; init; }
+    [Id(15)] public Attendance Attendance { get; init; }
+    /// <summary>The client's messages, oldest first (the newest 50, <c>BookingRecords.ReplyCapacity</c>).</summary>
+    [Id(16)] public IReadOnlyList<ClientReply> Replies { get; init; } = [];
+    /// <summary>What happened to the booking, oldest first (the newest 100, <c>BookingRecords.HistoryCapacity</c>).</summary>
+    [Id(17)] public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+    /// <summary>When the client booked (Calendly's <c>created_at</c>).</summary>
+    [Id(18)] public DateTimeOffset? BookedAt { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Turtle.NotificationView")]

@@ -30,7 +30,13 @@ public sealed record BookingDetails
     [Id(16)] public DateTimeOffset CreatedAt { get; init; }
     /// <summary>What delivered this booking (<see cref="BookingSources"/>): its webhook, or reconciliation with the Calendly API.</summary>
     [Id(17)] public string Source { get; init; } = BookingSources.Webhook;
+    /// <summary>The client's answers to the booking questions (<c>questions_and_answers</c>), in Calendly's order.</summary>
+    [Id(18)] public IReadOnlyList<BookingAnswer> Answers { get; init; } = [];
 }
+
+/// <summary>One booking question and what the client answered.</summary>
+[GenerateSerializer, Immutable, Alias("Turtle.BookingAnswer")]
+public sealed record BookingAnswer([property: Id(0)] string Question, [property: Id(1)] string Answer);
 
 /// <summary>An <c>invitee.canceled</c> event.</summary>
 [GenerateSerializer, Immutable, Alias("Turtle.CancellationDetails")]

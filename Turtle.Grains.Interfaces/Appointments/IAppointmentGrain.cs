@@ -18,6 +18,18 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> WakeAsync();
 
+    /// <summary>
+    /// A tap on a Reconfirm button. Applied only when it comes from the booking's own number (or the WhatsApp id Meta
+    /// answered for it) and the booking is stored and not cancelled; returns whether it was. Repeats change nothing.
+    /// </summary>
+    Task<bool> AnswerAttendanceAsync(AttendanceAnswer answer);
+
+    /// <summary>Applies <c>invitee_no_show.created</c> / <c>.deleted</c>. Repeats change nothing.</summary>
+    Task<BookingResult> MarkNoShowAsync(NoShowMark mark);
+
+    /// <summary>Records a message of the client's (routed here by <see cref="Messaging.IRecipientGrain.BookingForReplyAsync"/>); a redelivery is kept once.</summary>
+    Task RecordReplyAsync(ClientReply reply);
+
     /// <summary>The booking and its notifications, or null when nothing was ever stored under this key.</summary>
     [AlwaysInterleave]
     Task<AppointmentView?> GetAsync();

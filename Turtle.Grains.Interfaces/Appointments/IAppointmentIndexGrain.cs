@@ -6,9 +6,16 @@ namespace Turtle.Grains.Appointments;
 /// </summary>
 public interface IAppointmentIndexGrain : IGrainWithStringKey
 {
-    /// <summary>Records a booking; repeating it changes nothing. Interleaves: a sweep may be waiting on the booking calling.</summary>
+    /// <summary>
+    /// Records a booking and its client's number (E.164, null when it has none); repeating it changes nothing.
+    /// Interleaves: a sweep may be waiting on the booking calling.
+    /// </summary>
     [AlwaysInterleave]
-    Task AddAsync(string appointmentId, DateTimeOffset start);
+    Task AddAsync(string appointmentId, DateTimeOffset start, string? phone);
+
+    /// <summary>The bookings of this shard whose client has the number <paramref name="phone"/>.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> FindByPhoneAsync(string phone);
 
     /// <summary>
     /// Records a booking and when it next means to wake (null: nothing left to send), so a sweep can wake it should its
@@ -36,4 +43,7 @@ public interface IAppointmentQueryGrain : IGrainWithIntegerKey
 {
     /// <summary>Bookings whose meeting starts in [<paramref name="windowStart"/>, <paramref name="windowEnd"/>), by start time.</summary>
     Task<IReadOnlyList<AppointmentView>> ListAsync(DateTimeOffset windowStart, DateTimeOffset windowEnd);
+
+    /// <summary>The ids of the bookings whose client has the number <paramref name="phone"/>, on the UTC days the window touches.</summary>
+    Task<IReadOnlyList<string>> FindByPhoneAsync(string phone, DateTimeOffset windowStart, DateTimeOffset windowEnd);
 }

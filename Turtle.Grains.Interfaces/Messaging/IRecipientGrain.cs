@@ -10,7 +10,12 @@ public interface IRecipientGrain : IGrainWithStringKey
     /// Reserves the number's next send slot: now when it is free, else the first time after the slots already reserved,
     /// so messages waiting for one number go out in turn, and a busy number never holds back another.
     /// </summary>
-    Task<SendSlot> ReserveSendSlotAsync();
+    /// <param name="holder">
+    /// Who waits for a later slot (a booking's id): asking again answers the same slot, until its time has come, when the
+    /// slot is handed over to be used. So a sender whose activation went while it waited keeps its place in a long queue.
+    /// A slot handed over is never closer than the spacing to the one before, even for a holder back late.
+    /// </param>
+    Task<SendSlot> ReserveSendSlotAsync(string holder);
 
     /// <summary>STOP: nothing more is sent to this number.</summary>
     Task OptOutAsync();
@@ -23,8 +28,29 @@ public interface IRecipientGrain : IGrainWithStringKey
     /// to this number too.
     /// </summary>
     Task KnownAsAsync(string waId);
+
+    /// <summary>
+    /// The booking a message from this number belongs to (SPEC §5: the newest booking of the number whose meeting has not
+    /// ended, else the latest), or null when the number has none. A WhatsApp id that stands for another number answers
+    /// for that number. Only asks: the caller records the reply with the booking, so no call waits on a busy booking.
+    /// </summary>
+    Task<string?> BookingForReplyAsync();
+
+    /// <summary>A booking of this number was stored: one this activation already looked up is counted from now on.</summary>
+    [OneWay]
+    Task BookedAsync(string appointmentId);
 }
 
 /// <summary>The reserved slot (<see cref="At"/>, now or later), or that the number opted out and gets nothing.</summary>
 [GenerateSerializer, Immutable, Alias("Turtle.SendSlot")]
-public sealed record SendSlot([property: Id(0)] bool OptedOut, [property: Id(1)] DateTimeOffset At);
+public sealed record SendSlot([property: Id(0)] bool OptedOut, [property: Id(1)] DateTimeOffset At)
+{
+    /// <summary>
+    /// A slot this close is taken now: the recipient grain's clock (another silo's, perhaps) read it a moment ago, and its
+    /// spacing carries a second of slack for exactly that.
+    /// </summary>
+    public static readonly TimeSpan Tolerance = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The message waits for this slot, unclaimed (another message went to the number moments ago).</summary>
+    public bool IsLaterThan(DateTimeOffset now) => !OptedOut && At - now > Tolerance;
+}

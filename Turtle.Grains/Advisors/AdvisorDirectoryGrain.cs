@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Turtle.Grains.Messaging;
 using Turtle.Grains.Telemetry;
 
 namespace Turtle.Grains.Advisors;
@@ -13,6 +14,7 @@ public sealed partial class AdvisorDirectoryGrain(
     [PersistentState("directory", TurtleStorage.Advisors)] IPersistentState<AdvisorDirectorySnapshot> state,
     IAdvisorSource source,
     IOptions<AdvisorOptions> options,
+    PhoneNumberNormalizer phones,
     TimeProvider time,
     ILogger<AdvisorDirectoryGrain> logger) : Grain, IAdvisorDirectoryGrain
 {
@@ -21,7 +23,7 @@ public sealed partial class AdvisorDirectoryGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        current = state.State;
+        current = state.State with { AdvisorsWithoutPhone = WithoutPhone(state.State.Advisors) };
         var interval = options.Value.RefreshInterval;
         var firstDue = interval;
         if (state.RecordExists)
@@ -83,6 +85,7 @@ public sealed partial class AdvisorDirectoryGrain(
             LastRefresh = attempt,
             LastAttempt = attempt,
             LastError = null,
+            AdvisorsWithoutPhone = WithoutPhone(sheet.Advisors),
         };
         if (changed)
         {
@@ -93,6 +96,9 @@ public sealed partial class AdvisorDirectoryGrain(
         current = next;
         TurtleMetrics.AdvisorRefresh(AdvisorRefreshOutcome.Ok);
     }
+
+    /// <summary>Advisors whose <c>Phone</c> is missing or no valid number (in <c>Notifications:DefaultRegion</c>): WhatsApp cannot reach them.</summary>
+    private List<string> WithoutPhone(IEnumerable<Advisor> advisors) => [.. advisors.Where(a => phones.Normalize(a.Phone) is null).Select(a => a.Email)];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Advisor directory loaded from {Source}: {Advisors} advisors, {Rejected} rows rejected (version {Version})")]
     private partial void LogLoaded(string source, int advisors, int rejected, long version);

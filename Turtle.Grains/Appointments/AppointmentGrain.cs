@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Advisors;
+using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;
 
@@ -19,6 +20,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly ILogger<AppointmentGrain> _logger;
     private readonly BookingWriter _writer;
     private readonly BookingAlarm _alarm;
+    private readonly AgendaSchedule _agenda;
     private BookingListing? _listing;
     /// <summary>
     /// Memory holds a booking or a cancel that its call failed to arm or store (the reminder service or storage was out):
@@ -32,10 +34,11 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         MessageDispatcher dispatcher,
         IOptions<NotificationOptions> options,
         WakePlanner planner,
+        AgendaSchedule agenda,
         TimeProvider time,
         ILogger<AppointmentGrain> logger)
     {
-        (_state, _rules, _dispatcher, _options, _time, _logger) = (state, rules, dispatcher, options, time, logger);
+        (_state, _rules, _dispatcher, _options, _agenda, _time, _logger) = (state, rules, dispatcher, options, agenda, time, logger);
         _alarm = new BookingAlarm(this, planner, time, ProcessAsync);
         _writer = new BookingWriter(state, logger) { Deactivate = DeactivateOnIdle, WakeIn = _alarm.WakeIn };
         _dispatcher.OutcomeArrived = () => _alarm.WakeIn(TimeSpan.Zero);
@@ -76,11 +79,17 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
             : AppointmentStatus.Booked;
         var now = _time.GetUtcNow();
         State.Notifications = _rules.Plan(booking, canSend: booking.Phone is not null, now);
+        BookingRecords.Record(State, now, booking.Source, $"booked: {State.Status}, advisor {assignment.Advisor?.Name ?? "none"} ({assignment.Reason})");
         // What is due now goes out before the first write, which records it: two storage writes per booking, not four.
         // The webhook is answered in time even when Meta is slow: a send still out then is stored as claimed.
         await _dispatcher.DispatchAsync(Id, State, _writer, answerBy: now + _options.Value.BookingAnswerDeadline);
         await StoreAsync();
         await IndexAsync();
+        if (booking.Phone is { } phone)
+        {
+            _ = GrainFactory.GetGrain<IRecipientGrain>(phone).BookedAsync(Id);
+        }
+        await ArmAgendaAsync();
         var maskedPhone = PhoneMask.Mask(booking.Phone);
         LogBooked(_logger, Id, State.Status, maskedPhone, booking.StartTime);
         return new(State.Status, Changed: true);
@@ -107,10 +116,11 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         State.Status = cancellation.Rescheduled ? AppointmentStatus.Rescheduled : AppointmentStatus.Cancelled;
         State.CancelledAt = cancellation.CanceledAt;
         State.CancelReason = cancellation.Reason;
+        BookingRecords.Cancelled(State, cancellation, wasBooked, _time.GetUtcNow());
         if (wasBooked)
         {
             var happened = cancellation.Rescheduled ? BookingEvent.CancelledForReschedule : BookingEvent.Cancelled;
-            MessageRules.Apply(happened, State.Notifications, State.Details, _time.GetUtcNow());
+            _rules.Apply(happened, State.Notifications, State.Details, _time.GetUtcNow(), cancellation.Booking.Source);
         }
         if (State.Advisor is { } advisor)
         {
@@ -129,27 +139,10 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
 
     public async Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update)
     {
-        var entry = State.Notifications.FirstOrDefault(n => n.MessageId == update.MessageId && n.Kind == update.Kind);
-        if (entry is null || !DeliveryProgress.Advances(entry.DeliveryStatus, update.Status))
+        if (DeliveryProgress.Apply(State.Notifications, update))
         {
-            return;
+            await _writer.WriteAsync();
         }
-        entry.DeliveryStatus = update.Status;
-        switch (update.Status)
-        {
-            case DeliveryStatus.Delivered:
-                entry.DeliveredAt = update.At;
-                break;
-            case DeliveryStatus.Read:
-                // A read receipt can overtake its delivery receipt: reading implies delivery.
-                entry.DeliveredAt ??= update.At;
-                entry.ReadAt = update.At;
-                break;
-            case DeliveryStatus.Failed:
-                entry.LastError = $"{update.ErrorCode}: {update.ErrorText}";
-                break;
-        }
-        await _writer.WriteAsync();
     }
 
     public async Task<bool> WakeAsync()
@@ -163,12 +156,24 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         return due;
     }
 
+    public Task<bool> AnswerAttendanceAsync(AttendanceAnswer answer) => FollowAsync(JourneyRules.Answer(State, answer));
+
+    public async Task<BookingResult> MarkNoShowAsync(NoShowMark mark)
+    {
+        var step = JourneyRules.MarkNoShow(State, mark);
+        await FollowAsync(step);
+        return new(State.Status, step.Changed);
+    }
+
+    public Task RecordReplyAsync(ClientReply reply) => FollowAsync(JourneyRules.Reply(State, reply));
+
     public Task<AppointmentView?> GetAsync() => Task.FromResult(State.Status == AppointmentStatus.Unknown ? null : State.ToView(Id));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         _alarm.Ticked(status);
         await IndexAsync();
+        await ArmAgendaAsync();
         await ProcessAsync();
     }
 
@@ -208,6 +213,39 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         await Listing.AddAsync(State.Details);
         await Listing.ExpectWakeAsync(State.Details, State.Notifications);
     }
+
+    /// <summary>Carries out a step of the client's journey: stores it, lets its messages go, and tells the attention list.</summary>
+    private async Task<bool> FollowAsync(JourneyStep step)
+    {
+        if (!step.Applies)
+        {
+            return false;
+        }
+        if (_writer.HoldsUnrecordedOutcome)
+        {
+            await _writer.WriteAsync();
+        }
+        if (step.Changed)
+        {
+            if (step.Event is { } happened)
+            {
+                _rules.Apply(happened, State.Notifications, State.Details!, _time.GetUtcNow(), step.By);
+            }
+            await StoreAsync();
+            _alarm.WakeIn(TimeSpan.Zero);
+        }
+        await BookingAttention.ApplyAsync(GrainFactory.GetGrain<IAttentionGrain>(0), Id, State, step.Attention);
+        return true;
+    }
+    /// <summary>
+    /// Tells the advisor's agenda of the meeting's day that it has a meeting: one-way (the booking does not wait) and
+    /// repeatable, so every wake-up repairs an arm lost with a silo, as it does for the index.
+    /// </summary>
+    private Task ArmAgendaAsync() =>
+        State is { Advisor: { } advisor, Details: { } booking, Status: AppointmentStatus.Booked or AppointmentStatus.NoPhone }
+            && _agenda.AgendaToArm(advisor.Email, booking.StartTime, _time.GetUtcNow()) is { } key
+            ? GrainFactory.GetGrain<IAdvisorAgendaGrain>(key).ArmAsync()
+            : Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} booked: {Status}, phone {Phone}, meeting at {Start}")]
     private static partial void LogBooked(ILogger logger, string id, AppointmentStatus status, string phone, DateTimeOffset start);

@@ -6,8 +6,10 @@ namespace Turtle.Grains.Appointments;
 public sealed class AppointmentIndexState
 {
     [Id(0)] public Dictionary<string, DateTimeOffset> Starts { get; set; } = [];
+    /// <summary>The client's number (E.164) of each booking that has one: how a client's reply finds its bookings.</summary>
+    [Id(1)] public Dictionary<string, string> Phones { get; set; } = [];
     /// <summary>When each booking with something left to send next means to wake, as it last said.</summary>
-    [Id(1)] public Dictionary<string, DateTimeOffset> Wakes { get; set; } = [];
+    [Id(2)] public Dictionary<string, DateTimeOffset> Wakes { get; set; } = [];
 }
 
 /// <summary>
@@ -25,11 +27,19 @@ public sealed partial class AppointmentIndexGrain(
     private IGrainTimer? _flush;
     private DateTimeOffset? _sweptAt;
 
-    public Task AddAsync(string appointmentId, DateTimeOffset start)
+    public Task AddAsync(string appointmentId, DateTimeOffset start, string? phone)
     {
-        if (!state.State.Starts.TryGetValue(appointmentId, out var known) || known != start)
+        RecordStart(appointmentId, start);
+        if (state.State.Phones.GetValueOrDefault(appointmentId) != phone)
         {
-            state.State.Starts[appointmentId] = start;
+            if (phone is null)
+            {
+                state.State.Phones.Remove(appointmentId);
+            }
+            else
+            {
+                state.State.Phones[appointmentId] = phone;
+            }
             FlushSoon();
         }
         return Task.CompletedTask;
@@ -37,7 +47,7 @@ public sealed partial class AppointmentIndexGrain(
 
     public Task ExpectWakeAsync(string appointmentId, DateTimeOffset start, DateTimeOffset? wakeAt)
     {
-        AddAsync(appointmentId, start);
+        RecordStart(appointmentId, start);
         var wakes = state.State.Wakes;
         var changed = wakeAt is { } at
             ? !wakes.TryGetValue(appointmentId, out var known) || known != at
@@ -79,6 +89,9 @@ public sealed partial class AppointmentIndexGrain(
         return woken;
     }
 
+    public Task<IReadOnlyList<string>> FindByPhoneAsync(string phone) =>
+        Task.FromResult<IReadOnlyList<string>>([.. state.State.Phones.Where(kv => kv.Value == phone).Select(kv => kv.Key)]);
+
     public Task<IReadOnlyList<IndexedAppointment>> ListAsync() =>
         Task.FromResult<IReadOnlyList<IndexedAppointment>>([.. state.State.Starts.Select(kv => new IndexedAppointment(kv.Key, kv.Value)).OrderBy(a => a.Start)]);
 
@@ -90,13 +103,22 @@ public sealed partial class AppointmentIndexGrain(
         }
     }
 
+    private void RecordStart(string appointmentId, DateTimeOffset start)
+    {
+        if (!state.State.Starts.TryGetValue(appointmentId, out var known) || known != start)
+        {
+            state.State.Starts[appointmentId] = start;
+            FlushSoon();
+        }
+    }
+
     private void FlushSoon() => _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         // The timer is disposed only once the write is done: disposing a grain timer cancels its callback's token, and a
-        // write given that token was cancelled every time, so the index was never stored (found by the chaos run: bookings
-        // listed before a silo was killed were gone from GET /api/appointments after it).
+        // write given that token was cancelled every time, so the index was never stored (found on both the journey's and
+        // the chaos run's branches: bookings added before a silo was killed were gone from listings after it).
         var timer = _flush;
         _flush = null;
         try

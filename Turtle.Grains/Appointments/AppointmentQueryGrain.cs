@@ -13,4 +13,10 @@ public sealed class AppointmentQueryGrain : Grain, IAppointmentQueryGrain
         var views = await Task.WhenAll(inWindow.Select(a => GrainFactory.GetGrain<IAppointmentGrain>(a.AppointmentId).GetAsync()));
         return [.. views.OfType<AppointmentView>().OrderBy(v => v.StartTime)];
     }
+
+    public async Task<IReadOnlyList<string>> FindByPhoneAsync(string phone, DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    {
+        var shards = await Task.WhenAll(AppointmentIndex.KeysOf(windowStart, windowEnd).Select(key => GrainFactory.GetGrain<IAppointmentIndexGrain>(key).FindByPhoneAsync(phone)));
+        return [.. shards.SelectMany(s => s).Distinct(StringComparer.Ordinal)];
+    }
 }

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Turtle.Grains.Advisors;
+using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;
 
@@ -9,15 +13,28 @@ public static class AppointmentServiceExtensions
         services.AddNotificationOptions();
         services.AddSingleton<MessageRules>();
         services.AddSingleton<WakePlanner>();
-        // One per booking activation: it remembers the send slots that booking waits for.
+        services.AddSingleton<MessageRecipients>();
+        services.AddSingleton<AgendaSchedule>();
+        services.AddSingleton<AgendaDispatcher>();
+        // One per booking activation: it keeps that booking's sends left in flight.
         services.AddTransient<MessageDispatcher>();
         services.AddHostedService<BookingWatchdog>();
         return services;
     }
 
-    /// <summary>The <c>Notifications</c> section, validated at start; the API reads it too (default region, firm time zone).</summary>
+    /// <summary>
+    /// The <c>Notifications</c> section, validated at start, with what is read from it on both sides: phone numbers
+    /// (default region) and the firm's calendar (firm time zone). The API reads it too.
+    /// </summary>
     public static IServiceCollection AddNotificationOptions(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(FirmCalendar)))
+        {
+            // Added already (the API's webhooks and console both ask): binding twice would append list entries twice.
+            return services;
+        }
+        services.TryAddSingleton(sp => new PhoneNumberNormalizer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.DefaultRegion));
+        services.AddSingleton<FirmCalendar>();
         services.AddOptions<NotificationOptions>()
             .BindConfiguration(NotificationOptions.Section)
             .PostConfigure(o =>

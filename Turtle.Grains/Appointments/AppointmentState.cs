@@ -18,6 +18,11 @@ public sealed class AppointmentState
     [Id(6)] public string? AssignmentReason { get; set; }
     /// <summary>The client's WhatsApp id when Meta answered with one that differs from the number (replies and STOP come from it).</summary>
     [Id(7)] public string? ClientWaId { get; set; }
+    [Id(8)] public Attendance Attendance { get; set; }
+    /// <summary>The client's messages, oldest first; the newest <see cref="BookingRecords.ReplyCapacity"/> are kept.</summary>
+    [Id(9)] public List<ClientReply> Replies { get; set; } = [];
+    /// <summary>What happened, oldest first; the newest <see cref="BookingRecords.HistoryCapacity"/> are kept.</summary>
+    [Id(10)] public List<HistoryEntry> History { get; set; } = [];
 
     public AppointmentView ToView(string id)
     {
@@ -39,6 +44,10 @@ public sealed class AppointmentState
             CancelledAt = CancelledAt,
             CancelReason = CancelReason,
             Notifications = [.. Notifications.Select(n => n.ToView())],
+            Attendance = Attendance,
+            Replies = [.. Replies],
+            History = [.. History],
+            BookedAt = booking is { CreatedAt: var created } && created != default ? created : null,
         };
     }
 }
@@ -66,6 +75,11 @@ public sealed class Notification
     [Id(12)] public DateTimeOffset? ReadAt { get; set; }
     /// <summary>Meta's status of an accepted message when not plain acceptance, e.g. <c>held_for_quality_assessment</c>.</summary>
     [Id(13)] public string? MetaStatus { get; set; }
+    /// <summary>
+    /// Who asked for it to go at once (<see cref="BookingSources"/>: the webhook that stored the booking, the client who
+    /// declined); null for a message that waited for its time, which the reminder sends.
+    /// </summary>
+    [Id(14)] public string? Trigger { get; set; }
 
     public NotificationView ToView() => new()
     {

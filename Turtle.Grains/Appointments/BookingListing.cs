@@ -9,9 +9,9 @@ public sealed class BookingListing(IGrainFactory grains, string appointmentId, M
     private bool _told;
     private DateTimeOffset? _toldWake;
 
-    /// <summary>Lists the booking; cheap and repeatable, so every wake-up repairs a lost add.</summary>
+    /// <summary>Lists the booking with its client's number; cheap and repeatable, so every wake-up repairs a lost add.</summary>
     public Task AddAsync(BookingDetails? booking) =>
-        booking is null ? Task.CompletedTask : Shard(booking).AddAsync(appointmentId, booking.StartTime);
+        booking is null ? Task.CompletedTask : Shard(booking).AddAsync(appointmentId, booking.StartTime, booking.Phone);
 
     /// <summary>Tells the index when the booking next wakes (none: nothing left to send), unless it was told so already.</summary>
     public async Task ExpectWakeAsync(BookingDetails? booking, IEnumerable<Notification> notifications)

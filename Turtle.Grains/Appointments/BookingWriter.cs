@@ -10,7 +10,8 @@ namespace Turtle.Grains.Appointments;
 /// storage does not know of yet: then memory is that outcome's only record, so the activation stays and writes again
 /// shortly. A conflict means storage holds a newer copy (another activation, or a lost answer to a write that landed).
 /// </summary>
-public sealed partial class BookingWriter(IPersistentState<AppointmentState> state, ILogger logger)
+/// <remarks>An advisor's agenda writes its one message through it too: any grain state whose record holds a send's outcome.</remarks>
+public sealed partial class BookingWriter(Orleans.Core.IStorage state, ILogger logger)
 {
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Turtle.Grains.Advisors;
 using Turtle.Grains.Messaging;
@@ -9,28 +8,20 @@ namespace Turtle.Grains.Appointments;
 
 /// <summary>
 /// Sends whatever of a booking's messages is due, each by the same path: gate (may it go at all?) → its number's send
-/// slot → claim (persisted before the request) → send → record. One per booking activation: it remembers the send slots
-/// the booking reserved and waits for.
+/// slot → claim (persisted before the request) → send → record. A message waiting for its number's slot (the client's, or
+/// the advisor's with a queue of minutes) is only given that time as its next attempt; nothing here waits for a slot, so
+/// the booking's messages to other numbers go on. One per booking activation: it keeps the sends left in flight.
 /// </summary>
 public sealed partial class MessageDispatcher(
     IGrainFactory grains,
     IWhatsAppSender sender,
     MessageRules rules,
-    IOptions<NotificationOptions> options,
+    MessageRecipients recipients,
     TimeProvider time,
     ILogger<MessageDispatcher> logger)
 {
-    /// <summary>
-    /// A slot this close is taken now: the recipient grain's clock (another silo's, perhaps) read it a moment ago, and its
-    /// spacing carries a second of slack for exactly that.
-    /// </summary>
-    private static readonly TimeSpan SlotTolerance = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>Send slots reserved with a number's recipient grain and not used yet.</summary>
-    private readonly Dictionary<string, DateTimeOffset> _reserved = new(StringComparer.Ordinal);
-
     /// <summary>Sends still waiting for Meta's answer after the caller had to be answered; their outcome is recorded when it comes.</summary>
-    private readonly List<(Notification Entry, Task<SendOutcome> Send)> _inFlight = [];
+    private readonly List<(Notification Entry, string To, Task<SendOutcome> Send)> _inFlight = [];
 
     /// <summary>Called (on the booking's scheduler) when a send left in flight gets its answer: the booking wakes to record it.</summary>
     public Action OutcomeArrived { get; set; } = () => { };
@@ -59,10 +50,10 @@ public sealed partial class MessageDispatcher(
     /// <summary>Applies and records the answers that arrived for sends left in flight.</summary>
     private async Task RecordLateOutcomesAsync(string appointmentId, AppointmentState booking, BookingWriter writer)
     {
-        foreach (var (entry, send) in _inFlight.Where(f => f.Send.IsCompleted).ToList())
+        foreach (var (entry, to, send) in _inFlight.Where(f => f.Send.IsCompleted).ToList())
         {
-            _inFlight.Remove((entry, send));
-            await RecordAsync(appointmentId, booking, entry, await send, writer);
+            _inFlight.Remove((entry, to, send));
+            await RecordAsync(appointmentId, booking, entry, to, await send, writer);
         }
     }
 
@@ -71,37 +62,44 @@ public sealed partial class MessageDispatcher(
     {
         var details = booking.Details!;
         var now = time.GetUtcNow();
-        var gate = MessageRules.Gate(entry, details, booking.Advisor is not null, now);
+        var gate = rules.Gate(entry, details, booking.Advisor is not null, now);
         if (gate == GateDecision.NeedsAdvisor && await AssignAdvisorAsync(appointmentId, booking))
         {
-            gate = MessageRules.Gate(entry, details, hasAdvisor: true, now);
+            gate = rules.Gate(entry, details, hasAdvisor: true, now);
         }
         switch (gate)
         {
             case GateDecision.Skipped:
-                TurtleMetrics.Message(entry.Kind, MessageOutcome.Skipped);
-                LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
-                await writer.RecordAsync(sent: false);
+                await SkippedAsync(appointmentId, booking, entry, writer);
                 return true;
             case GateDecision.NeedsAdvisor:
                 rules.WaitForAdvisor(entry, now);
                 return true;
         }
 
-        var to = details.Phone!;
-        var slot = await SlotAsync(to, now);
+        var recipient = await recipients.ResolveAsync(appointmentId, booking, entry);
+        if (recipient.SkipReason is { } reason)
+        {
+            MessageRules.Skip(entry, reason);
+            await SkippedAsync(appointmentId, booking, entry, writer);
+            return true;
+        }
+        var to = recipient.To!;
+        var slot = await grains.GetGrain<IRecipientGrain>(to).ReserveSendSlotAsync(holder: appointmentId);
         if (slot.OptedOut)
         {
             entry.State = NotificationState.OptedOut;
             entry.LastError = "the number opted out (STOP)";
             TurtleMetrics.Message(entry.Kind, MessageOutcome.OptedOut);
+            BookingRecords.RecordMessage(booking, entry, now);
             await writer.RecordAsync(sent: false);
             return true;
         }
         now = time.GetUtcNow();
-        if (slot.At - now > SlotTolerance)
+        if (slot.IsLaterThan(now))
         {
-            // Another message went to this number moments ago: this one waits for its turn (Meta's pair rate limit).
+            // Another message went to this number moments ago: this one waits for its turn (Meta's pair rate limit),
+            // without a wait here, so the booking's messages to other numbers go on.
             entry.NextAttemptAt = slot.At;
             return true;
         }
@@ -124,83 +122,57 @@ public sealed partial class MessageDispatcher(
             LogLostClaim(logger, appointmentId, entry.Kind);
             throw;
         }
-        var sending = SendAsync(appointmentId, booking, entry);
+        var sending = sender.TrySendAsync(Message(appointmentId, booking, entry, recipient));
         if (answerBy is { } deadline && !sending.IsCompleted)
         {
             var wait = deadline - time.GetUtcNow();
             if (wait <= TimeSpan.Zero || await Task.WhenAny(sending, Task.Delay(wait, time)) != sending)
             {
                 // Answer the caller now with this message stored as claimed; record what Meta says when it says it.
-                _inFlight.Add((entry, sending));
+                _inFlight.Add((entry, to, sending));
                 _ = sending.ContinueWith(_ => OutcomeArrived(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
                 LogLeftInFlight(logger, appointmentId, entry.Kind);
                 return false;
             }
         }
-        await RecordAsync(appointmentId, booking, entry, await sending, writer);
+        await RecordAsync(appointmentId, booking, entry, to, await sending, writer);
         return true;
     }
 
-    private async Task RecordAsync(string appointmentId, AppointmentState booking, Notification entry, SendOutcome outcome, BookingWriter writer)
+    private async Task SkippedAsync(string appointmentId, AppointmentState booking, Notification entry, BookingWriter writer)
+    {
+        TurtleMetrics.Message(entry.Kind, MessageOutcome.Skipped);
+        LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
+        BookingRecords.RecordMessage(booking, entry, time.GetUtcNow());
+        await writer.RecordAsync(sent: false);
+    }
+
+    private async Task RecordAsync(string appointmentId, AppointmentState booking, Notification entry, string to, SendOutcome outcome, BookingWriter writer)
     {
         var now = time.GetUtcNow();
         rules.Apply(entry, outcome, booking.Details!, now, Random.Shared);
-        Count(entry, now);
+        MessageOutcomes.Count(entry, now);
         LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
+        BookingRecords.RecordMessage(booking, entry, now);
         await writer.RecordAsync(sent: true);
-        var to = booking.Details!.Phone!;
         if (outcome.WaId is { Length: > 0 } waId && waId != PhoneMask.Digits(to))
         {
             // Meta knows this number by another id (Brazil, Mexico): its replies and STOP will come from that one.
-            booking.ClientWaId = "+" + waId;
-            await grains.GetGrain<IRecipientGrain>(to).KnownAsAsync(booking.ClientWaId);
+            if (MessageKinds.Of(entry.Kind).Audience == Audience.Client)
+            {
+                booking.ClientWaId = "+" + waId;
+            }
+            await grains.GetGrain<IRecipientGrain>(to).KnownAsAsync("+" + waId);
         }
     }
 
-    /// <summary>Counts an attempt's outcome (in-process counters only: no storage, no grain call).</summary>
-    private static void Count(Notification entry, DateTimeOffset now)
-    {
-        switch (entry.State)
+    private static OutgoingMessage Message(string appointmentId, AppointmentState booking, Notification entry, Recipient recipient) =>
+        new(appointmentId, entry.Kind, booking.Details!, recipient.Advisor)
         {
-            case NotificationState.Sent:
-                TurtleMetrics.Message(entry.Kind, MessageOutcome.Sent);
-                TurtleMetrics.Lateness(entry.Kind, now - entry.DueAt);
-                break;
-            case NotificationState.DryRun:
-                TurtleMetrics.Message(entry.Kind, MessageOutcome.DryRun);
-                break;
-            case NotificationState.Failed:
-                TurtleMetrics.Message(entry.Kind, MessageOutcome.Failed);
-                break;
-            case NotificationState.Pending:
-                TurtleMetrics.Message(entry.Kind, MessageOutcome.Retried);
-                break;
-        }
-    }
-
-    /// <summary>The slot this booking reserved earlier and whose time has come, else a new reservation.</summary>
-    private async Task<SendSlot> SlotAsync(string to, DateTimeOffset now)
-    {
-        if (_reserved.TryGetValue(to, out var reserved))
-        {
-            if (reserved - now > SlotTolerance)
-            {
-                return new SendSlot(OptedOut: false, reserved);
-            }
-            _reserved.Remove(to);
-            // A slot long past may have been followed by others' slots: only a recent one is still this booking's turn.
-            if (now - reserved < options.Value.RecipientSpacing)
-            {
-                return new SendSlot(OptedOut: false, now);
-            }
-        }
-        var slot = await grains.GetGrain<IRecipientGrain>(to).ReserveSendSlotAsync();
-        if (!slot.OptedOut && slot.At - time.GetUtcNow() > SlotTolerance)
-        {
-            _reserved[to] = slot.At;
-        }
-        return slot;
-    }
+            To = recipient.To,
+            TimeZone = recipient.TimeZone,
+            Values = new Dictionary<string, string?> { [TemplateVariables.CancelReason] = booking.CancelReason },
+        };
 
     /// <summary>A booking stored without an advisor asks again when a message needs one: the sheet may have gained one.</summary>
     private async Task<bool> AssignAdvisorAsync(string appointmentId, AppointmentState booking)
@@ -225,24 +197,6 @@ public sealed partial class MessageDispatcher(
         }
         LogAssignedLate(logger, appointmentId, assignment.Reason);
         return true;
-    }
-
-    private async Task<SendOutcome> SendAsync(string appointmentId, AppointmentState booking, Notification entry)
-    {
-        var advisor = booking.Advisor;
-        if (entry.Kind == NotificationKind.AdvisorBio && advisor is not null)
-        {
-            // The sheet may have been edited since booking: the bio sent is the one there now.
-            advisor = await Advisors.FindAsync(advisor.Email) ?? advisor;
-        }
-        try
-        {
-            return await sender.SendAsync(new OutgoingMessage(appointmentId, entry.Kind, booking.Details!, advisor), CancellationToken.None);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
-        {
-            return new SendOutcome(SendResult.Transient, ErrorText: e.Message);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: {State} after {Attempts} attempt(s) {Error}")]

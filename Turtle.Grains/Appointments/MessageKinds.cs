@@ -30,6 +30,12 @@ public enum BookingEvent
     Cancelled,
     /// <summary><c>invitee.canceled</c> with <c>rescheduled=true</c>: the new invitee's messages cover it.</summary>
     CancelledForReschedule,
+    /// <summary>The client tapped "decline" on the Reconfirm message.</summary>
+    Declined,
+    /// <summary><c>invitee_no_show.created</c>: Calendly marked the client a no-show.</summary>
+    NoShow,
+    /// <summary><c>invitee_no_show.deleted</c>: the no-show mark was taken back.</summary>
+    NoShowRemoved,
 }
 
 /// <summary>A message a kind plans when a booking is stored: when it falls due, and the lead time that tells several apart.</summary>
@@ -60,6 +66,9 @@ public sealed record KindRule
 
     /// <summary>Its text names the advisor: it waits until one is assigned.</summary>
     public bool NeedsAdvisor { get; init; }
+
+    /// <summary>Sent on its event only when a message of this kind went out first (no "cancelled" for a booking never announced).</summary>
+    public NotificationKind? OnlyAfter { get; init; }
 }
 
 /// <summary>Every kind's rules.</summary>
@@ -99,9 +108,66 @@ public static class MessageKinds
             SentOn = BookingEvent.Cancelled,
             CancelledBy = new HashSet<BookingEvent>(),
         },
+        new()
+        {
+            Kind = NotificationKind.Reconfirm,
+            PlannedAtBooking = (booking, options, _) => [new(booking.StartTime - options.ReconfirmLeadTime)],
+        },
+        new()
+        {
+            Kind = NotificationKind.RescheduleOffer,
+            SentOn = BookingEvent.Declined,
+        },
+        new()
+        {
+            Kind = NotificationKind.FollowUp,
+            PlannedAtBooking = (booking, options, _) => [new(Ends(booking) + options.FollowUpDelay)],
+            SendUntil = SendUntil.Anytime,
+            CancelledBy = new HashSet<BookingEvent> { BookingEvent.Cancelled, BookingEvent.CancelledForReschedule, BookingEvent.NoShow },
+        },
+        new()
+        {
+            Kind = NotificationKind.NoShow,
+            SentOn = BookingEvent.NoShow,
+            SendUntil = SendUntil.Anytime,
+            CancelledBy = new HashSet<BookingEvent> { BookingEvent.Cancelled, BookingEvent.CancelledForReschedule, BookingEvent.NoShowRemoved },
+        },
+        // The advisor's notices come after the client's in this list: among messages due at once, the client's go first.
+        new()
+        {
+            Kind = NotificationKind.AdvisorBooked,
+            Audience = Audience.Advisor,
+            PlannedAtBooking = (_, _, now) => [new(now)],
+            IfPassedAtBooking = WhenPassedAtBooking.SendAtOnce,
+            NeedsAdvisor = true,
+        },
+        new()
+        {
+            Kind = NotificationKind.AdvisorCancelled,
+            Audience = Audience.Advisor,
+            SentOn = BookingEvent.Cancelled,
+            CancelledBy = new HashSet<BookingEvent>(),
+            OnlyAfter = NotificationKind.AdvisorBooked,
+        },
+        new()
+        {
+            Kind = NotificationKind.AdvisorDeclined,
+            Audience = Audience.Advisor,
+            SentOn = BookingEvent.Declined,
+        },
+        // Not a booking's message: the advisor's agenda grain plans it, for a day, and sends it until that day ends.
+        new()
+        {
+            Kind = NotificationKind.AdvisorAgenda,
+            Audience = Audience.Advisor,
+            SendUntil = SendUntil.Anytime,
+        },
     }.ToDictionary(r => r.Kind);
 
     public static KindRule Of(NotificationKind kind) => Rules[kind];
 
     public static IEnumerable<KindRule> All => Rules.Values;
+
+    /// <summary>When the meeting ends; a booking Calendly sent no end time for ends when it starts.</summary>
+    private static DateTimeOffset Ends(BookingDetails booking) => booking.EndTime > booking.StartTime ? booking.EndTime : booking.StartTime;
 }

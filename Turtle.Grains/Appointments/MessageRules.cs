@@ -24,16 +24,22 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
 
     public const string NoPhone = "no usable phone number";
     public const string MeetingStarted = "meeting had started";
+    public const string NoAdvisorToTell = "no advisor is assigned to tell";
 
     /// <summary>The messages of a booking stored at <paramref name="now"/>.</summary>
     public List<Notification> Plan(BookingDetails booking, bool canSend, DateTimeOffset now)
     {
         var plan = new List<Notification>();
-        foreach (var rule in MessageKinds.All)
+        foreach (var rule in MessageKinds.All.Where(r => !_options.IsDisabled(r.Kind)))
         {
             foreach (var planned in rule.PlannedAtBooking(booking, _options, now))
             {
                 var entry = new Notification { Kind = rule.Kind, DueAt = planned.DueAt, LeadTime = planned.LeadTime, State = NotificationState.Pending };
+                if (entry.DueAt <= now)
+                {
+                    // Goes out with the booking's webhook (or reconciliation), not at a reminder's tick.
+                    entry.Trigger = booking.Source;
+                }
                 if (entry.DueAt < now)
                 {
                     if (rule.IfPassedAtBooking == WhenPassedAtBooking.SendAtOnce)
@@ -64,28 +70,41 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
 
     /// <summary>
     /// What <paramref name="bookingEvent"/> does to the plan: pending messages it cancels are cancelled, and the kinds it
-    /// sends are added, due now (unless the meeting has started for a kind that must go before it).
+    /// sends are added, due now (unless the meeting has started for a kind that must go before it, or the kind is
+    /// disabled). An event sends each of its kinds once per booking: a second decline or no-show mark adds nothing.
+    /// <paramref name="by"/> is who caused it (<see cref="BookingSources"/>), as the sent messages' history names it.
     /// </summary>
-    public static void Apply(BookingEvent bookingEvent, List<Notification> plan, BookingDetails booking, DateTimeOffset now)
+    public void Apply(BookingEvent bookingEvent, List<Notification> plan, BookingDetails booking, DateTimeOffset now, string by)
     {
+        // What went out is read before the event cancels anything: a message being sent counts as gone.
+        var wentOut = plan.Where(n => n.State is NotificationState.Sent or NotificationState.DryRun or NotificationState.Sending)
+            .Select(n => n.Kind).ToHashSet();
         foreach (var entry in plan.Where(n => IsOpen(n) && MessageKinds.Of(n.Kind).CancelledBy.Contains(bookingEvent)))
         {
             entry.State = NotificationState.Cancelled;
         }
-        foreach (var rule in MessageKinds.All.Where(r => r.SentOn == bookingEvent))
+        foreach (var rule in MessageKinds.All.Where(r => r.SentOn == bookingEvent && !_options.IsDisabled(r.Kind)))
         {
-            if (rule.SendUntil == SendUntil.MeetingStart && booking.StartTime <= now)
+            if ((rule.SendUntil == SendUntil.MeetingStart && booking.StartTime <= now)
+                || plan.Any(n => n.Kind == rule.Kind && n.State != NotificationState.Cancelled)
+                || (rule.OnlyAfter is { } first && !wentOut.Contains(first)))
             {
                 continue;
             }
-            plan.Add(new Notification { Kind = rule.Kind, DueAt = now, State = NotificationState.Pending });
+            plan.Add(new Notification { Kind = rule.Kind, DueAt = now, State = NotificationState.Pending, Trigger = by });
         }
     }
 
     /// <summary>Whether a due message may go now; a message that may never go is marked skipped with the reason.</summary>
-    public static GateDecision Gate(Notification entry, BookingDetails booking, bool hasAdvisor, DateTimeOffset now)
+    public GateDecision Gate(Notification entry, BookingDetails booking, bool hasAdvisor, DateTimeOffset now)
     {
         var rule = MessageKinds.Of(entry.Kind);
+        if (_options.IsDisabled(entry.Kind))
+        {
+            // Planned before the kind was disabled: it stays unsent.
+            Skip(entry, $"{entry.Kind} is disabled ({NotificationOptions.Section}:{nameof(NotificationOptions.DisabledKinds)})");
+            return GateDecision.Skipped;
+        }
         if (rule.SendUntil == SendUntil.MeetingStart && booking.StartTime <= now)
         {
             Skip(entry, MeetingStarted);
@@ -94,6 +113,11 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
         if (rule.Audience == Audience.Client && booking.Phone is null)
         {
             Skip(entry, NoPhone);
+            return GateDecision.Skipped;
+        }
+        if (rule.Audience == Audience.Advisor && !rule.NeedsAdvisor && !hasAdvisor)
+        {
+            Skip(entry, NoAdvisorToTell);
             return GateDecision.Skipped;
         }
         return rule.NeedsAdvisor && !hasAdvisor ? GateDecision.NeedsAdvisor : GateDecision.Open;
@@ -131,8 +155,14 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
     }
 
     /// <summary>Applies one attempt's outcome: sent, recorded, retried later with backoff, or failed for good.</summary>
-    public void Apply(Notification entry, SendOutcome outcome, BookingDetails booking, DateTimeOffset now, Random random)
+    public void Apply(Notification entry, SendOutcome outcome, BookingDetails booking, DateTimeOffset now, Random random) =>
+        Apply(entry, outcome, MessageKinds.Of(entry.Kind).SendUntil == SendUntil.MeetingStart ? booking.StartTime : null, now, random);
+
+    /// <summary>Applies one attempt's outcome; a retry that would come at or after <paramref name="sendBy"/> fails instead.</summary>
+    public void Apply(Notification entry, SendOutcome outcome, DateTimeOffset? sendBy, DateTimeOffset now, Random random)
     {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(outcome);
         entry.ClaimedAt = null;
         entry.LastError = outcome.Describe();
         switch (outcome.Result)
@@ -153,10 +183,12 @@ public sealed class MessageRules(IOptions<NotificationOptions> options)
                 break;
             case SendResult.Transient when entry.Attempts < _options.MaxAttempts:
                 var retryAt = now + RetryDelay(entry.Attempts, outcome.RetryAfter, random);
-                if (MessageKinds.Of(entry.Kind).SendUntil == SendUntil.MeetingStart && retryAt >= booking.StartTime)
+                if (retryAt >= sendBy)
                 {
                     entry.State = NotificationState.Failed;
-                    entry.LastError += " (no retry: the meeting starts before the next attempt)";
+                    entry.LastError += MessageKinds.Of(entry.Kind).SendUntil == SendUntil.MeetingStart
+                        ? " (no retry: the meeting starts before the next attempt)"
+                        : " (no retry: too late for the next attempt)";
                     break;
                 }
                 entry.State = NotificationState.Pending;

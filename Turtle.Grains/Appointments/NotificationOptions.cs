@@ -13,6 +13,15 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>One reminder per entry, this long before the meeting.</summary>
     public IList<TimeSpan> ReminderLeadTimes { get; set; } = [];
 
+    /// <summary>How long before the meeting the client is asked whether they will attend (Reconfirm).</summary>
+    public TimeSpan ReconfirmLeadTime { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>How long after the meeting's end the follow-up is sent.</summary>
+    public TimeSpan FollowUpDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Kinds (SPEC §6 names, e.g. <c>FollowUp</c>) that are never planned or sent.</summary>
+    public IList<string> DisabledKinds { get; set; } = [];
+
     /// <summary>Region for phone numbers written without a country code.</summary>
     [Required(ErrorMessage = "Notifications:DefaultRegion is required."),
      RegularExpression("^[A-Z]{2}$", ErrorMessage = "Notifications:DefaultRegion must be a two-letter region code such as IN.")]
@@ -62,8 +71,35 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>How far past its wake-up a booking must be before the sweep wakes it (its own reminder comes back within a period).</summary>
     public TimeSpan WatchdogGrace { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Whether <paramref name="kind"/> is listed in <see cref="DisabledKinds"/>.</summary>
+    public bool IsDisabled(NotificationKind kind) => DisabledKinds.Contains(kind.ToString(), StringComparer.OrdinalIgnoreCase);
+    public const string DefaultFirmTimeZone = "Asia/Kolkata";
+
+    /// <summary>IANA id of the firm's own zone: the console's days, the advisors' agenda and every time shown to an advisor.</summary>
+    [Required(ErrorMessage = "Notifications:FirmTimeZone is required (an IANA time zone such as Asia/Kolkata).")]
+    public string FirmTimeZone { get; set; } = DefaultFirmTimeZone;
+
+    /// <summary>When each advisor's agenda of the day is sent: local time of day in <see cref="FirmTimeZone"/>.</summary>
+    public TimeSpan AgendaTime { get; set; } = TimeSpan.FromHours(8);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        for (var i = 0; i < DisabledKinds.Count; i++)
+        {
+            if (!Enum.GetNames<NotificationKind>().Contains(DisabledKinds[i], StringComparer.OrdinalIgnoreCase))
+            {
+                yield return new ValidationResult(
+                    $"{Section}:DisabledKinds:{i} '{DisabledKinds[i]}' is not a message kind (use {string.Join(", ", Enum.GetNames<NotificationKind>())}).", [nameof(DisabledKinds)]);
+            }
+        }
+        if (ReconfirmLeadTime <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{Section}:ReconfirmLeadTime must be positive.", [nameof(ReconfirmLeadTime)]);
+        }
+        if (FollowUpDelay < TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{Section}:FollowUpDelay must not be negative.", [nameof(FollowUpDelay)]);
+        }
         if (WatchdogInterval <= TimeSpan.Zero || WatchdogGrace <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Notifications:WatchdogInterval and Notifications:WatchdogGrace must be positive.", [nameof(WatchdogInterval), nameof(WatchdogGrace)]);
@@ -91,6 +127,14 @@ public sealed class NotificationOptions : IValidatableObject
         if (ReminderPeriod <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Notifications:ReminderPeriod must be positive.", [nameof(ReminderPeriod)]);
+        }
+        if (FirmTimeZone is { Length: > 0 } && !FirmCalendar.IsIanaZone(FirmTimeZone))
+        {
+            yield return new ValidationResult("Notifications:FirmTimeZone is not an IANA time zone (for example Asia/Kolkata).", [nameof(FirmTimeZone)]);
+        }
+        if (AgendaTime < TimeSpan.Zero || AgendaTime >= TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult("Notifications:AgendaTime must be a time of day from 00:00 to 23:59 (local time in Notifications:FirmTimeZone).", [nameof(AgendaTime)]);
         }
     }
 }

@@ -10,11 +10,16 @@ public abstract record CalendlyWebhookEvent(string EventType)
 {
     public const string InviteeCreated = "invitee.created";
     public const string InviteeCanceled = "invitee.canceled";
+    public const string InviteeNoShowCreated = "invitee_no_show.created";
+    public const string InviteeNoShowDeleted = "invitee_no_show.deleted";
 }
 
 public sealed record InviteeCreatedEvent(BookingDetails Booking) : CalendlyWebhookEvent(InviteeCreated);
 
 public sealed record InviteeCanceledEvent(CancellationDetails Cancellation) : CalendlyWebhookEvent(InviteeCanceled);
+
+/// <summary><c>invitee_no_show.created</c> or <c>.deleted</c>: the host marked the invitee a no-show, or took it back.</summary>
+public sealed record InviteeNoShowEvent(NoShowMark Mark) : CalendlyWebhookEvent(Mark.NoShow ? InviteeNoShowCreated : InviteeNoShowDeleted);
 
 /// <summary>An event type Turtle does not handle (routing forms, no-shows, ...).</summary>
 public sealed record IgnoredEvent(string Type) : CalendlyWebhookEvent(Type);
@@ -27,11 +32,15 @@ public sealed class CalendlyPayloadException(string field, string problem)
     public string Problem { get; } = problem;
 }
 
-/// <summary>Reads Calendly v2 <c>invitee.created</c> / <c>invitee.canceled</c> bodies into the grain contract.</summary>
-public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
+/// <summary>
+/// Reads Calendly v2 <c>invitee.created</c> / <c>invitee.canceled</c> / <c>invitee_no_show.*</c> bodies into the grain contract. The payload is
+/// Calendly's invitee resource with its scheduled event embedded: it is read, field by field with the JSON path of
+/// anything wrong, into the API's own resources, and <see cref="CalendlyBookingMapper"/> makes the booking from them,
+/// as reconciliation does from the API.
+/// </summary>
+public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
 {
-    /// <summary>Words of booking questions that ask for a number ("Phone no.", "WhatsApp no", "Mobile/WhatsApp", "Contact number").</summary>
-    private static readonly string[] PhoneQuestionWords = ["phone", "whatsapp", "mobile", "contact number", "contact no"];
+    private readonly CalendlyBookingMapper _mapper = new(phones);
 
     private static readonly DateTimeOffset EarliestMeeting = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset LatestMeeting = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -56,140 +65,122 @@ public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
         {
             var root = Object(document.RootElement, "body");
             var type = RequiredString(root, "event", "event");
-            if (type is not (CalendlyWebhookEvent.InviteeCreated or CalendlyWebhookEvent.InviteeCanceled))
+            if (type is not (CalendlyWebhookEvent.InviteeCreated or CalendlyWebhookEvent.InviteeCanceled
+                or CalendlyWebhookEvent.InviteeNoShowCreated or CalendlyWebhookEvent.InviteeNoShowDeleted))
             {
                 return new IgnoredEvent(type);
             }
             var payload = OptionalObject(root, "payload", "payload") ?? throw new CalendlyPayloadException("payload", "required");
             var eventCreatedAt = OptionalDate(root, "created_at", "created_at");
-            var booking = ParseBooking(payload, eventCreatedAt);
-            if (type == CalendlyWebhookEvent.InviteeCreated)
+            if (type is CalendlyWebhookEvent.InviteeNoShowCreated or CalendlyWebhookEvent.InviteeNoShowDeleted)
             {
-                return new InviteeCreatedEvent(booking);
+                return new InviteeNoShowEvent(ParseNoShow(payload, type == CalendlyWebhookEvent.InviteeNoShowCreated, eventCreatedAt));
             }
-
-            var cancellation = OptionalObject(payload, "cancellation", "payload.cancellation");
-            return new InviteeCanceledEvent(new CancellationDetails
-            {
-                Booking = booking,
-                Rescheduled = OptionalBool(payload, "rescheduled", "payload.rescheduled"),
-                Reason = cancellation is { } reason ? OptionalString(reason, "reason", "payload.cancellation.reason") : null,
-                CanceledAt = (cancellation is { } at ? OptionalDate(at, "created_at", "payload.cancellation.created_at") : null)
-                    ?? eventCreatedAt ?? default,
-            });
+            var invitee = ReadInvitee(payload, eventCreatedAt, canceled: type == CalendlyWebhookEvent.InviteeCanceled);
+            var scheduled = ReadEvent(payload);
+            return type == CalendlyWebhookEvent.InviteeCreated
+                ? new InviteeCreatedEvent(_mapper.ToBooking(scheduled, invitee, BookingSources.Webhook))
+                : new InviteeCanceledEvent(_mapper.ToCancellation(scheduled, invitee, BookingSources.Webhook));
         }
     }
 
-    private BookingDetails ParseBooking(JsonElement payload, DateTimeOffset? eventCreatedAt)
+    /// <summary>
+    /// The invitee a no-show mark is about. Calendly sends the invitee itself (<c>uri</c> the invitee's, <c>no_show</c> the
+    /// mark); a payload shaped as the InviteeNoShow resource (<c>uri</c> the mark's, <c>invitee</c> the invitee's) is read too.
+    /// </summary>
+    private static NoShowMark ParseNoShow(JsonElement payload, bool created, DateTimeOffset? eventCreatedAt)
     {
-        var inviteeUri = RequiredString(payload, "uri", "payload.uri");
-        var inviteeId = InviteeId.FromUri(inviteeUri) ?? throw new CalendlyPayloadException("payload.uri", "must end with the invitee UUID");
+        var uri = RequiredString(payload, "uri", "payload.uri");
+        var (inviteeUri, path) = IsInviteeUri(uri) ? (uri, "payload.uri") : Property(payload, "invitee") switch
+        {
+            { ValueKind: JsonValueKind.String } invitee => (invitee.GetString()!, "payload.invitee"),
+            { ValueKind: JsonValueKind.Object } invitee => (OptionalString(invitee, "uri", "payload.invitee.uri") ?? "", "payload.invitee.uri"),
+            _ => (uri, "payload.uri"),
+        };
+        var inviteeId = IsInviteeUri(inviteeUri) ? InviteeId.FromUri(inviteeUri) : null;
+        var mark = OptionalObject(payload, "no_show", "payload.no_show");
+        return new NoShowMark
+        {
+            InviteeId = inviteeId ?? throw new CalendlyPayloadException(path, "must be an invitee URI (…/scheduled_events/{uuid}/invitees/{uuid})"),
+            NoShow = created,
+            // A removal happens when it is sent; a mark says when the host made it.
+            At = (created && mark is { } made ? OptionalDate(made, "created_at", "payload.no_show.created_at") : null) ?? eventCreatedAt ?? default,
+        };
+    }
 
+    private static bool IsInviteeUri(string uri) => InviteeUriPattern().IsMatch(Uri.TryCreate(uri, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : uri);
+
+    [System.Text.RegularExpressions.GeneratedRegex("/scheduled_events/[^/]+/invitees/[^/]+/?$")]
+    private static partial System.Text.RegularExpressions.Regex InviteeUriPattern();
+
+    private static CalendlyInvitee ReadInvitee(JsonElement payload, DateTimeOffset? eventCreatedAt, bool canceled)
+    {
+        var uri = RequiredString(payload, "uri", "payload.uri");
+        if (InviteeId.FromUri(uri) is null || !Uri.TryCreate(uri, UriKind.RelativeOrAbsolute, out var inviteeUri))
+        {
+            throw new CalendlyPayloadException("payload.uri", "must end with the invitee UUID");
+        }
+        var cancellation = OptionalObject(payload, "cancellation", "payload.cancellation");
+        return new CalendlyInvitee(
+            Uri: inviteeUri,
+            Email: OptionalString(payload, "email", "payload.email"),
+            Name: OptionalString(payload, "name", "payload.name"),
+            FirstName: OptionalString(payload, "first_name", "payload.first_name"),
+            LastName: OptionalString(payload, "last_name", "payload.last_name"),
+            Status: OptionalString(payload, "status", "payload.status") ?? (canceled ? "canceled" : "active"),
+            Timezone: OptionalString(payload, "timezone", "payload.timezone"),
+            TextReminderNumber: OptionalString(payload, "text_reminder_number", "payload.text_reminder_number"),
+            QuestionsAndAnswers: [.. Objects(payload, "questions_and_answers", "payload.questions_and_answers").Select((q, i) => new CalendlyQuestionAndAnswer(
+                OptionalString(q.Item, "question", q.Path + ".question") ?? "", OptionalString(q.Item, "answer", q.Path + ".answer"), i))],
+            CancelUrl: OptionalUri(payload, "cancel_url", "payload.cancel_url"),
+            RescheduleUrl: OptionalUri(payload, "reschedule_url", "payload.reschedule_url"),
+            OldInvitee: OptionalUri(payload, "old_invitee", "payload.old_invitee"),
+            NewInvitee: OptionalUri(payload, "new_invitee", "payload.new_invitee"),
+            Rescheduled: OptionalBool(payload, "rescheduled", "payload.rescheduled"),
+            // A cancel without its own time is dated by the delivery.
+            Cancellation: canceled
+                ? new CalendlyCancellation(
+                    cancellation is { } by ? OptionalString(by, "canceled_by", "payload.cancellation.canceled_by") : null,
+                    cancellation is { } reason ? OptionalString(reason, "reason", "payload.cancellation.reason") : null,
+                    cancellation is { } type ? OptionalString(type, "canceler_type", "payload.cancellation.canceler_type") : null,
+                    (cancellation is { } at ? OptionalDate(at, "created_at", "payload.cancellation.created_at") : null) ?? eventCreatedAt)
+                : null,
+            Event: OptionalUri(payload, "event", "payload.event"),
+            CreatedAt: OptionalDate(payload, "created_at", "payload.created_at") ?? eventCreatedAt ?? default,
+            UpdatedAt: null);
+    }
+
+    private static CalendlyScheduledEvent ReadEvent(JsonElement payload)
+    {
         var scheduled = OptionalObject(payload, "scheduled_event", "payload.scheduled_event")
             ?? throw new CalendlyPayloadException("payload.scheduled_event", "required");
         var start = MeetingTime(OptionalDate(scheduled, "start_time", "payload.scheduled_event.start_time"), "payload.scheduled_event.start_time")
             ?? throw new CalendlyPayloadException("payload.scheduled_event.start_time", "required");
-        var end = MeetingTime(OptionalDate(scheduled, "end_time", "payload.scheduled_event.end_time"), "payload.scheduled_event.end_time") ?? start;
-        if (end < start)
-        {
-            throw new CalendlyPayloadException("payload.scheduled_event.end_time", "before start_time");
-        }
-        var hosts = Members(scheduled);
-
-        return new BookingDetails
-        {
-            InviteeId = inviteeId,
-            InviteeUri = inviteeUri,
-            EventUri = OptionalString(scheduled, "uri", "payload.scheduled_event.uri") ?? OptionalString(payload, "event", "payload.event"),
-            ClientName = ClientName(payload),
-            ClientEmail = OptionalString(payload, "email", "payload.email"),
-            Phone = Phone(payload, scheduled),
-            TimeZone = TimeZone(OptionalString(payload, "timezone", "payload.timezone")),
-            EventName = OptionalString(scheduled, "name", "payload.scheduled_event.name"),
-            StartTime = start,
-            EndTime = end,
-            JoinUrl = JoinUrl(scheduled),
-            CancelUrl = OptionalString(payload, "cancel_url", "payload.cancel_url"),
-            RescheduleUrl = OptionalString(payload, "reschedule_url", "payload.reschedule_url"),
-            HostEmails = [.. hosts.Select(h => h.Email).OfType<string>()],
-            HostUserUris = [.. hosts.Select(h => h.User).OfType<string>()],
-            OldInviteeUri = OptionalString(payload, "old_invitee", "payload.old_invitee"),
-            CreatedAt = OptionalDate(payload, "created_at", "payload.created_at") ?? eventCreatedAt ?? default,
-        };
-    }
-
-    private static string ClientName(JsonElement payload)
-    {
-        if (OptionalString(payload, "name", "payload.name") is { } name)
-        {
-            return name;
-        }
-        var parts = new[] { OptionalString(payload, "first_name", "payload.first_name"), OptionalString(payload, "last_name", "payload.last_name") };
-        var joined = string.Join(' ', parts.OfType<string>());
-        return joined.Length > 0 ? joined : throw new CalendlyPayloadException("payload.name", "required (or first_name / last_name)");
-    }
-
-    /// <summary>
-    /// The SMS reminder number, else the number the host calls (a phone-call location), else the first phone-like booking
-    /// question that holds a valid number.
-    /// </summary>
-    private string? Phone(JsonElement payload, JsonElement scheduled)
-    {
-        if (phones.Normalize(OptionalString(payload, "text_reminder_number", "payload.text_reminder_number")) is { } reminderNumber)
-        {
-            return reminderNumber;
-        }
-        if (OptionalObject(scheduled, "location", "payload.scheduled_event.location") is { } location
-            && OptionalString(location, "type", "payload.scheduled_event.location.type") == "outbound_call"
-            && phones.Normalize(OptionalString(location, "location", "payload.scheduled_event.location.location")) is { } called)
-        {
-            return called;
-        }
-        foreach (var (item, path) in Objects(payload, "questions_and_answers", "payload.questions_and_answers"))
-        {
-            var question = OptionalString(item, "question", path + ".question") ?? "";
-            if (PhoneQuestionWords.Any(w => question.Contains(w, StringComparison.OrdinalIgnoreCase))
-                && phones.Normalize(OptionalString(item, "answer", path + ".answer")) is { } answer)
-            {
-                return answer;
-            }
-        }
-        return null;
-    }
-
-    /// <summary>Calendly sends IANA ids; anything this machine cannot resolve falls back to UTC rather than failing a booking.</summary>
-    private static string TimeZone(string? id)
-    {
-        if (id is null || !TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone))
-        {
-            return "UTC";
-        }
-        if (zone.HasIanaId)
-        {
-            return id;
-        }
-        return TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana) ? iana : "UTC";
-    }
-
-    private static string? JoinUrl(JsonElement scheduled)
-    {
-        if (OptionalObject(scheduled, "location", "payload.scheduled_event.location") is not { } location)
-        {
-            return null;
-        }
-        if (OptionalString(location, "join_url", "payload.scheduled_event.location.join_url") is { } joinUrl)
-        {
-            return joinUrl;
-        }
-        var place = OptionalString(location, "location", "payload.scheduled_event.location.location");
-        return Uri.TryCreate(place, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-            ? place
+        var location = OptionalObject(scheduled, "location", "payload.scheduled_event.location") is { } place
+            ? new CalendlyLocation(
+                OptionalString(place, "type", "payload.scheduled_event.location.type"),
+                OptionalString(place, "location", "payload.scheduled_event.location.location"),
+                OptionalString(place, "join_url", "payload.scheduled_event.location.join_url"))
             : null;
+        return new CalendlyScheduledEvent(
+            // No URI in the event: the booking names none (the mapper falls back to payload.event).
+            Uri: OptionalUri(scheduled, "uri", "payload.scheduled_event.uri") ?? new Uri("", UriKind.Relative),
+            Name: OptionalString(scheduled, "name", "payload.scheduled_event.name"),
+            Status: OptionalString(scheduled, "status", "payload.scheduled_event.status") ?? "active",
+            StartTime: start,
+            EndTime: MeetingTime(OptionalDate(scheduled, "end_time", "payload.scheduled_event.end_time"), "payload.scheduled_event.end_time") ?? start,
+            EventType: null,
+            Location: location,
+            EventMemberships: [.. Objects(scheduled, "event_memberships", "payload.scheduled_event.event_memberships").Select(m => new CalendlyEventMembership(
+                OptionalUri(m.Item, "user", m.Path + ".user"), OptionalString(m.Item, "user_email", m.Path + ".user_email"), null))],
+            Cancellation: null,
+            CreatedAt: null,
+            UpdatedAt: null);
     }
 
-    private static List<(string? User, string? Email)> Members(JsonElement scheduled) =>
-        [.. Objects(scheduled, "event_memberships", "payload.scheduled_event.event_memberships")
-            .Select(m => (OptionalString(m.Item, "user", m.Path + ".user"), OptionalString(m.Item, "user_email", m.Path + ".user_email")))];
+    /// <summary>An optional string kept as Calendly wrote it; text that is no URI at all is left out.</summary>
+    private static Uri? OptionalUri(JsonElement parent, string name, string path) =>
+        OptionalString(parent, name, path) is { } text && Uri.TryCreate(text, UriKind.RelativeOrAbsolute, out var uri) ? uri : null;
 
     private static JsonElement Object(JsonElement element, string path) =>
         element.ValueKind == JsonValueKind.Object ? element : throw new CalendlyPayloadException(path, "must be an object");

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Turtle.Grains.Appointments;
-using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Calendly;
 
@@ -14,9 +12,10 @@ public static class CalendlyPayloadServices
     /// </summary>
     public static IServiceCollection AddCalendlyPayloads(this IServiceCollection services)
     {
+        // The Notifications section brings the phone number normaliser (Notifications:DefaultRegion).
         services.AddNotificationOptions();
-        services.TryAddSingleton(sp => new PhoneNumberNormalizer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.DefaultRegion));
         services.TryAddSingleton<CalendlyPayloadParser>();
+        services.TryAddSingleton<CalendlyBookingMapper>();
         return services;
     }
 }

@@ -54,12 +54,12 @@ public sealed record CalendlyScheduledEvent(
 public sealed record CalendlyLocation(string? Type, string? Location, string? JoinUrl);
 
 /// <summary>A host of the event.</summary>
-public sealed record CalendlyEventMembership(Uri User, string? UserEmail, string? UserName);
+public sealed record CalendlyEventMembership(Uri? User, string? UserEmail, string? UserName);
 
 /// <summary>One person booked on an event; <see cref="Status"/> is <c>active</c> or <c>canceled</c>.</summary>
 public sealed record CalendlyInvitee(
     Uri Uri,
-    string Email,
+    string? Email,
     string? Name,
     string? FirstName,
     string? LastName,

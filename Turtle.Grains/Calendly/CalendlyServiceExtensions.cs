@@ -54,6 +54,23 @@ public static class CalendlyServiceExtensions
         return services;
     }
 
+    /// <summary>
+    /// Reconciliation in the silo: the API client, the booking rules the webhook uses, and the <c>Calendly</c> keys of
+    /// reconciliation (validated at start, whether a token is set or not).
+    /// </summary>
+    public static IServiceCollection AddCalendlyReconciliation(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCalendlyApi(configuration);
+        services.AddCalendlyPayloads();
+        services.AddOptions<ReconcileOptions>()
+            .Bind(configuration.GetSection(CalendlyApiOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Transient like the typed client it holds, which must not outlive its handler's rotation.
+        services.TryAddTransient<CalendlyReconciler>();
+        return services;
+    }
+
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
         { Exception: HttpRequestException or TimeoutRejectedException } => true,

@@ -15,8 +15,41 @@ public interface IWhatsAppSender
     Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>Everything a template may draw its variables from.</summary>
-public sealed record OutgoingMessage(string AppointmentId, NotificationKind Kind, BookingDetails Booking, Advisor? Advisor);
+/// <summary>
+/// Everything a template may draw its variables from. <see cref="Booking"/> is null for a message about no one booking
+/// (an advisor's agenda); <see cref="AppointmentId"/> is then what its callback data names.
+/// </summary>
+public sealed record OutgoingMessage(string AppointmentId, NotificationKind Kind, BookingDetails? Booking, Advisor? Advisor)
+{
+    /// <summary>The E.164 number it goes to; null: the booking's (the client's) phone.</summary>
+    public string? To { get; init; }
+
+    /// <summary>IANA zone meeting times are shown in; null: the invitee's (an advisor reads the firm's).</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>Variables the booking does not hold (<c>cancel_reason</c>, <c>meeting_count</c>, <c>agenda</c>), by name.</summary>
+    public IReadOnlyDictionary<string, string?> Values { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>The number it goes to.</summary>
+    public string? Recipient => To ?? Booking?.Phone;
+}
+
+public static class WhatsAppSenderExtensions
+{
+    /// <summary>One attempt; the network failing under the sender is an outcome to retry, not an exception.</summary>
+    public static async Task<SendOutcome> TrySendAsync(this IWhatsAppSender sender, OutgoingMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        try
+        {
+            return await sender.SendAsync(message, CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            return new SendOutcome(SendResult.Transient, ErrorText: e.Message);
+        }
+    }
+}
 
 public enum SendResult
 {

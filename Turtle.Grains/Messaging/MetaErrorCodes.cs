@@ -19,6 +19,9 @@ public static class MetaErrorCodes
 {
     public const int AccessTokenExpired = 190;
 
+    /// <summary>Invalid parameter; also what the Graph API answers for an object id it does not know.</summary>
+    public const int InvalidParameter = 100;
+
     private static readonly HashSet<int> Retryable =
     [
         1,      // API Unknown: possibly a server error

@@ -21,6 +21,10 @@ public sealed record OutboxEntry(
     /// <summary>The message as the client would read it, when it is sent with its kind's default template.</summary>
     [JsonPropertyName("text"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Text { get; init; }
+
+    /// <summary>The quick-reply buttons' payloads, in button order (Reconfirm).</summary>
+    [JsonPropertyName("buttons"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Buttons { get; init; }
 }
 
 /// <summary>

@@ -7,37 +7,33 @@ namespace Turtle.Grains.Messaging;
 /// <summary>
 /// One WhatsApp number. Its opt-out flag lives in the opt-out list (read at activation, changed only through
 /// this grain on STOP/START); the send slots are kept in memory, since losing them with a silo costs at most one
-/// early message, not a lost or doubled one.
+/// early message, not a lost or doubled one. A later slot is kept under its holder's name, so a booking that waits
+/// minutes behind an advisor's queue keeps its place even when its own activation goes meanwhile.
 /// </summary>
 public sealed partial class RecipientGrain(
     IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<RecipientGrain> logger) : Grain, IRecipientGrain
 {
-    /// <summary>
-    /// Slack for the time between taking a slot and the request reaching Meta (a storage write, the HTTP call):
-    /// two sends must arrive at least the spacing apart, not merely be granted so.
-    /// </summary>
-    private static readonly TimeSpan SlotMargin = TimeSpan.FromSeconds(1);
-
-    private DateTimeOffset _nextFree = DateTimeOffset.MinValue;
+    private RecipientSlots? _slots;
     private bool _optedOut;
+
+    /// <summary>
+    /// The number's bookings, looked up from the bookings' day index when a reply first needs them and kept up to date by
+    /// <see cref="BookedAsync"/>; null until then. Memory only: bookings are found again after a restart, never written here.
+    /// </summary>
+    private HashSet<string>? _bookings;
+    private RecipientSlots Slots => _slots ??= new RecipientSlots(options.Value.RecipientSpacing);
 
     private string Phone => this.GetPrimaryKeyString();
     private IOptOutListGrain OptOuts => GrainFactory.GetGrain<IOptOutListGrain>(OptOutList.ShardOf(Phone));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) => _optedOut = await OptOuts.ContainsAsync(Phone);
 
-    public Task<SendSlot> ReserveSendSlotAsync()
+    public Task<SendSlot> ReserveSendSlotAsync(string holder)
     {
         var now = time.GetUtcNow();
-        if (_optedOut)
-        {
-            return Task.FromResult(new SendSlot(true, now));
-        }
-        var at = _nextFree > now ? _nextFree : now;
-        _nextFree = at + options.Value.RecipientSpacing + SlotMargin;
-        return Task.FromResult(new SendSlot(false, at));
+        return Task.FromResult(_optedOut ? new SendSlot(true, now) : new SendSlot(false, Slots.Reserve(holder, now)));
     }
 
     public Task OptOutAsync() => SetOptedOutAsync(true);
@@ -45,6 +41,29 @@ public sealed partial class RecipientGrain(
     public Task OptInAsync() => SetOptedOutAsync(false);
 
     public Task KnownAsAsync(string waId) => GrainFactory.GetGrain<IOptOutListGrain>(OptOutList.ShardOf(waId)).LinkAsync(waId, Phone);
+
+    public async Task<string?> BookingForReplyAsync()
+    {
+        if (await OptOuts.PhoneOfAsync(Phone) is { } linked && linked != Phone)
+        {
+            // A WhatsApp id Meta answered for another number: the bookings are that number's.
+            return await GrainFactory.GetGrain<IRecipientGrain>(linked).BookingForReplyAsync();
+        }
+        var now = time.GetUtcNow();
+        if (_bookings is null)
+        {
+            // A booking lists itself in the index before it tells this grain, so none stored meanwhile is missed.
+            _bookings = [.. await GrainFactory.GetGrain<IAppointmentQueryGrain>(0).FindByPhoneAsync(Phone, now - ReplyRouting.LookBack, now + ReplyRouting.LookAhead)];
+        }
+        var views = await Task.WhenAll(_bookings.Select(id => GrainFactory.GetGrain<IAppointmentGrain>(id).GetAsync()));
+        return ReplyRouting.Choose(views.OfType<AppointmentView>(), now);
+    }
+
+    public Task BookedAsync(string appointmentId)
+    {
+        _bookings?.Add(appointmentId);
+        return Task.CompletedTask;
+    }
 
     private async Task SetOptedOutAsync(bool optedOut)
     {

@@ -21,35 +21,63 @@ public static class TemplateRenderer
 
     /// <summary>
     /// The body parameters for <paramref name="variableNames"/>, in order, sanitised. <paramref name="teamName"/> stands in
-    /// for <c>advisor_name</c> while no advisor is assigned.
+    /// for <c>advisor_name</c> while no advisor is assigned; <paramref name="bookingUrl"/> is <c>Calendly:BookingUrl</c>.
     /// </summary>
-    public static IReadOnlyList<string> Render(IReadOnlyList<string> variableNames, BookingDetails booking, Advisor? advisor, string? teamName = null)
+    public static IReadOnlyList<string> Render(IReadOnlyList<string> variableNames, BookingDetails booking, Advisor? advisor, string? teamName = null, string? bookingUrl = null)
     {
         ArgumentNullException.ThrowIfNull(variableNames);
-        return [.. variableNames.Select(name => Sanitize(Resolve(name, booking, advisor, teamName)))];
+        return [.. variableNames.Select(name => Sanitize(Resolve(name, booking, advisor, teamName, bookingUrl: bookingUrl)))];
     }
 
-    /// <summary>The raw value of one variable, before sanitising.</summary>
-    public static string? Resolve(string variableName, BookingDetails booking, Advisor? advisor, string? teamName = null)
+    /// <summary>
+    /// The body parameters of <paramref name="message"/>: its own <see cref="OutgoingMessage.Values"/> first, then what the
+    /// booking and advisor hold, with meeting times in the message's zone.
+    /// </summary>
+    public static IReadOnlyList<string> Render(IReadOnlyList<string> variableNames, OutgoingMessage message, string? teamName = null, string? bookingUrl = null)
     {
-        ArgumentNullException.ThrowIfNull(booking);
+        ArgumentNullException.ThrowIfNull(variableNames);
+        ArgumentNullException.ThrowIfNull(message);
+        return [.. variableNames.Select(name => Sanitize(message.Values.TryGetValue(name, out var value)
+            ? value
+            : Resolve(name, message.Booking, message.Advisor, teamName, message.TimeZone, bookingUrl)))];
+    }
+
+    /// <summary>
+    /// The raw value of one variable, before sanitising; null when nothing holds it. Meeting times are shown in
+    /// <paramref name="timeZone"/>, else the invitee's zone.
+    /// </summary>
+    public static string? Resolve(string variableName, BookingDetails? booking, Advisor? advisor, string? teamName = null, string? timeZone = null,
+        string? bookingUrl = null)
+    {
+        var zone = timeZone ?? booking?.TimeZone;
         return variableName switch
         {
-            TemplateVariables.ClientName => booking.ClientName,
-            TemplateVariables.ClientFirstName => FirstName(booking.ClientName),
+            TemplateVariables.ClientName => booking?.ClientName,
+            TemplateVariables.ClientFirstName => FirstName(booking?.ClientName),
             TemplateVariables.AdvisorName => advisor?.Name ?? teamName,
             TemplateVariables.AdvisorBio => advisor?.Bio,
             TemplateVariables.AdvisorTitle => advisor?.Title,
             TemplateVariables.AdvisorPhone => advisor?.Phone,
-            TemplateVariables.MeetingTime => FormatMeetingTime(booking.StartTime, booking.TimeZone),
-            TemplateVariables.MeetingDate => FormatMeetingDate(booking.StartTime, booking.TimeZone),
-            TemplateVariables.EventName => booking.EventName,
-            TemplateVariables.JoinUrl => booking.JoinUrl,
-            TemplateVariables.CancelUrl => booking.CancelUrl,
-            TemplateVariables.RescheduleUrl => booking.RescheduleUrl,
+            TemplateVariables.MeetingTime => booking is null ? null : FormatMeetingTime(booking.StartTime, zone),
+            TemplateVariables.MeetingDate => booking is null ? null : FormatMeetingDate(booking.StartTime, zone),
+            TemplateVariables.EventName => booking?.EventName,
+            TemplateVariables.JoinUrl => booking?.JoinUrl,
+            TemplateVariables.CancelUrl => booking?.CancelUrl,
+            TemplateVariables.RescheduleUrl => booking?.RescheduleUrl,
+            // The firm's scheduling page when configured; else the booking's own link, which books another time too.
+            TemplateVariables.BookingUrl => string.IsNullOrWhiteSpace(bookingUrl) ? booking?.RescheduleUrl : bookingUrl,
+            TemplateVariables.ClientAnswers => booking is null ? null : FormatAnswers(booking.Answers),
+            TemplateVariables.CancelReason or TemplateVariables.MeetingCount or TemplateVariables.Agenda => null,
             _ => throw new ArgumentOutOfRangeException(nameof(variableName), variableName, "Not a template variable."),
         };
     }
+
+    /// <summary>
+    /// <c>Question: answer; …</c>. The answer to a question asking for the phone is left out: it is the number Turtle
+    /// writes to, and parameters end up in the dry-run outbox, where no full number may.
+    /// </summary>
+    public static string FormatAnswers(IEnumerable<BookingAnswer> answers) =>
+        string.Join("; ", answers.Where(a => !BookingQuestions.AsksForPhone(a.Question)).Select(a => $"{a.Question.TrimEnd(' ', ':')}: {a.Answer}"));
 
     /// <summary><c>Tue, 25 Nov 2026, 3:30 PM (GMT+05:30)</c> in <paramref name="timeZoneId"/> (IANA; unknown → UTC).</summary>
     public static string FormatMeetingTime(DateTimeOffset instant, string? timeZoneId)

@@ -17,10 +17,17 @@ public static class TemplateVariables
     public const string JoinUrl = "join_url";
     public const string CancelUrl = "cancel_url";
     public const string RescheduleUrl = "reschedule_url";
+    /// <summary><c>Calendly:BookingUrl</c>, else the booking's <c>reschedule_url</c>.</summary>
+    public const string BookingUrl = "booking_url";
+    public const string ClientAnswers = "client_answers";
+    public const string CancelReason = "cancel_reason";
+    public const string MeetingCount = "meeting_count";
+    public const string Agenda = "agenda";
 
     public static FrozenSet<string> All { get; } = FrozenSet.ToFrozenSet(
     [
         ClientName, ClientFirstName, AdvisorName, AdvisorBio, AdvisorTitle, AdvisorPhone,
-        MeetingTime, MeetingDate, EventName, JoinUrl, CancelUrl, RescheduleUrl,
+        MeetingTime, MeetingDate, EventName, JoinUrl, CancelUrl, RescheduleUrl, BookingUrl,
+        ClientAnswers, CancelReason, MeetingCount, Agenda,
     ], StringComparer.Ordinal);
 }

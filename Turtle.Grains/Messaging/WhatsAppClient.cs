@@ -8,7 +8,11 @@ namespace Turtle.Grains.Messaging;
 
 /// <summary>One template message as the Cloud API takes it.</summary>
 /// <remarks><c>To</c> is E.164 (sent as digits only); <c>CallbackData</c> comes back in status webhooks as <c>biz_opaque_callback_data</c>.</remarks>
-public sealed record TemplateMessage(string To, string TemplateName, string Language, IReadOnlyList<string> Parameters, string? CallbackData);
+public sealed record TemplateMessage(string To, string TemplateName, string Language, IReadOnlyList<string> Parameters, string? CallbackData)
+{
+    /// <summary>One payload per quick-reply button of the template, in button order; they come back when a button is tapped.</summary>
+    public IReadOnlyList<string> ButtonPayloads { get; init; } = [];
+}
 
 /// <summary>
 /// The WhatsApp Cloud API (Graph) <c>/messages</c> endpoint: one request per call, its answer classified
@@ -28,7 +32,14 @@ public sealed partial class WhatsAppClient(
             Template: new GraphTemplate(
                 message.TemplateName,
                 new GraphLanguage(message.Language),
-                [new GraphComponent("body", [.. message.Parameters.Select(p => new GraphParameter("text", p))])]),
+                [
+                    new GraphComponent("body", [.. message.Parameters.Select(p => new GraphParameter("text", p))]),
+                    .. message.ButtonPayloads.Select((payload, i) => new GraphComponent("button", [new GraphParameter("payload", Payload: payload)])
+                    {
+                        SubType = "quick_reply",
+                        Index = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    }),
+                ]),
             BizOpaqueCallbackData: message.CallbackData);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{settings.ApiVersion}/{settings.PhoneNumberId}/messages")
@@ -177,10 +188,22 @@ internal sealed record GraphTemplate(
 internal sealed record GraphLanguage([property: JsonPropertyName("code")] string Code);
 
 internal sealed record GraphComponent(
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("parameters")] IReadOnlyList<GraphParameter> Parameters);
+    [property: JsonPropertyName("type"), JsonPropertyOrder(0)] string Type,
+    [property: JsonPropertyName("parameters"), JsonPropertyOrder(3)] IReadOnlyList<GraphParameter> Parameters)
+{
+    /// <summary><c>quick_reply</c> for a button component.</summary>
+    [JsonPropertyName("sub_type"), JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SubType { get; init; }
 
-internal sealed record GraphParameter([property: JsonPropertyName("type")] string Type, [property: JsonPropertyName("text")] string Text);
+    /// <summary>The button's position in the template, as a string (<c>"0"</c>).</summary>
+    [JsonPropertyName("index"), JsonPropertyOrder(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Index { get; init; }
+}
+
+internal sealed record GraphParameter(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("text"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Text = null,
+    [property: JsonPropertyName("payload"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Payload = null);
 
 internal sealed record GraphMessageResponse(
     [property: JsonPropertyName("contacts")] IReadOnlyList<GraphContact>? Contacts,
@@ -198,7 +221,8 @@ internal sealed record GraphError(
     [property: JsonPropertyName("code")] int? Code,
     [property: JsonPropertyName("error_subcode")] int? ErrorSubcode,
     [property: JsonPropertyName("error_data")] GraphErrorData? ErrorData,
-    [property: JsonPropertyName("fbtrace_id")] string? FbTraceId);
+    [property: JsonPropertyName("fbtrace_id")] string? FbTraceId,
+    [property: JsonPropertyName("error_user_msg")] string? ErrorUserMsg = null);
 
 internal sealed record GraphErrorData([property: JsonPropertyName("details")] string? Details);
 

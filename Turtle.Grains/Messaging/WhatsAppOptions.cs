@@ -15,6 +15,9 @@ public sealed partial class WhatsAppOptions : IValidatableObject
 
     public string? PhoneNumberId { get; set; }
 
+    /// <summary>The WhatsApp Business Account (WABA) the templates belong to; <c>./turtle whatsapp templates</c> needs it.</summary>
+    public string? BusinessAccountId { get; set; }
+
     /// <summary>Without a token nothing is sent: messages go to the outbox (dry run).</summary>
     public string? AccessToken { get; set; }
 
@@ -73,7 +76,10 @@ public sealed partial class WhatsAppOptions : IValidatableObject
         }
     }
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => Validate(sending: true);
+
+    /// <summary>The rules; <paramref name="sending"/> false leaves out what only sending messages needs (a phone number id).</summary>
+    public IEnumerable<ValidationResult> Validate(bool sending)
     {
         if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttps && baseUrl.Scheme != Uri.UriSchemeHttp))
         {
@@ -83,9 +89,13 @@ public sealed partial class WhatsAppOptions : IValidatableObject
         {
             yield return new ValidationResult($"{Section}:ApiVersion '{ApiVersion}' must look like v23.0.", [nameof(ApiVersion)]);
         }
-        if (!IsDryRun && string.IsNullOrWhiteSpace(PhoneNumberId))
+        if (sending && !IsDryRun && string.IsNullOrWhiteSpace(PhoneNumberId))
         {
             yield return new ValidationResult($"{Section}:PhoneNumberId is required when {Section}:AccessToken is set.", [nameof(PhoneNumberId)]);
+        }
+        if (!string.IsNullOrEmpty(BusinessAccountId) && !BusinessAccountId.All(char.IsAsciiDigit))
+        {
+            yield return new ValidationResult($"{Section}:BusinessAccountId '{BusinessAccountId}' must be the WhatsApp Business Account's numeric id (WhatsApp Manager, Account tools).", [nameof(BusinessAccountId)]);
         }
         if (string.IsNullOrWhiteSpace(OutboxPath))
         {

@@ -12,6 +12,7 @@ public sealed partial class WhatsAppSender(
     IOptionsMonitor<WhatsAppOptions> options,
     AccessTokenStatus tokens,
     IOptions<NotificationOptions> notifications,
+    IOptions<Calendly.CalendlyLinkOptions> links,
     WhatsAppClient client,
     OutboxWriter outbox,
     TimeProvider timeProvider,
@@ -24,31 +25,34 @@ public sealed partial class WhatsAppSender(
         ArgumentNullException.ThrowIfNull(message);
         var settings = options.CurrentValue;
         var template = settings.TemplateFor(message.Kind);
-        var parameters = TemplateRenderer.Render(template.Parameters, message.Booking, message.Advisor, notifications.Value.AdvisorTeamName);
-        var phone = message.Booking.Phone;
+        var parameters = TemplateRenderer.Render(template.Parameters, message, notifications.Value.AdvisorTeamName, links.Value.BookingUrl);
+        var buttons = MessageTemplates.Of(message.Kind).ButtonPayloads(message.AppointmentId);
+        var phone = message.Recipient;
         if (string.IsNullOrWhiteSpace(phone) || PhoneMask.Digits(phone).Length == 0)
         {
-            // The appointment never asks for a booking without a number; refuse rather than guess.
+            // The appointment never asks for a message without a number; refuse rather than guess.
             LogNoPhone(message.AppointmentId, message.Kind.ToString());
-            return new SendOutcome(SendResult.Permanent, ErrorText: "The booking has no phone number.");
+            return new SendOutcome(SendResult.Permanent, ErrorText: "The message has no phone number to go to.");
         }
 
         if (settings.IsDryRun)
         {
-            return await RecordAsync(message, template, parameters, phone, cancellationToken);
+            return await RecordAsync(message, template, parameters, buttons, phone, cancellationToken);
         }
         return await client.SendTemplateAsync(
-            new TemplateMessage(phone, template.Name!, template.Language!, parameters, CallbackData.For(message.AppointmentId, message.Kind)),
+            new TemplateMessage(phone, template.Name!, template.Language!, parameters, CallbackData.For(message.AppointmentId, message.Kind)) { ButtonPayloads = buttons },
             cancellationToken);
     }
 
-    private async Task<SendOutcome> RecordAsync(OutgoingMessage message, WhatsAppTemplateOptions template, IReadOnlyList<string> parameters, string phone, CancellationToken cancellationToken)
+    private async Task<SendOutcome> RecordAsync(
+        OutgoingMessage message, WhatsAppTemplateOptions template, IReadOnlyList<string> parameters, IReadOnlyList<string> buttons, string phone, CancellationToken cancellationToken)
     {
         var masked = PhoneMask.Mask(phone);
         var standard = MessageTemplates.Of(message.Kind);
         var entry = new OutboxEntry(timeProvider.GetUtcNow(), message.AppointmentId, message.Kind.ToString(), masked, template.Name!, template.Language!, parameters)
         {
             Text = template.Name == standard.Name && template.Parameters.SequenceEqual(standard.Parameters) ? standard.Fill(parameters) : null,
+            Buttons = buttons.Count > 0 ? buttons : null,
         };
         try
         {
@@ -70,6 +74,6 @@ public sealed partial class WhatsAppSender(
     [LoggerMessage(Level = LogLevel.Error, Message = "Dry run: could not write to the outbox {OutboxPath}")]
     private partial void LogOutboxFailed(Exception exception, string outboxPath);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} for {AppointmentId} not sent: the booking has no phone number")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} for {AppointmentId} not sent: no phone number to send to")]
     private partial void LogNoPhone(string appointmentId, string kind);
 }

@@ -77,8 +77,13 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         await page.GotoAsync(turtle.Url($"/appointments/{turtle.Booked.Id}").ToString());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Booking of Asha Rao");
         await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send again") })).ToHaveCountAsync(0);
-        // History and replies are not in the booking yet: their sections stay out until they are.
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "History" })).ToHaveCountAsync(0);
+        // The booking's history (what happened, by whom), its replies (none yet) and its attendance.
+        var history = page.GetByRole(AriaRole.Table, new() { Name = "What happened to this booking, oldest first" });
+        await Expect(history.GetByRole(AriaRole.Row).Filter(new() { HasTextRegex = new Regex("booked: ") })).ToContainTextAsync("webhook");
+        await Expect(history.GetByRole(AriaRole.Row).Filter(new() { HasText = "Confirmation" })).ToContainTextAsync("webhook");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Replies" })).ToHaveCountAsync(1);
+        await Expect(page.GetByText("The client has not written in.")).ToHaveCountAsync(1);
+        await Expect(page.Locator("dt", new() { HasText = "Attendance" }).Locator("+ dd")).ToHaveTextAsync("unknown");
         await AssertNoFullPhoneNumbersAsync(page);
         await ScreenshotsAsync(page, "booking");
 
@@ -120,6 +125,9 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         await Expect(advisors).ToContainTextAsync("+91******0001");
         await Expect(page.Locator("dl.facts")).ToContainTextAsync("Csv");
         await Expect(page.Locator("#last-error")).ToHaveTextAsync("none");
+        // The fixture's upcoming bookings are counted against the advisors they were assigned to.
+        var upcoming = await advisors.Locator("td.upcoming").AllTextContentsAsync();
+        Assert.True(upcoming.Sum(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)) >= 1, string.Join(", ", upcoming));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Refresh from the sheet" }).ClickAsync();
         await Expect(page.Locator("#refresh-result")).ToHaveTextAsync("Reloaded: 3 advisors, 0 rows rejected.");

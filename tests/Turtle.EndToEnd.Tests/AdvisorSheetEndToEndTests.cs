@@ -57,6 +57,9 @@ public class AdvisorSheetEndToEndTests : IAsyncLifetime
         var directory = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/advisors", UriKind.Relative));
         Assert.Contains("GoogleSheets", directory.GetProperty("source").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, directory.GetProperty("advisors").GetArrayLength());
+        // The sheet has no Phone column: neither advisor can be reached on WhatsApp, and the directory says so.
+        Assert.Equal(["rahul.verma@turtle.example", "neha.kapoor@turtle.example"],
+            directory.GetProperty("advisorsWithoutPhone").EnumerateArray().Select(e => e.GetString()!));
         var rejected = Assert.Single(directory.GetProperty("rejected").EnumerateArray());
         Assert.Contains("Name", rejected.GetProperty("reason").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.True(_google.TokenRequests >= 1, "the silo authenticated with its service-account key");

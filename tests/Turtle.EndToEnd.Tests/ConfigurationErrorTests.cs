@@ -10,8 +10,12 @@ public class ConfigurationErrorTests
     [InlineData("WhatsApp__Templates__Reminder__Parameters__0", "client_shoe_size", "WhatsApp:Templates:Reminder:Parameters")]
     [InlineData("Notifications__ReminderLeadTimes__0", "-01:00:00", "Notifications:ReminderLeadTimes")]
     [InlineData("Notifications__DefaultRegion", "india", "Notifications:DefaultRegion")]
+    [InlineData("Notifications__FirmTimeZone", "India Standard Time", "Notifications:FirmTimeZone")]
+    [InlineData("Notifications__AgendaTime", "1.08:00:00", "Notifications:AgendaTime")]
     [InlineData("Orleans__SiloPort", "0", "Orleans:SiloPort")]
     [InlineData("Advisors__Source", "GoogleSheets", "Advisors:SpreadsheetId")]
+    [InlineData("Calendly__ReconcileDays", "0", "Calendly:ReconcileDays")]
+    [InlineData("Calendly__ReconcileInterval", "soon", "Calendly:ReconcileInterval")]
     public async Task SiloRefusesToStartAndNamesTheKey(string variable, string value, string key)
     {
         await using var silo = TurtleProcess.Start("Turtle.Silo", new Dictionary<string, string?>

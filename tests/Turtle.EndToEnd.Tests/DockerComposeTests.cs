@@ -88,7 +88,7 @@ public class DockerComposeTests
             "ConnectionStrings__AzureStorage", "Orleans__ClusterId", "Orleans__ServiceId", "Orleans__SiloPort", "Orleans__GatewayPort",
             "Orleans__DashboardPort", "Orleans__AdvertisedIPAddress", "Orleans__ListenOnAnyHostAddress", "Advisors__Source",
             "WhatsApp__PhoneNumberId", "WhatsApp__AccessToken", "WhatsApp__AppSecret", "WhatsApp__VerifyToken",
-            "Calendly__SigningKey", "Admin__ApiKey", "ASPNETCORE_URLS", "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "Calendly__SigningKey", "Calendly__ApiToken", "Admin__ApiKey", "ASPNETCORE_URLS", "OTEL_EXPORTER_OTLP_ENDPOINT",
         ];
 
         foreach (var service in new[] { "silo", "api" })

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Turtle.Grains.Appointments;
 using Turtle.Grains.Calendly;
 using Turtle.Grains.Messaging;
 
@@ -166,6 +167,18 @@ public sealed class CalendlyPayloadParserTests
     }
 
     [Fact]
+    public void TheClientsAnswersAreKeptInOrderForTheAdvisor()
+    {
+        var booking = Assert.IsType<InviteeCreatedEvent>(parser.Parse(Payloads.Read(Payloads.Created))).Booking;
+        var unanswered = Payloads.Edit(Payloads.Created, root => root.Payload()["questions_and_answers"] = new JsonArray(
+            new JsonObject { ["question"] = "Anything else?", ["answer"] = "  ", ["position"] = 0 },
+            new JsonObject { ["question"] = "Goals", ["answer"] = "Buy a house", ["position"] = 1 }));
+
+        Assert.Equal([new BookingAnswer("What would you like to discuss?", "Retirement planning"), new BookingAnswer("WhatsApp number", "+91 99887 76655")], booking.Answers);
+        Assert.Equal([new BookingAnswer("Goals", "Buy a house")], Assert.IsType<InviteeCreatedEvent>(parser.Parse(unanswered)).Booking.Answers);
+    }
+
+    [Fact]
     public void NoUsablePhoneLeavesPhoneEmpty()
     {
         var body = Payloads.Edit(Payloads.Created, root =>
@@ -236,7 +249,7 @@ public sealed class CalendlyPayloadParserTests
 
     [Theory]
     [InlineData("routing_form_submission.created")]
-    [InlineData("invitee_no_show.created")]
+    [InlineData("event_type.updated")]
     [InlineData("INVITEE.CREATED")]
     public void OtherEventTypesAreIgnoredWithoutReadingThePayload(string type)
     {

@@ -158,7 +158,7 @@ public sealed class CalendlyWebhookHttpTests(CalendlyWebhookHttpTests.SignedApp 
     {
         using var factory = new CalendlyApiFactory("Development", signingKey: null);
 
-        var response = await factory.CreateClient().PostAsync(Route, Json("""{"event":"invitee_no_show.created","payload":{}}"""u8.ToArray()));
+        var response = await factory.CreateClient().PostAsync(Route, Json("""{"event":"routing_form_submission.created","payload":{}}"""u8.ToArray()));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

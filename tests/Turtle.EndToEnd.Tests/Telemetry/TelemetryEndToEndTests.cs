@@ -88,7 +88,9 @@ public class TelemetryEndToEndTests(TelemetryDeployment deployment) : IClassFixt
             .First(t => spans.Any(s => s.TraceId == t && s.ServiceName == "turtle-silo" && IsGraphRequest(s, graphPort)));
         var inTrace = spans.Where(s => s.TraceId == trace).ToList();
         var root = Assert.Single(inTrace, IsWebhookSpan);
-        var graph = Assert.Single(inTrace, s => IsGraphRequest(s, graphPort));
+        // The client's confirmation, and the advisor's new-booking notice when the advisor's number is free, both go out in it.
+        var graphs = inTrace.Where(s => IsGraphRequest(s, graphPort)).ToList();
+        Assert.InRange(graphs.Count, 1, 2);
         var siloServer = inTrace.Where(s => s.ServiceName == "turtle-silo" && s.Kind == OtlpSpanKind.Server).ToList();
 
         Assert.Null(root.ParentSpanId);
@@ -96,9 +98,9 @@ public class TelemetryEndToEndTests(TelemetryDeployment deployment) : IClassFixt
         // The booking grain's call continues the API's span (the Orleans client's outgoing call): no new trace at the silo.
         var booking = Assert.Single(siloServer, s => s.Name.EndsWith("IAppointmentGrain/BookAsync", StringComparison.Ordinal));
         Assert.Contains(inTrace, p => p.SpanId == booking.ParentSpanId && p.ServiceName == "turtle-api" && p.Kind == OtlpSpanKind.Client);
-        Assert.Equal(OtlpSpanKind.Client, graph.Kind);
+        Assert.All(graphs, graph => Assert.Equal(OtlpSpanKind.Client, graph.Kind));
         Assert.Equal(["turtle-api", "turtle-silo"], inTrace.Select(s => s.ServiceName).Distinct().Order());
-        Assert.True(Chain(inTrace, graph).Contains(root.SpanId), "the Graph request's ancestors include the webhook's span");
+        Assert.All(graphs, graph => Assert.True(Chain(inTrace, graph).Contains(root.SpanId), "the Graph request's ancestors include the webhook's span"));
     }
 
     [Fact]

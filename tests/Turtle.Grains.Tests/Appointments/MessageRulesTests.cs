@@ -29,7 +29,7 @@ public class MessageRulesTests
         return options;
     }
 
-    private static BookingDetails Booking(TimeSpan startIn, string? oldInvitee = null) => new()
+    internal static BookingDetails Booking(TimeSpan startIn, string? oldInvitee = null) => new()
     {
         InviteeId = "inv-1",
         InviteeUri = "https://api.calendly.com/scheduled_events/E/invitees/inv-1",
@@ -43,19 +43,23 @@ public class MessageRulesTests
     [Fact]
     public void NewBookingPlansConfirmationNowBioADayBeforeAndReminderAnHourBefore()
     {
-        var plan = Rules().Plan(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
+        var plan = Rules().PlanForClient(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
 
         Assert.Collection(plan,
             c => { Assert.Equal(NotificationKind.Confirmation, c.Kind); Assert.Equal(Now, c.DueAt); },
             b => { Assert.Equal(NotificationKind.AdvisorBio, b.Kind); Assert.Equal(Now + TimeSpan.FromDays(2), b.DueAt); },
-            r => { Assert.Equal(NotificationKind.Reminder, r.Kind); Assert.Equal(Now + TimeSpan.FromDays(3) - TimeSpan.FromHours(1), r.DueAt); });
+            r => { Assert.Equal(NotificationKind.Reminder, r.Kind); Assert.Equal(Now + TimeSpan.FromDays(3) - TimeSpan.FromHours(1), r.DueAt); },
+            a => { Assert.Equal(NotificationKind.Reconfirm, a.Kind); Assert.Equal(Now + TimeSpan.FromDays(3) - TimeSpan.FromHours(4), a.DueAt); },
+            f => { Assert.Equal(NotificationKind.FollowUp, f.Kind); Assert.Equal(Now + TimeSpan.FromDays(3) + TimeSpan.FromMinutes(30) + TimeSpan.FromHours(1), f.DueAt); });
         Assert.All(plan, n => Assert.Equal(NotificationState.Pending, n.State));
+        // The confirmation goes with the webhook that stored the booking; the rest wait for the reminder.
+        Assert.Equal([BookingSources.Webhook, null, null, null, null], plan.Select(n => n.Trigger));
     }
 
     [Fact]
     public void RescheduledBookingSendsRescheduledInsteadOfConfirmation()
     {
-        var plan = Rules().Plan(Booking(TimeSpan.FromDays(3), oldInvitee: "https://api.calendly.com/x/invitees/old"), canSend: true, Current);
+        var plan = Rules().PlanForClient(Booking(TimeSpan.FromDays(3), oldInvitee: "https://api.calendly.com/x/invitees/old"), canSend: true, Current);
 
         Assert.Equal(NotificationKind.Rescheduled, plan[0].Kind);
         Assert.DoesNotContain(plan, n => n.Kind == NotificationKind.Confirmation);
@@ -64,7 +68,7 @@ public class MessageRulesTests
     [Fact]
     public void BioWhoseTimeHasPassedIsDueAtOnceAndPastReminderIsSkipped()
     {
-        var plan = Rules().Plan(Booking(TimeSpan.FromMinutes(30)), canSend: true, Current);
+        var plan = Rules().PlanForClient(Booking(TimeSpan.FromMinutes(30)), canSend: true, Current);
 
         var bio = Assert.Single(plan, n => n.Kind == NotificationKind.AdvisorBio);
         Assert.Equal(Now, bio.DueAt);
@@ -76,7 +80,7 @@ public class MessageRulesTests
     [Fact]
     public void MeetingThatHasStartedGetsNothing()
     {
-        var plan = Rules().Plan(Booking(TimeSpan.FromMinutes(-5)), canSend: true, Current);
+        var plan = Rules().PlanForClient(Booking(TimeSpan.FromMinutes(-5)), canSend: true, Current);
 
         Assert.All(plan, n => Assert.Equal(NotificationState.Skipped, n.State));
         Assert.Null(Rules().NextWake(plan));
@@ -85,7 +89,7 @@ public class MessageRulesTests
     [Fact]
     public void BookingWithoutPhoneSkipsEverything()
     {
-        var plan = Rules().Plan(Booking(TimeSpan.FromDays(3)), canSend: false, Current);
+        var plan = Rules().PlanForClient(Booking(TimeSpan.FromDays(3)), canSend: false, Current);
 
         Assert.All(plan, n => Assert.Equal(NotificationState.Skipped, n.State));
     }
@@ -95,7 +99,7 @@ public class MessageRulesTests
     {
         var rules = Rules(o => o.ReminderLeadTimes = [TimeSpan.FromHours(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)]);
 
-        var reminders = rules.Plan(Booking(TimeSpan.FromDays(3)), canSend: true, Current).Where(n => n.Kind == NotificationKind.Reminder).ToList();
+        var reminders = rules.PlanForClient(Booking(TimeSpan.FromDays(3)), canSend: true, Current).Where(n => n.Kind == NotificationKind.Reminder).ToList();
 
         Assert.Equal([TimeSpan.FromHours(1), TimeSpan.FromMinutes(10)], reminders.Select(r => r.LeadTime!.Value));
     }
@@ -104,7 +108,7 @@ public class MessageRulesTests
     public void MeetingNinetyDaysAheadArmsACappedReminderTowardTheBio()
     {
         var rules = Rules();
-        var plan = rules.Plan(Booking(TimeSpan.FromDays(90)), canSend: true, Current);
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromDays(90)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
 
         var wake = rules.NextWake(plan);
@@ -117,7 +121,7 @@ public class MessageRulesTests
     public void DueListsOnlyWhatHasFallenDueOldestFirst()
     {
         var rules = Rules();
-        var plan = rules.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(2)), canSend: true, Current);
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(2)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
         Assert.Null(rules.NextDue(plan, Current));
 
@@ -130,7 +134,7 @@ public class MessageRulesTests
     public void InterruptedClaimIsDueAgainOnlyAfterTheSendTimeout()
     {
         var rules = Rules();
-        var plan = rules.Plan(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
         MessageRules.Claim(plan[0], Current);
         Assert.Null(rules.NextDue(plan, Current));
 
@@ -144,7 +148,7 @@ public class MessageRulesTests
     {
         var rules = Rules(o => o.RetryBaseDelay = TimeSpan.FromSeconds(10));
         var booking = Booking(TimeSpan.FromDays(3));
-        var entry = rules.Plan(booking, canSend: true, Current)[0];
+        var entry = rules.PlanForClient(booking, canSend: true, Current)[0];
 
         MessageRules.Claim(entry, Current);
         rules.Apply(entry, new SendOutcome(SendResult.Transient, ErrorCode: 131056, ErrorText: "pair rate limit"), booking, Current, Chance);
@@ -172,7 +176,7 @@ public class MessageRulesTests
     {
         var rules = Rules(o => o.RetryBaseDelay = TimeSpan.FromMinutes(10));
         var booking = Booking(TimeSpan.FromMinutes(3));
-        var entry = rules.Plan(booking, canSend: true, Current)[0];
+        var entry = rules.PlanForClient(booking, canSend: true, Current)[0];
 
         MessageRules.Claim(entry, Current);
         rules.Apply(entry, new SendOutcome(SendResult.Transient, ErrorCode: 130429, ErrorText: "throttled"), booking, Current, Chance);
@@ -185,7 +189,7 @@ public class MessageRulesTests
     {
         var rules = Rules(o => { o.MaxAttempts = 2; o.RetryBaseDelay = TimeSpan.FromSeconds(1); });
         var booking = Booking(TimeSpan.FromDays(3));
-        var entry = rules.Plan(booking, canSend: true, Current)[0];
+        var entry = rules.PlanForClient(booking, canSend: true, Current)[0];
         var throttled = new SendOutcome(SendResult.Transient, ErrorCode: 130429, ErrorText: "throttled");
 
         MessageRules.Claim(entry, Current);
@@ -202,7 +206,7 @@ public class MessageRulesTests
     {
         var rules = Rules();
         var booking = Booking(TimeSpan.FromDays(3));
-        var entry = rules.Plan(booking, canSend: true, Current)[0];
+        var entry = rules.PlanForClient(booking, canSend: true, Current)[0];
 
         MessageRules.Claim(entry, Current);
         rules.Apply(entry, new SendOutcome(SendResult.Permanent, ErrorCode: 131026, ErrorText: "Message undeliverable"), booking, Current, Chance);
@@ -217,7 +221,7 @@ public class MessageRulesTests
     {
         var rules = Rules();
         var booking = Booking(TimeSpan.FromDays(3));
-        var plan = rules.Plan(booking, canSend: true, Current);
+        var plan = rules.PlanForClient(booking, canSend: true, Current);
 
         MessageRules.Claim(plan[0], Current);
         rules.Apply(plan[0], SendOutcome.Accepted("wamid.1"), booking, Current, Chance);
@@ -231,7 +235,7 @@ public class MessageRulesTests
     public void WakeSoonerThanAPeriodUsesATimerBackedByAReminderOnePeriodOut()
     {
         var rules = Rules(o => o.ReminderPeriod = TimeSpan.FromMinutes(1));
-        var plan = rules.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(20)), canSend: true, Current);
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(20)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
 
         var wake = Planner(o => o.ReminderPeriod = TimeSpan.FromMinutes(1)).Plan(plan, armedFor: null, Current);
@@ -244,7 +248,7 @@ public class MessageRulesTests
     public void WakeFarAheadArmsOnlyTheCappedReminder()
     {
         var rules = Rules();
-        var plan = rules.Plan(Booking(TimeSpan.FromDays(30)), canSend: true, Current);
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromDays(30)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
 
         var wake = Planner().Plan(plan, armedFor: null, Current);
@@ -257,7 +261,7 @@ public class MessageRulesTests
     public void ReminderAlreadyArmedForThatTimeIsLeftAlone()
     {
         var rules = Rules();
-        var plan = rules.Plan(Booking(TimeSpan.FromDays(1) + TimeSpan.FromHours(5)), canSend: true, Current);
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromDays(1) + TimeSpan.FromHours(5)), canSend: true, Current);
         plan[0].State = NotificationState.Sent;
 
         var wake = Planner().Plan(plan, armedFor: Now + TimeSpan.FromHours(5), Current);
@@ -270,7 +274,7 @@ public class MessageRulesTests
     public void MessageWaitingForItsNumbersSlotWakesTheBookingAtTheSlot()
     {
         var rules = Rules();
-        var plan = rules.Plan(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
         // The dispatcher reserved the number's next slot, 4 s away.
         plan[0].NextAttemptAt = Now + TimeSpan.FromSeconds(4);
 
@@ -283,8 +287,15 @@ public class MessageRulesTests
     public void NothingLeftToSendDisarms()
     {
         var rules = Rules();
-        var plan = rules.Plan(Booking(TimeSpan.FromMinutes(-1)), canSend: true, Current);
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromMinutes(-1)), canSend: true, Current);
 
         Assert.True(Planner().Plan(plan, armedFor: Now + TimeSpan.FromMinutes(1), Current).Disarm);
     }
+}
+
+internal static class ClientPlans
+{
+    /// <summary>The client's messages of a plan: these tests are about them; the advisor's notices are AdvisorMessageRulesTests'.</summary>
+    public static List<Notification> PlanForClient(this MessageRules rules, BookingDetails booking, bool canSend, DateTimeOffset now) =>
+        [.. rules.Plan(booking, canSend, now).Where(n => MessageKinds.Of(n.Kind).Audience == Audience.Client)];
 }

@@ -40,6 +40,7 @@ public class TurtleClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await WhatsApp.StartAsync();
+        await StartFakesAsync();
         var csv = CsvPath;
         await File.WriteAllTextAsync(csv, InitialAdvisorRows);
 
@@ -65,13 +66,21 @@ public class TurtleClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
+    /// <summary>Starts the other outside services a derived fixture's <see cref="Settings"/> point at, before the silos.</summary>
+    protected virtual Task StartFakesAsync() => Task.CompletedTask;
+
+    /// <summary>Stops them, after the silos.</summary>
+    protected virtual Task StopFakesAsync() => Task.CompletedTask;
+
     /// <summary>Whether the booking's reminder row is in the reminder table.</summary>
-    public async Task<bool> HasReminderAsync(string appointmentId)
+    public Task<bool> HasReminderAsync(string appointmentId) => HasReminderAsync(Grains.GetGrain<IAppointmentGrain>(appointmentId));
+
+    /// <summary>Whether the grain's (a booking's, an agenda's) reminder row is in the reminder table.</summary>
+    public async Task<bool> HasReminderAsync(IAddressable grain)
     {
         var silo = (InProcessSiloHandle)Cluster.Silos[0];
         var table = silo.SiloHost.Services.GetRequiredService<IReminderTable>();
-        var grainId = Grains.GetGrain<IAppointmentGrain>(appointmentId).GetGrainId();
-        return await table.ReadRow(grainId, BookingAlarm.ReminderName) is not null;
+        return await table.ReadRow(grain.GetGrainId(), BookingAlarm.ReminderName) is not null;
     }
 
     /// <summary>A grain storage as the silos have it (Orleans' Azure Table provider, configured by Turtle.Silo).</summary>
@@ -79,9 +88,12 @@ public class TurtleClusterFixture : IAsyncLifetime
         ((InProcessSiloHandle)Cluster.Silos[0]).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(name);
 
     /// <summary>The silo the booking is active on now.</summary>
-    public async Task<SiloHandle> HostOfAsync(string appointmentId)
+    public Task<SiloHandle> HostOfAsync(string appointmentId) => HostOfAsync(Grains.GetGrain<IAppointmentGrain>(appointmentId));
+
+    /// <summary>The silo a grain is active on now.</summary>
+    public async Task<SiloHandle> HostOfAsync(IAddressable grain)
     {
-        var address = await Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(Grains.GetGrain<IAppointmentGrain>(appointmentId));
+        var address = await Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
         return Cluster.Silos.Single(s => s.SiloAddress.Equals(address));
     }
 
@@ -90,6 +102,7 @@ public class TurtleClusterFixture : IAsyncLifetime
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         await WhatsApp.DisposeAsync();
+        await StopFakesAsync();
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator

@@ -102,11 +102,14 @@ public sealed class TemplateRendererTests
     public void EveryVariableResolves()
     {
         var advisor = new Advisor { Email = "ravi@example.com", Name = "Ravi Kumar", Bio = "Bio.", Title = "CFP", Phone = "+91 98765 00000" };
-        var rendered = TemplateRenderer.Render([.. TemplateVariables.All.Order(StringComparer.Ordinal)], Booking(), advisor);
+        var booking = Booking() with { Answers = [new("What would you like to discuss?", "Retirement")] };
+        var rendered = TemplateRenderer.Render([.. TemplateVariables.All.Order(StringComparer.Ordinal)], booking, advisor);
 
+        // agenda, cancel_reason and meeting_count are not the booking's: the message supplies them (else "-").
         Assert.Equal(
-            ["Bio.", "Ravi Kumar", "+91 98765 00000", "CFP", "https://calendly.com/cancellations/abc", "Asha", "Asha Mehta", "Advice call",
-             "https://meet.example.com/abc", "Tue, 24 Nov 2026", "Tue, 24 Nov 2026, 3:30 PM (GMT+05:30)", "https://calendly.com/reschedulings/abc"],
+            ["Bio.", "Ravi Kumar", "+91 98765 00000", "CFP", "-", "https://calendly.com/reschedulings/abc", "-", "https://calendly.com/cancellations/abc",
+             "What would you like to discuss?: Retirement", "Asha", "Asha Mehta", "Advice call", "https://meet.example.com/abc", "-", "Tue, 24 Nov 2026",
+             "Tue, 24 Nov 2026, 3:30 PM (GMT+05:30)", "https://calendly.com/reschedulings/abc"],
             rendered);
     }
 
@@ -117,6 +120,29 @@ public sealed class TemplateRendererTests
         Assert.Equal(
             ["-", "-", "-", "-"],
             TemplateRenderer.Render([TemplateVariables.AdvisorName, TemplateVariables.AdvisorBio, TemplateVariables.JoinUrl, TemplateVariables.RescheduleUrl], booking, advisor: null));
+    }
+
+    [Fact]
+    public void BookingUrlIsTheFirmsSchedulingPageWhenConfiguredElseTheBookingsRescheduleLink()
+    {
+        Assert.Equal(["https://calendly.com/the-firm"], TemplateRenderer.Render([TemplateVariables.BookingUrl], Booking(), advisor: null, bookingUrl: "https://calendly.com/the-firm"));
+        Assert.Equal(["https://calendly.com/reschedulings/abc"], TemplateRenderer.Render([TemplateVariables.BookingUrl], Booking(), advisor: null));
+    }
+
+    [Fact]
+    public void ClientJourneyTemplatesRenderTheirDefaultParameters()
+    {
+        var advisor = new Advisor { Email = "ravi@example.com", Name = "Ravi Kumar", Bio = "Bio." };
+        Assert.Equal(["Asha Mehta", "Tue, 24 Nov 2026, 3:30 PM (GMT+05:30)", "Ravi Kumar"],
+            TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.Reconfirm).ToOptions().Parameters, Booking(), advisor));
+        Assert.Equal(["Asha Mehta", "https://calendly.com/reschedulings/abc"],
+            TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.RescheduleOffer).ToOptions().Parameters, Booking(), advisor));
+        Assert.Equal(["Asha Mehta", "Ravi Kumar"],
+            TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.FollowUp).ToOptions().Parameters, Booking(), advisor));
+        Assert.Equal(["Asha Mehta", "Ravi Kumar", "https://calendly.com/the-firm"],
+            TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.NoShow).ToOptions().Parameters, Booking(), advisor, bookingUrl: "https://calendly.com/the-firm"));
+        Assert.Equal(["appt-1:attend", "appt-1:decline"], MessageTemplates.Of(NotificationKind.Reconfirm).ButtonPayloads("appt-1"));
+        Assert.All(MessageTemplates.All.Where(t => t.Kind != NotificationKind.Reconfirm), t => Assert.Empty(t.ButtonPayloads("appt-1")));
     }
 
     [Theory]

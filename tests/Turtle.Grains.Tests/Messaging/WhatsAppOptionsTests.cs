@@ -71,6 +71,49 @@ public sealed class WhatsAppOptionsTests
     }
 
     [Fact]
+    public void ClientJourneyKindsHaveTheirDefaultTemplatesAndCanBeMappedToOthers()
+    {
+        var options = Options(new()
+        {
+            ["WhatsApp:Templates:FollowUp:Name"] = "acme_thank_you",
+            ["WhatsApp:Templates:FollowUp:Parameters:0"] = "client_first_name",
+            ["WhatsApp:Templates:NoShow:Parameters:0"] = "client_first_name",
+            ["WhatsApp:Templates:NoShow:Parameters:1"] = "booking_url",
+        });
+
+        Assert.Equal("turtle_attendance_check", options.TemplateFor(NotificationKind.Reconfirm).Name);
+        Assert.Equal(["client_name", "meeting_time", "advisor_name"], options.TemplateFor(NotificationKind.Reconfirm).Parameters);
+        Assert.Equal(["client_name", "reschedule_url"], options.TemplateFor(NotificationKind.RescheduleOffer).Parameters);
+        Assert.Equal("turtle_missed_meeting", options.TemplateFor(NotificationKind.NoShow).Name);
+        Assert.Equal(["client_first_name", "booking_url"], options.TemplateFor(NotificationKind.NoShow).Parameters);
+        Assert.Equal("acme_thank_you", options.TemplateFor(NotificationKind.FollowUp).Name);
+        Assert.Equal(["client_first_name"], options.TemplateFor(NotificationKind.FollowUp).Parameters);
+    }
+
+    [Fact]
+    public void UnknownVariableOfANewKindFailsStartNamingTheKey() =>
+        Assert.Contains("WhatsApp:Templates:FollowUp:Parameters:0 'rating' is not a known variable",
+            StartFailure(new() { ["WhatsApp:Templates:FollowUp:Parameters:0"] = "rating" }), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("Notifications:DisabledKinds:0", "Thanks", "Notifications:DisabledKinds:0 'Thanks' is not a message kind")]
+    [InlineData("Notifications:ReconfirmLeadTime", "-01:00:00", "Notifications:ReconfirmLeadTime")]
+    [InlineData("Notifications:FollowUpDelay", "-00:10:00", "Notifications:FollowUpDelay")]
+    [InlineData("Calendly:BookingUrl", "calendly.com/firm", "Calendly:BookingUrl")]
+    public void BadClientJourneySettingFailsStartNamingTheKey(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddTurtleGrains(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(named, error is AggregateException all ? string.Join("; ", all.InnerExceptions.Select(e => e.Message)) : error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TokenWithoutPhoneNumberIdFailsStartNamingTheKey()
     {
         var error = StartFailure(new() { ["WhatsApp:AccessToken"] = "secret-token" });

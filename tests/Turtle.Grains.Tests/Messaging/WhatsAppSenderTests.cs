@@ -63,6 +63,46 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task ReconfirmCarriesOneQuickReplyPayloadPerButtonNamingTheBooking()
+    {
+        var phone = NewPhone();
+        var outcome = await Send(phone, NotificationKind.Reconfirm);
+
+        Assert.Equal(SendResult.Sent, outcome.Result);
+        var request = Assert.Single(_api.Requests, r => r.To == Digits(phone));
+        Assert.Equal("turtle_attendance_check", request.TemplateName);
+        Assert.Equal(["appt-1:attend", "appt-1:decline"], request.ButtonPayloads);
+        using var body = JsonDocument.Parse(request.RawBody);
+        var buttons = body.RootElement.GetProperty("template").GetProperty("components").EnumerateArray().Where(c => c.GetProperty("type").GetString() == "button").ToList();
+        Assert.Equal(
+            ["""{"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"appt-1:attend"}]}""",
+             """{"type":"button","sub_type":"quick_reply","index":"1","parameters":[{"type":"payload","payload":"appt-1:decline"}]}"""],
+            buttons.Select(b => b.GetRawText()));
+    }
+
+    [Fact]
+    public async Task DryRunOfReconfirmShowsItsButtonsInTheOutbox()
+    {
+        await Send(NewPhone(), NotificationKind.Reconfirm, token: null);
+
+        using var entry = JsonDocument.Parse(Assert.Single(await File.ReadAllLinesAsync(_outbox)));
+        Assert.Equal(["appt-1:attend", "appt-1:decline"], entry.RootElement.GetProperty("buttons").EnumerateArray().Select(b => b.GetString()));
+        Assert.StartsWith("Hello Asha Mehta, will you attend your meeting on", entry.RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoShowLinksTheFirmsBookingPageWhenConfigured()
+    {
+        var phone = NewPhone();
+        using var provider = Provider(FakeWhatsAppApi.DefaultAccessToken, extra: new() { ["Calendly:BookingUrl"] = "https://calendly.com/the-firm" });
+        var booking = TemplateRendererTests.Booking() with { Phone = phone };
+
+        await provider.GetRequiredService<IWhatsAppSender>().SendAsync(new OutgoingMessage("appt-1", NotificationKind.NoShow, booking, Ravi), CancellationToken.None);
+
+        Assert.Equal(["Asha Mehta", "Ravi Kumar", "https://calendly.com/the-firm"], Assert.Single(_api.Requests, r => r.To == Digits(phone)).Parameters);
+    }
+
+    [Fact]
     public async Task NewlinesInABioNeverReachMeta()
     {
         var phone = NewPhone();
@@ -325,7 +365,8 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
         return await sender.SendAsync(new OutgoingMessage("appt-1", kind, booking, advisor ?? Ravi), CancellationToken.None);
     }
 
-    private ServiceProvider Provider(string? token, string phoneNumberId = FakeWhatsAppApi.DefaultPhoneNumberId, string? baseUrl = null, TimeSpan? timeout = null)
+    private ServiceProvider Provider(string? token, string phoneNumberId = FakeWhatsAppApi.DefaultPhoneNumberId, string? baseUrl = null, TimeSpan? timeout = null,
+        Dictionary<string, string?>? extra = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -335,6 +376,10 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
             ["WhatsApp:OutboxPath"] = _outbox,
             ["WhatsApp:RequestTimeout"] = (timeout ?? TimeSpan.FromSeconds(15)).ToString(),
         };
+        foreach (var (key, value) in extra ?? [])
+        {
+            values[key] = value;
+        }
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));

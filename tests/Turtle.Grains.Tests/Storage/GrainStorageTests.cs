@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
+using Orleans.TestingHost;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Tests.Cluster;
 
@@ -83,6 +85,89 @@ public class GrainStorageTests(TurtleClusterFixture fixture)
         await fixture.Storage(TurtleStorage.Advisors).ReadStateAsync("directory", grain, read);
 
         Assert.Equal(big, read.State);
+    }
+
+    [Fact]
+    public async Task DayIndexShardIsWrittenWithinItsFlushDelayWhileItStaysActive()
+    {
+        var shard = fixture.Grains.GetGrain<IAppointmentIndexGrain>($"2031-01-01/{Random.Shared.Next(16):00}");
+        var id = Guid.NewGuid().ToString();
+        await shard.AddAsync(id, DateTimeOffset.UtcNow, "+919876500001");
+
+        await Task.Delay(AppointmentIndexGrain.FlushDelay + TimeSpan.FromSeconds(2));
+        var stored = new GrainState<AppointmentIndexState>();
+        await Appointments.ReadStateAsync("index", shard.GetGrainId(), stored);
+
+        // What a silo killed now would leave: the shard as written, with the client's number a reply looks for.
+        Assert.True(stored.RecordExists, "the shard was not written within its flush delay");
+        Assert.Equal("+919876500001", stored.State!.Phones[id]);
+        Assert.Contains(id, await shard.FindByPhoneAsync("+919876500001"));
+    }
+
+    [Fact]
+    public async Task LargestBookingTheCapsAllowIsStoredAndReadBackWhole()
+    {
+        var state = LargestBooking();
+        var serializer = ((InProcessSiloHandle)fixture.Cluster.Silos[0]).SiloHost.Services.GetRequiredService<Orleans.Serialization.Serializer>();
+        var bytes = new OrleansGrainStorageSerializer(serializer).Serialize(state).ToArray().Length;
+        var grain = Grain();
+
+        await Appointments.WriteStateAsync("appointment", grain, new GrainState<AppointmentState>(state));
+        var read = new GrainState<AppointmentState>();
+        await Appointments.ReadStateAsync("appointment", grain, read);
+
+        Turtle.Testing.Figures.Record($"storage: largest capped booking state {bytes / 1024.0:0.0} KiB serialized " +
+            $"({BookingRecords.HistoryCapacity} history lines, {BookingRecords.ReplyCapacity} replies of {ClientReply.MaxLength} three-byte characters); " +
+            "Orleans' Azure Table provider holds 960 KiB (15 × 64 KiB)");
+        Assert.InRange(bytes, 200 * 1024, 480 * 1024);
+        Assert.Equal(BookingRecords.ReplyCapacity, read.State!.Replies.Count);
+        Assert.Equal(state.Replies[^1], read.State.Replies[^1]);
+        Assert.Equal(state.History.Select(h => h.What), read.State.History.Select(h => h.What));
+        Assert.Equal(state.Notifications.Select(n => n.LastError), read.State.Notifications.Select(n => n.LastError));
+    }
+
+    /// <summary>
+    /// A booking as large as its caps allow, and then some: every kind planned with three reminders and a long error on
+    /// each, Calendly's longest free texts, and a client who wrote far more than is kept — in Devanagari, three bytes a
+    /// character, the widest text per character Orleans' serializer writes.
+    /// </summary>
+    private static AppointmentState LargestBooking()
+    {
+        var wide = (int n) => new string('\u0905', n);
+        var booking = Bookings.New(TimeSpan.FromDays(3)) with
+        {
+            ClientName = wide(200),
+            EventName = wide(500),
+            JoinUrl = "https://meet.example.com/" + new string('j', 2_000),
+            HostEmails = [.. Enumerable.Range(0, 10).Select(i => $"host{i}@turtle.example")],
+        };
+        var options = new NotificationOptions { ReminderLeadTimes = [TimeSpan.FromHours(1), TimeSpan.FromHours(3), TimeSpan.FromHours(12)] };
+        var rules = new MessageRules(Microsoft.Extensions.Options.Options.Create(options));
+        var state = new AppointmentState
+        {
+            Status = AppointmentStatus.Booked,
+            Details = booking,
+            Advisor = new Turtle.Grains.Advisors.Advisor { Email = TurtleClusterFixture.AdvisorEmail, Name = wide(100), Bio = wide(2_000) },
+            AssignmentReason = wide(300),
+            CancelReason = wide(2_000),
+            Notifications = rules.Plan(booking, canSend: true, DateTimeOffset.UtcNow),
+        };
+        foreach (var happened in Enum.GetValues<BookingEvent>())
+        {
+            rules.Apply(happened, state.Notifications, booking, DateTimeOffset.UtcNow, BookingSources.Webhook);
+        }
+        foreach (var entry in state.Notifications)
+        {
+            entry.LastError = wide(1_000);
+            entry.MessageId = "wamid." + new string('m', 60);
+            entry.MetaStatus = "held_for_quality_assessment";
+        }
+        for (var i = 0; i < 500; i++)
+        {
+            BookingRecords.AddReply(state, new ClientReply(DateTimeOffset.UtcNow, wide(4_096), $"wamid.{i}{new string('r', 50)}"));
+            BookingRecords.Record(state, DateTimeOffset.UtcNow, BookingSources.ClientReply, wide(5_000));
+        }
+        return state;
     }
 
     [Fact]

@@ -10,14 +10,28 @@ namespace Turtle.Testing.Calendly;
 public static class CalendlyWebhooks
 {
     public const string SignatureHeader = "Calendly-Webhook-Signature";
+    public const string DefaultEmail = "asha.rao@example.com";
 
     public static string InviteeCreated(string inviteeId, string? phone, DateTimeOffset start, string hostEmail = "priya.sharma@turtle.example",
-        string? oldInviteeId = null, string name = "Asha Rao", string timeZone = "Asia/Kolkata") =>
-        Envelope("invitee.created", Invitee(inviteeId, phone, start, hostEmail, oldInviteeId, name, timeZone, canceled: false, rescheduled: false));
+        string? oldInviteeId = null, string name = "Asha Rao", string timeZone = "Asia/Kolkata", string email = DefaultEmail) =>
+        Envelope("invitee.created", Invitee(inviteeId, phone, start, hostEmail, oldInviteeId, name, timeZone, canceled: false, rescheduled: false, email));
 
     public static string InviteeCanceled(string inviteeId, string? phone, DateTimeOffset start, bool rescheduled = false,
-        string hostEmail = "priya.sharma@turtle.example") =>
-        Envelope("invitee.canceled", Invitee(inviteeId, phone, start, hostEmail, null, "Asha Rao", "Asia/Kolkata", canceled: true, rescheduled: rescheduled));
+        string hostEmail = "priya.sharma@turtle.example", string name = "Asha Rao", string email = DefaultEmail) =>
+        Envelope("invitee.canceled", Invitee(inviteeId, phone, start, hostEmail, null, name, "Asia/Kolkata", canceled: true, rescheduled: rescheduled, email));
+
+    /// <summary>
+    /// <c>invitee_no_show.created</c> / <c>.deleted</c> as Calendly sends them: the invitee itself, with its <c>no_show</c>
+    /// mark (null once it is removed).
+    /// </summary>
+    public static string InviteeNoShow(string inviteeId, string? phone, DateTimeOffset start, bool created = true)
+    {
+        var payload = Invitee(inviteeId, phone, start, "priya.sharma@turtle.example", null, "Asha Rao", "Asia/Kolkata", canceled: false, rescheduled: false, DefaultEmail);
+        payload["no_show"] = created
+            ? new JsonObject { ["uri"] = $"https://api.calendly.com/invitee_no_shows/{Guid.NewGuid()}", ["created_at"] = Time(DateTimeOffset.UtcNow) }
+            : null;
+        return Envelope(created ? "invitee_no_show.created" : "invitee_no_show.deleted", payload);
+    }
 
     /// <summary><c>t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256(key, "t.body")&gt;</c>.</summary>
     public static string Sign(string signingKey, string body, DateTimeOffset? at = null)
@@ -47,14 +61,14 @@ public static class CalendlyWebhooks
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 
     private static JsonObject Invitee(string id, string? phone, DateTimeOffset start, string hostEmail, string? oldInviteeId,
-        string name, string timeZone, bool canceled, bool rescheduled)
+        string name, string timeZone, bool canceled, bool rescheduled, string email)
     {
         var eventUri = "https://api.calendly.com/scheduled_events/EVENT0001";
         var now = Time(DateTimeOffset.UtcNow);
         var payload = new JsonObject
         {
             ["uri"] = $"{eventUri}/invitees/{id}",
-            ["email"] = "asha.rao@example.com",
+            ["email"] = email,
             ["name"] = name,
             ["first_name"] = name.Split(' ')[0],
             ["last_name"] = name.Contains(' ', StringComparison.Ordinal) ? name[(name.IndexOf(' ', StringComparison.Ordinal) + 1)..] : null,

@@ -32,10 +32,13 @@ public sealed class FakeCalendlyApi(string apiToken = FakeCalendlyApi.DefaultApi
     private readonly List<string> _posted = [];
     private readonly List<FakeEvent> _events = [];
     private readonly List<FakeCalendlyRequest> _requests = [];
-    private readonly Queue<CalendlyFault> _faults = new();
+    private readonly List<CalendlyFault> _faults = [];
     private readonly ConcurrentDictionary<string, (string Query, int Offset)> _pageTokens = new();
     private WebApplication? _app;
     private long _clock;
+    private int _passBeforeHold = -1;
+    private int _held;
+    private TaskCompletionSource _release = NewRelease();
 
     public string ApiToken { get; } = apiToken;
 
@@ -101,15 +104,77 @@ public sealed class FakeCalendlyApi(string apiToken = FakeCalendlyApi.DefaultApi
         return this;
     }
 
-    /// <summary>The next <paramref name="count"/> requests, whatever their path, get <paramref name="status"/> (429 with <c>Retry-After</c> when given).</summary>
-    public void FailNext(int count, int status, TimeSpan? retryAfter = null)
+    /// <summary>
+    /// The next <paramref name="count"/> requests get <paramref name="status"/> (429 with <c>Retry-After</c> when given):
+    /// any request, or only those whose path and query contain <paramref name="whereContains"/> (e.g. <c>page_token=</c>
+    /// for a page after the first).
+    /// </summary>
+    public void FailNext(int count, int status, TimeSpan? retryAfter = null, string? whereContains = null)
     {
         lock (_gate)
         {
             for (var i = 0; i < count; i++)
             {
-                _faults.Enqueue(new CalendlyFault(status, retryAfter));
+                _faults.Add(new CalendlyFault(status, retryAfter, whereContains));
             }
+        }
+    }
+
+    /// <summary>
+    /// Lets the next <paramref name="requests"/> requests through, then holds every later one unanswered until
+    /// <see cref="Release"/>: Calendly gone quiet mid-run, so a test can act while its caller waits.
+    /// </summary>
+    public void HoldAfter(int requests)
+    {
+        lock (_gate)
+        {
+            _passBeforeHold = requests;
+            _release = NewRelease();
+        }
+    }
+
+    /// <summary>Requests waiting now because of <see cref="HoldAfter"/>.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>Answers the held requests and stops holding.</summary>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            _passBeforeHold = -1;
+            _release.TrySetResult();
+        }
+    }
+
+    /// <summary>Forgets every scheduled event and invitee (subscriptions and recorded requests stay).</summary>
+    public void ClearEvents()
+    {
+        lock (_gate)
+        {
+            _events.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The webhook Calendly sends for an invitee it holds (<c>invitee.created</c> or <c>invitee.canceled</c>): the
+    /// invitee resource as the API shows it, with its scheduled event embedded as <c>scheduled_event</c>.
+    /// </summary>
+    public string WebhookBody(string eventType, string eventUuid, string inviteeUuid)
+    {
+        lock (_gate)
+        {
+            var scheduled = FindEvent(eventUuid) ?? throw new InvalidOperationException($"No event {eventUuid}.");
+            var invitee = scheduled.Invitees.FirstOrDefault(i => ((string)i["uri"]!).EndsWith("/" + inviteeUuid, StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"No invitee {inviteeUuid} on event {eventUuid}.");
+            var payload = (JsonObject)invitee.DeepClone();
+            payload["scheduled_event"] = scheduled.Resource.DeepClone();
+            return new JsonObject
+            {
+                ["event"] = eventType,
+                ["created_at"] = Time(_time.GetUtcNow()),
+                ["created_by"] = UserUri.ToString(),
+                ["payload"] = payload,
+            }.ToJsonString();
         }
     }
 
@@ -259,12 +324,35 @@ public sealed class FakeCalendlyApi(string apiToken = FakeCalendlyApi.DefaultApi
         var body = await new StreamReader(request.Body, Encoding.UTF8, leaveOpen: true).ReadToEndAsync(context.RequestAborted);
         request.Body.Position = 0;
         var authorized = request.Headers.Authorization.ToString() == $"Bearer {ApiToken}";
+        var target = $"{request.Path}{request.QueryString}";
         CalendlyFault? fault = null;
+        Task? hold = null;
         lock (_gate)
         {
-            if (authorized && _faults.Count > 0)
+            if (authorized && _faults.FirstOrDefault(f => f.WhereContains is null || target.Contains(f.WhereContains, StringComparison.Ordinal)) is { } scripted)
             {
-                fault = _faults.Dequeue();
+                _faults.Remove(scripted);
+                fault = scripted;
+            }
+            if (_passBeforeHold == 0)
+            {
+                hold = _release.Task;
+            }
+            else if (_passBeforeHold > 0)
+            {
+                _passBeforeHold--;
+            }
+        }
+        if (hold is not null)
+        {
+            Interlocked.Increment(ref _held);
+            try
+            {
+                await hold.WaitAsync(context.RequestAborted);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
             }
         }
 
@@ -667,7 +755,9 @@ public sealed class FakeCalendlyApi(string apiToken = FakeCalendlyApi.DefaultApi
 
     private sealed record FakeEvent(string Uuid, JsonObject Resource, List<JsonObject> Invitees);
 
-    private sealed record CalendlyFault(int Status, TimeSpan? RetryAfter);
+    private sealed record CalendlyFault(int Status, TimeSpan? RetryAfter, string? WhereContains);
+
+    private static TaskCompletionSource NewRelease() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>One request the fake received and the status it answered.</summary>

@@ -37,6 +37,9 @@ public sealed class TurtleProcess : IAsyncDisposable
     /// <summary>The last lines the process wrote, for assertion messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output.TakeLast(200));
 
+    /// <summary>Every line kept so far (the newest 20,000).</summary>
+    public IReadOnlyList<string> Lines => [.. _output];
+
     /// <summary>Starts <c>Turtle.Silo</c> or <c>Turtle.Api</c> with the given configuration as environment variables.</summary>
     public static TurtleProcess Start(string project, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
     {
@@ -171,7 +174,7 @@ public sealed class TurtleProcess : IAsyncDisposable
         }
         LineWritten?.Invoke(line);
         _output.Enqueue(line);
-        while (_output.Count > 2000)
+        while (_output.Count > 20_000)
         {
             _output.TryDequeue(out _);
         }

@@ -10,9 +10,10 @@ namespace Turtle.Testing.WhatsApp;
 /// <summary>
 /// The WhatsApp Cloud API's <c>POST /{version}/{phone-number-id}/messages</c> on 127.0.0.1, answering and
 /// failing like Meta (error envelope and codes), recording every request, and able to post signed status
-/// and inbound webhooks back to Turtle.
+/// and inbound webhooks back to Turtle. Also the Business Management API's <c>/{version}/{waba-id}/message_templates</c>
+/// (list and create, see <see cref="SeedTemplate"/>).
 /// </summary>
-public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.DefaultAccessToken, string phoneNumberId = FakeWhatsAppApi.DefaultPhoneNumberId, TimeProvider? timeProvider = null) : IAsyncDisposable
+public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.DefaultAccessToken, string phoneNumberId = FakeWhatsAppApi.DefaultPhoneNumberId, TimeProvider? timeProvider = null) : IAsyncDisposable
 {
     public const string DefaultAccessToken = "test-whatsapp-token";
     public const string DefaultPhoneNumberId = "106540352242922";
@@ -28,6 +29,9 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     private readonly ConcurrentDictionary<string, byte> _heldForQuality = new();
     private volatile bool _tokenRevoked;
     private volatile EveryoneFault? _everyone;
+    private readonly List<JsonObject> _templates = [];
+    private readonly List<FakeTemplateRequest> _templateRequests = [];
+    private long _templateIds = 1_234_567_890_000;
     private readonly HttpClient _webhookClient = new();
     private WebApplication? _app;
     private long _messageCounter;
@@ -62,6 +66,8 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _app = builder.Build();
         _app.MapPost("/{version}/{phoneNumberId}/messages", HandleMessageAsync);
+        _app.MapGet("/{version}/{businessAccountId}/message_templates", ListTemplates);
+        _app.MapPost("/{version}/{businessAccountId}/message_templates", CreateTemplateAsync);
         await _app.StartAsync();
         var address = _app.Urls.First();
         BaseUrl = new Uri(address);
@@ -127,6 +133,40 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     /// <summary>Until <paramref name="until"/>, every accepted request is answered only after <paramref name="delay"/> (Meta stalling).</summary>
     public void StallEveryoneUntil(DateTimeOffset until, TimeSpan delay) => _everyone = new EveryoneFault(until, null, delay);
 
+    /// <summary>A template Meta holds for <see cref="BusinessAccountId"/>, as if it had been submitted and reviewed.</summary>
+    public void SeedTemplate(string name, string language, string status, string category = "UTILITY", string? rejectedReason = null, string body = "Hello {{1}}, this is a seeded template.")
+    {
+        lock (_templates)
+        {
+            _templates.Add(NewTemplate(name, language, status, category, rejectedReason,
+                new JsonArray(new JsonObject { ["type"] = "BODY", ["text"] = body })));
+        }
+    }
+
+    /// <summary>Deletes every language of the template <paramref name="name"/>.</summary>
+    public void RemoveTemplate(string name)
+    {
+        lock (_templates)
+        {
+            _templates.RemoveAll(t => (string?)t["name"] == name);
+        }
+    }
+
+    /// <summary>Every message_templates call so far, oldest first.</summary>
+    public IReadOnlyList<FakeTemplateRequest> TemplateRequests
+    {
+        get
+        {
+            lock (_templates)
+            {
+                return [.. _templateRequests];
+            }
+        }
+    }
+
+    /// <summary>The raw bodies of the template submissions Meta accepted.</summary>
+    public IReadOnlyList<string> SubmittedTemplates => [.. TemplateRequests.Where(r => r.Method == "POST" && r.StatusCode == 200).Select(r => r.Body)];
+
     /// <summary>Removes the scripted faults of every recipient.</summary>
     public void ClearFaults()
     {
@@ -162,6 +202,10 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
     /// <summary>Posts a signed inbound text message (e.g. <c>STOP</c>) from <paramref name="fromDigits"/>.</summary>
     public Task<HttpStatusCode> PostInboundTextAsync(Uri webhookUrl, string appSecret, string fromDigits, string text) =>
         PostWebhookAsync(webhookUrl, appSecret, BuildInboundTextPayload(fromDigits, text));
+
+    /// <summary>Posts a signed tap on a template's quick-reply button, as Meta reports it (<c>type: button</c>).</summary>
+    public Task<HttpStatusCode> PostButtonTapAsync(Uri webhookUrl, string appSecret, string fromDigits, string payload, string text, string? contextMessageId = null) =>
+        PostWebhookAsync(webhookUrl, appSecret, BuildButtonPayload(fromDigits, payload, text, contextMessageId));
 
     /// <summary>Posts any body, signed with <paramref name="appSecret"/> unless a <paramref name="signature"/> header value is given.</summary>
     public async Task<HttpStatusCode> PostWebhookAsync(Uri webhookUrl, string appSecret, string body, string? signature = null)
@@ -215,20 +259,49 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         return Envelope(new JsonObject { ["statuses"] = new JsonArray(entry) });
     }
 
-    public string BuildInboundTextPayload(string fromDigits, string text)
+    public string BuildInboundTextPayload(string fromDigits, string text, string? messageId = null) =>
+        InboundMessage(fromDigits, messageId, new JsonObject { ["type"] = "text", ["text"] = new JsonObject { ["body"] = text } });
+
+    /// <summary>
+    /// A tap on a template's quick-reply button (Meta's button messages webhook): <c>button.payload</c> is what the send
+    /// request put in the button's parameter, <c>button.text</c> its label, <c>context.id</c> the template message's id.
+    /// </summary>
+    public string BuildButtonPayload(string fromDigits, string payload, string text, string? contextMessageId = null, string? messageId = null)
+    {
+        var message = new JsonObject { ["type"] = "button", ["button"] = new JsonObject { ["payload"] = payload, ["text"] = text } };
+        if (contextMessageId is not null)
+        {
+            message["context"] = new JsonObject { ["from"] = DisplayPhoneNumber, ["id"] = contextMessageId };
+        }
+        return InboundMessage(fromDigits, messageId, message);
+    }
+
+    /// <summary>A tap on an interactive reply button (Meta's interactive messages webhook, <c>button_reply</c>).</summary>
+    public string BuildInteractiveReplyPayload(string fromDigits, string buttonId, string title, string? messageId = null) =>
+        InboundMessage(fromDigits, messageId, new JsonObject
+        {
+            ["type"] = "interactive",
+            ["interactive"] = new JsonObject { ["type"] = "button_reply", ["button_reply"] = new JsonObject { ["id"] = buttonId, ["title"] = title } },
+        });
+
+    private string InboundMessage(string fromDigits, string? messageId, JsonObject content)
     {
         var from = Digits(fromDigits);
+        var message = new JsonObject
+        {
+            ["from"] = from,
+            ["id"] = messageId ?? NewMessageId(),
+            ["timestamp"] = UnixNow(),
+        };
+        foreach (var (key, node) in content.ToList())
+        {
+            content.Remove(key);
+            message[key] = node;
+        }
         return Envelope(new JsonObject
         {
             ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = "Test Client" }, ["wa_id"] = from }),
-            ["messages"] = new JsonArray(new JsonObject
-            {
-                ["from"] = from,
-                ["id"] = NewMessageId(),
-                ["timestamp"] = UnixNow(),
-                ["type"] = "text",
-                ["text"] = new JsonObject { ["body"] = text },
-            }),
+            ["messages"] = new JsonArray(message),
         });
     }
 
@@ -248,7 +321,10 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var raw = await reader.ReadToEndAsync(context.RequestAborted);
         var parsed = ParseBody(raw);
-        var record = new FakeWhatsAppRequest(received, parsed.To, parsed.TemplateName, parsed.Language, parsed.Parameters, parsed.CallbackData, 0, null, null, raw);
+        var record = new FakeWhatsAppRequest(received, parsed.To, parsed.TemplateName, parsed.Language, parsed.Parameters, parsed.CallbackData, 0, null, null, raw)
+        {
+            ButtonPayloads = parsed.ButtonPayloads,
+        };
 
         var (result, status, code, messageId, delay) = Answer(context, phoneNumberId, parsed);
         lock (_requests)
@@ -387,6 +463,19 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
             }
         }
         parsed = parsed with { Parameters = parameters };
+        var buttons = new List<string>();
+        foreach (var button in (template?["components"] as JsonArray ?? []).Where(c => Text(c?["type"]) == "button"))
+        {
+            // Meta's quick-reply button component: sub_type quick_reply, index as a string, one payload parameter.
+            var payload = button?["parameters"] is JsonArray { Count: 1 } only && Text(only[0]?["type"]) == "payload" ? Text(only[0]?["payload"]) : null;
+            if (Text(button?["sub_type"]) != "quick_reply" || Text(button?["index"]) != buttons.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                || string.IsNullOrEmpty(payload))
+            {
+                return parsed with { Invalid = new(131008, "(#131008) Required parameter is missing", "Button at index " + buttons.Count + " needs sub_type quick_reply, its index as a string and one payload parameter") };
+            }
+            buttons.Add(payload);
+        }
+        parsed = parsed with { ButtonPayloads = buttons };
 
         if (Text(root?["messaging_product"]) != "whatsapp")
         {
@@ -453,6 +542,175 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         return root.ToJsonString();
     }
 
+    /// <summary>Meta's list: <c>name</c> matches names containing it; <c>fields</c> picks the fields (id always); <c>limit</c> and the <c>after</c> cursor page.</summary>
+    private IResult ListTemplates(HttpContext context, string businessAccountId)
+    {
+        var query = context.Request.Query;
+        if (TemplateRefusal(context, businessAccountId, "get") is { } refused)
+        {
+            return Record(context, refused.Result, refused.Status, "");
+        }
+        var name = query["name"].ToString();
+        var requested = query["fields"].ToString() is { Length: > 0 } fields
+            ? fields.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Append("id").ToHashSet(StringComparer.Ordinal)
+            : DefaultTemplateFields;
+        var limit = int.TryParse(query["limit"], System.Globalization.CultureInfo.InvariantCulture, out var asked) && asked is > 0 and <= 1000 ? asked : 25;
+        var offset = query["after"].ToString() is { Length: > 0 } after && int.TryParse(Encoding.UTF8.GetString(Convert.FromBase64String(after)), System.Globalization.CultureInfo.InvariantCulture, out var cursor) ? cursor : 0;
+        List<JsonObject> matching;
+        lock (_templates)
+        {
+            matching = [.. _templates.Where(t => name.Length == 0 || ((string)t["name"]!).Contains(name, StringComparison.OrdinalIgnoreCase))];
+        }
+        var page = matching.Skip(offset).Take(limit).Select(t => (JsonNode)new JsonObject([.. t.Where(f => requested.Contains(f.Key)).Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone()))])).ToList();
+        var paging = new JsonObject
+        {
+            // Opaque to clients: here a cursor is where the next page starts.
+            ["cursors"] = new JsonObject { ["before"] = Cursor(offset), ["after"] = Cursor(offset + page.Count) },
+        };
+        if (offset + limit < matching.Count)
+        {
+            var others = string.Join("&", query.Where(q => q.Key != "after").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}"));
+            paging["next"] = new Uri(BaseUrl, $"{context.Request.Path}?{others}&after={Uri.EscapeDataString(Cursor(offset + limit))}").ToString();
+        }
+        return Record(context, Results.Content(new JsonObject { ["data"] = new JsonArray([.. page]), ["paging"] = paging }.ToJsonString(), "application/json", Encoding.UTF8, 200), 200, "");
+    }
+
+    /// <summary>Meta's create: checks the submission as Meta's API does before review and answers <c>{id, status: PENDING, category}</c>.</summary>
+    private async Task<IResult> CreateTemplateAsync(HttpContext context, string businessAccountId)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var raw = await reader.ReadToEndAsync(context.RequestAborted);
+        if (TemplateRefusal(context, businessAccountId, "post") is { } refused)
+        {
+            return Record(context, refused.Result, refused.Status, raw);
+        }
+        JsonObject? body;
+        try
+        {
+            body = JsonNode.Parse(raw) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+        var name = Text(body?["name"]);
+        var language = Text(body?["language"]);
+        var category = Text(body?["category"]);
+        var components = body?["components"] as JsonArray;
+        var bodyComponent = components?.OfType<JsonObject>().FirstOrDefault(c => Text(c["type"]) == "BODY");
+        var problem = body is null ? "The request body is not a JSON object."
+            : name is null || !TemplateName().IsMatch(name) ? "Param name must contain only lowercase characters, numbers and underscores."
+            : language is null ? "The parameter language is required."
+            : category is not ("UTILITY" or "MARKETING" or "AUTHENTICATION") ? "Param category must be one of {UTILITY, MARKETING, AUTHENTICATION}."
+            : Text(bodyComponent?["text"]) is not { } text ? "A template needs a BODY component with text."
+            : BodyProblem(text, bodyComponent!["example"]?["body_text"]?[0] as JsonArray)
+            ?? ButtonsProblem(components!.OfType<JsonObject>().FirstOrDefault(c => Text(c["type"]) == "BUTTONS"));
+        if (problem is not null)
+        {
+            var (result, status, _, _, _) = Error(400, 100, "Invalid parameter", details: problem);
+            return Record(context, result, status, raw);
+        }
+        JsonObject created;
+        lock (_templates)
+        {
+            if (_templates.Any(t => (string?)t["name"] == name && (string?)t["language"] == language))
+            {
+                var (result, status, _, _, _) = Error(400, 100, "Invalid parameter", subcode: 2388024,
+                    details: $"Message template \"{name}\" already exists in {language}.");
+                return Record(context, result, status, raw);
+            }
+            created = NewTemplate(name!, language!, "PENDING", category!, null, (JsonArray)components!.DeepClone());
+            _templates.Add(created);
+        }
+        var answer = new JsonObject { ["id"] = (string)created["id"]!, ["status"] = "PENDING", ["category"] = category };
+        return Record(context, Results.Content(answer.ToJsonString(), "application/json", Encoding.UTF8, 200), 200, raw);
+    }
+
+    private (IResult Result, int Status)? TemplateRefusal(HttpContext context, string businessAccountId, string verb)
+    {
+        if (context.Request.Headers.Authorization.ToString() != $"Bearer {AccessToken}" || _tokenRevoked)
+        {
+            var (result, status, _, _, _) = Error(401, 190, "Invalid OAuth access token - Cannot parse access token");
+            return (result, status);
+        }
+        if (businessAccountId != BusinessAccountId)
+        {
+            var (result, status, _, _, _) = Error(400, 100, $"Unsupported {verb} request. Object with ID '{businessAccountId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", type: "GraphMethodException", subcode: 33);
+            return (result, status);
+        }
+        return null;
+    }
+
+    /// <summary>Meta's formatting rules: placeholders {{1}}…{{n}} in order, none at the start or end, one example per placeholder.</summary>
+    private static string? BodyProblem(string text, JsonArray? examples)
+    {
+        var numbers = Placeholder().Matches(text).Select(m => int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        if (!numbers.SequenceEqual(Enumerable.Range(1, numbers.Count)))
+        {
+            return "Variable parameters must be sequential, starting at {{1}}.";
+        }
+        if (numbers.Count > 0 && (text.TrimStart().StartsWith("{{", StringComparison.Ordinal) || text.TrimEnd().EndsWith("}}", StringComparison.Ordinal)))
+        {
+            return "Variables can't be at the start or end of the template.";
+        }
+        if (text.Length > 1024)
+        {
+            return "The body can have at most 1024 characters.";
+        }
+        var given = examples?.Select(Text).ToList() ?? [];
+        return numbers.Count > 0 && (given.Count != numbers.Count || given.Any(string.IsNullOrEmpty))
+            ? $"The body has {numbers.Count} variables and needs one example value for each in example.body_text."
+            : null;
+    }
+
+    private static string? ButtonsProblem(JsonObject? buttons)
+    {
+        if (buttons is null)
+        {
+            return null;
+        }
+        var list = buttons["buttons"] as JsonArray;
+        if (list is null || list.Count is 0 or > 10)
+        {
+            return "A BUTTONS component needs 1 to 10 buttons.";
+        }
+        return list.Any(b => Text(b?["type"]) != "QUICK_REPLY" || Text(b?["text"]) is not { Length: > 0 and <= 25 })
+            ? "Each quick-reply button needs type QUICK_REPLY and a text of 1 to 25 characters."
+            : null;
+    }
+
+    private JsonObject NewTemplate(string name, string language, string status, string category, string? rejectedReason, JsonArray components) => new()
+    {
+        ["name"] = name,
+        ["parameter_format"] = "POSITIONAL",
+        ["components"] = components,
+        ["language"] = language,
+        ["status"] = status,
+        ["category"] = category,
+        ["rejected_reason"] = rejectedReason ?? "NONE",
+        ["id"] = Interlocked.Increment(ref _templateIds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private IResult Record(HttpContext context, IResult result, int status, string body)
+    {
+        lock (_templates)
+        {
+            _templateRequests.Add(new FakeTemplateRequest(context.Request.Method, $"{context.Request.Path}{context.Request.QueryString}", status, body));
+        }
+        return result;
+    }
+
+    private static string Cursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>What Meta returns without <c>fields</c>: the rejected reason only when asked.</summary>
+    private static readonly HashSet<string> DefaultTemplateFields = ["name", "parameter_format", "components", "language", "status", "category", "id"];
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9_]{1,512}$")]
+    private static partial System.Text.RegularExpressions.Regex TemplateName();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{(\d+)\}\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
+
     private sealed record ParsedRequest
     {
         public string? To { get; init; }
@@ -460,6 +718,7 @@ public sealed class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi.Default
         public string? Language { get; init; }
         public string? CallbackData { get; init; }
         public IReadOnlyList<string> Parameters { get; init; } = [];
+        public IReadOnlyList<string> ButtonPayloads { get; init; } = [];
         public InvalidRequest? Invalid { get; init; }
     }
 
@@ -481,6 +740,9 @@ public sealed record FakeWhatsAppRequest(
     string? MessageId,
     string RawBody)
 {
+    /// <summary>The quick-reply buttons' payloads, in button order.</summary>
+    public IReadOnlyList<string> ButtonPayloads { get; init; } = [];
+
     public override string ToString() =>
         $"{ReceivedAt:HH:mm:ss.fff} to={To} template={TemplateName}/{Language} data={BizOpaqueCallbackData} -> {StatusCode}{(ErrorCode is null ? "" : $" code {ErrorCode}")} {MessageId} [{string.Join(" | ", Parameters)}]";
 }
@@ -509,3 +771,6 @@ public sealed record WhatsAppFault(int HttpStatus, int MetaCode, string Message,
     public static WhatsAppFault MarketingStopped { get; } = new(400, 131050, "(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.");
     public static WhatsAppFault EcosystemEngagement { get; } = new(400, 131049, "(#131049) This message was not delivered to maintain healthy ecosystem engagement.");
 }
+
+/// <summary>One message_templates call the fake received and the status it answered.</summary>
+public sealed record FakeTemplateRequest(string Method, string PathAndQuery, int StatusCode, string Body);

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using Turtle.Grains.Messaging;
+
+namespace Turtle.Api.Commands;
+
+/// <summary>
+/// <c>./turtle whatsapp templates [--create]</c> (SPEC §9): every message kind's template, as configured, and where
+/// Meta's review of it stands; with <c>--create</c>, the missing ones submitted in Turtle's default wording. Kinds
+/// come from <see cref="MessageTemplates"/>' catalog, so a new kind is listed as soon as it has a default template.
+/// </summary>
+internal sealed class WhatsAppCommands : ICommandGroup
+{
+    private const string BusinessAccountKey = WhatsAppOptions.Section + ":" + nameof(WhatsAppOptions.BusinessAccountId);
+    private const string AccessTokenKey = WhatsAppOptions.Section + ":" + nameof(WhatsAppOptions.AccessToken);
+
+    /// <summary>SPEC §3: kinds listed here are never sent, so their templates are not needed.</summary>
+    private const string DisabledKindsKey = "Notifications:DisabledKinds";
+
+    public Command Create()
+    {
+        var create = new Option<bool>("--create")
+        {
+            Description = "Submit the missing templates (category UTILITY, Turtle's default English wording with examples) and print what was submitted.",
+        };
+        var templates = new Command("templates", "List every message kind's template and its status at Meta; exit 1 unless all are approved.") { create };
+        templates.SetAction((parse, cancellation) => RunAsync(parse, parse.GetValue(create), cancellation));
+        return new Command("whatsapp", $"Turtle's WhatsApp message templates at Meta (needs {AccessTokenKey} and {BusinessAccountKey}).") { templates };
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, bool create, CancellationToken cancellationToken)
+    {
+        await using var host = await CommandHost.StartAsync((services, configuration) => services.AddMessageTemplateManagement(configuration));
+        var options = host.Services.GetRequiredService<IOptions<WhatsAppOptions>>().Value;
+        if (options.IsDryRun)
+        {
+            throw new CommandException(ExitCodes.BadUsage,
+                $"{AccessTokenKey} is required for this command: a system user's token with the whatsapp_business_management permission, e.g. as WhatsApp__AccessToken.");
+        }
+        if (string.IsNullOrWhiteSpace(options.BusinessAccountId))
+        {
+            throw new CommandException(ExitCodes.BadUsage,
+                $"{BusinessAccountKey} is required for this command: the WhatsApp Business Account id (WhatsApp Manager, Account tools), e.g. as WhatsApp__BusinessAccountId.");
+        }
+        var disabled = host.Configuration.GetSection(DisabledKindsKey).Get<string[]>() ?? [];
+        var kinds = MessageTemplates.All.Where(t => !disabled.Contains(t.Kind.ToString(), StringComparer.OrdinalIgnoreCase)).ToList();
+        var output = parse.InvocationConfiguration.Output;
+        try
+        {
+            var review = new TemplateReview(host.Services.GetRequiredService<MessageTemplateClient>(), options, output);
+            return await review.RunAsync(kinds, create, cancellationToken);
+        }
+        catch (MetaApiException failure)
+        {
+            if (failure.IsTokenRefused)
+            {
+                throw new CommandException(ExitCodes.BadUsage, $"Meta refused {AccessTokenKey}: {failure.Message}");
+            }
+            if (failure.Code == MetaErrorCodes.InvalidParameter && failure.Message.Contains("does not exist", StringComparison.Ordinal))
+            {
+                throw new CommandException(ExitCodes.BadUsage, $"Meta knows no WhatsApp Business Account {options.BusinessAccountId} for this token ({BusinessAccountKey}): {failure.Message}");
+            }
+            throw new CommandException(ExitCodes.NotInOrder, failure.Message);
+        }
+    }
+
+    /// <summary>One run of the verb: each kind's line, then the submissions, then the verdict.</summary>
+    private sealed class TemplateReview(MessageTemplateClient meta, WhatsAppOptions options, TextWriter output)
+    {
+        public async Task<int> RunAsync(IReadOnlyList<MessageTemplate> kinds, bool create, CancellationToken cancellationToken)
+        {
+            await output.WriteLineAsync($"WhatsApp Business Account {options.BusinessAccountId}, Graph API {options.ApiVersion}:");
+            var rows = new List<(MessageTemplate Standard, WhatsAppTemplateOptions Configured, MetaTemplate? AtMeta)>();
+            foreach (var standard in kinds)
+            {
+                var configured = options.TemplateFor(standard.Kind);
+                var atMeta = (await meta.ListAsync(configured.Name!, cancellationToken))
+                    .FirstOrDefault(t => string.Equals(t.Language, configured.Language, StringComparison.OrdinalIgnoreCase));
+                rows.Add((standard, configured, atMeta));
+            }
+            var kindWidth = rows.Max(r => r.Standard.Kind.ToString().Length);
+            var nameWidth = rows.Max(r => r.Configured.Name!.Length + r.Configured.Language!.Length + 3);
+            foreach (var (standard, configured, atMeta) in rows)
+            {
+                var template = $"{configured.Name} ({configured.Language})";
+                await output.WriteLineAsync($"  {standard.Kind.ToString().PadRight(kindWidth)}  {template.PadRight(nameWidth)}  {Status(atMeta)}");
+            }
+
+            var approved = rows.Count(r => r.AtMeta?.Status == MetaTemplate.Approved);
+            if (create)
+            {
+                foreach (var (standard, configured, _) in rows.Where(r => r.AtMeta is null))
+                {
+                    approved += await SubmitAsync(standard, configured, cancellationToken) ? 1 : 0;
+                }
+            }
+            return await VerdictAsync(rows.Count, approved, create, rows.Any(r => r.AtMeta is null));
+        }
+
+        /// <summary>Submits one kind's default wording; true when Meta approved it at once.</summary>
+        private async Task<bool> SubmitAsync(MessageTemplate standard, WhatsAppTemplateOptions configured, CancellationToken cancellationToken)
+        {
+            var (submission, refusal) = TemplateSubmission.For(standard, configured);
+            if (submission is null)
+            {
+                await output.WriteLineAsync($"Not submitted: {configured.Name} ({configured.Language}) for {standard.Kind}: {refusal}");
+                return false;
+            }
+            await output.WriteLineAsync($"Submitting {submission.Name} ({submission.Language}) for {standard.Kind}, category {submission.Category}:");
+            await output.WriteLineAsync($"  {MessageTemplateClient.Json(submission)}");
+            var created = await meta.CreateAsync(submission, cancellationToken);
+            await output.WriteLineAsync($"  Meta: {created.Status ?? "submitted"} (template id {created.Id ?? "-"}, category {created.Category ?? "-"})");
+            return created.Status == MetaTemplate.Approved;
+        }
+
+        private async Task<int> VerdictAsync(int kinds, int approved, bool created, bool missing)
+        {
+            if (approved == kinds)
+            {
+                await output.WriteLineAsync($"In order: all {kinds} templates are approved.");
+                return ExitCodes.Ok;
+            }
+            var hint = missing && !created
+                ? " Run ./turtle whatsapp templates --create to submit the missing ones."
+                : " Meta reviews submissions within minutes to a day; run ./turtle whatsapp templates again to see. A rejected template is edited in WhatsApp Manager.";
+            await output.WriteLineAsync($"Not in order: {kinds - approved} of {kinds} templates are not approved.{hint}");
+            return ExitCodes.NotInOrder;
+        }
+
+        private static string Status(MetaTemplate? atMeta) => atMeta switch
+        {
+            null => "missing",
+            { Status: MetaTemplate.Rejected, RejectedReason: { Length: > 0 } reason } when reason != "NONE" => $"{MetaTemplate.Rejected} ({reason})",
+            _ => atMeta.Status,
+        };
+    }
+}

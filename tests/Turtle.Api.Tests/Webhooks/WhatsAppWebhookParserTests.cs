@@ -1,0 +1,64 @@
+using Turtle.Api.Webhooks;
+using Turtle.Testing.WhatsApp;
+
+namespace Turtle.Api.Tests.Webhooks;
+
+/// <summary>What clients send, as Meta's messages webhook reports it (text, template quick reply, interactive reply button).</summary>
+public sealed class WhatsAppWebhookParserTests
+{
+    private readonly FakeWhatsAppApi _meta = new();
+
+    private static WhatsAppWebhookBatch Parse(string body) => WhatsAppWebhookParser.Parse(System.Text.Encoding.UTF8.GetBytes(body), FakeWhatsAppApi.DefaultPhoneNumberId);
+
+    [Fact]
+    public void TextCarriesItsSenderMessageIdAndTime()
+    {
+        var batch = Parse(_meta.BuildInboundTextPayload("919800000001", "Can we move it to 4 pm?", messageId: "wamid.text1"));
+
+        var text = Assert.Single(batch.Texts);
+        Assert.Equal(("+919800000001", "Can we move it to 4 pm?", "wamid.text1"), (text.From, text.Body, text.MessageId));
+        Assert.InRange(text.At, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Empty(batch.Buttons);
+    }
+
+    [Fact]
+    public void QuickReplyButtonCarriesItsPayloadLabelAndTheTemplateMessage()
+    {
+        var batch = Parse(_meta.BuildButtonPayload("919800000001", "5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69:decline", "No, I cannot make it", "wamid.template", "wamid.tap"));
+
+        var tap = Assert.Single(batch.Buttons);
+        Assert.Equal("+919800000001", tap.From);
+        Assert.Equal("5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69:decline", tap.Payload);
+        Assert.Equal("No, I cannot make it", tap.Text);
+        Assert.Equal("wamid.template", tap.ContextId);
+        Assert.Equal("wamid.tap", tap.MessageId);
+        Assert.Equal(1, batch.Count);
+    }
+
+    [Fact]
+    public void InteractiveReplyButtonIsReadAsAButton()
+    {
+        var batch = Parse(_meta.BuildInteractiveReplyPayload("919800000001", "5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69:attend", "Yes, I will attend"));
+
+        var tap = Assert.Single(batch.Buttons);
+        Assert.Equal(("5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69:attend", "Yes, I will attend"), (tap.Payload, tap.Text));
+    }
+
+    [Fact]
+    public void SenderWrittenWithAPlusIsStillOneE164Number()
+    {
+        var body = _meta.BuildInboundTextPayload("919800000001", "hello").Replace("\"from\":\"919800000001\"", "\"from\":\"+919800000001\"", StringComparison.Ordinal);
+
+        Assert.Equal("+919800000001", Assert.Single(Parse(body).Texts).From);
+    }
+
+    [Fact]
+    public void OtherMessageTypesAreCountedAsIgnored()
+    {
+        var body = _meta.BuildInboundTextPayload("919800000001", "x").Replace("\"type\":\"text\"", "\"type\":\"sticker\"", StringComparison.Ordinal);
+
+        var batch = Parse(body);
+
+        Assert.Equal((0, 0, 1), (batch.Texts.Count, batch.Buttons.Count, batch.Ignored));
+    }
+}

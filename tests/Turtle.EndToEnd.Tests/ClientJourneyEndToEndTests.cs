@@ -1,0 +1,131 @@
+using System.Net;
+using Turtle.Testing.Calendly;
+using Turtle.Testing.Processes;
+
+namespace Turtle.EndToEnd.Tests;
+
+/// <summary>
+/// The client's journey after booking through the real processes: Reconfirm and its buttons tapped on Meta's webhook,
+/// Calendly's no-show marks, and replies that must survive a silo going away while Meta delivers them.
+/// </summary>
+public class ClientJourneyEndToEndTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    private readonly TurtleDeployment _turtle = new(new Dictionary<string, string?> { ["Notifications__ReconfirmLeadTime"] = "00:00:15" });
+
+    private Uri WhatsAppWebhook => new(_turtle.ApiBase, "/webhooks/whatsapp");
+
+    public Task InitializeAsync() => _turtle.StartAsync();
+
+    public async Task DisposeAsync() => await _turtle.DisposeAsync();
+
+    [Fact]
+    public async Task DeclineTappedOnTheReconfirmSendsARescheduleOfferAndATapFromAnotherNumberChangesNothing()
+    {
+        using var http = _turtle.CreateClient();
+        var id = await BookAsync(http, "+91 98200 44444", DateTimeOffset.UtcNow.AddSeconds(15 + 20));
+        var reconfirm = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Reconfirm" && r.MessageId is not null, 1, Wait)).Single();
+        Assert.Equal([$"{id}:attend", $"{id}:decline"], reconfirm.ButtonPayloads);
+
+        // Someone else taps (a forwarded message): nothing changes.
+        Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostButtonTapAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, "919811122233", reconfirm.ButtonPayloads[1], "No, I cannot make it", reconfirm.MessageId));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal("unknown", (await AppointmentApi.GetAsync(http, id)).GetProperty("attendance").GetString());
+        Assert.DoesNotContain(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:RescheduleOffer");
+
+        // The client taps decline, and Meta delivers the tap twice.
+        var tap = _turtle.WhatsApp.BuildButtonPayload("919820044444", reconfirm.ButtonPayloads[1], "No, I cannot make it", reconfirm.MessageId);
+        Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostWebhookAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, tap));
+        Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostWebhookAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, tap));
+        var offer = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:RescheduleOffer", 1, Wait)).Single();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal("turtle_reschedule_offer", offer.TemplateName);
+        Assert.Equal("919820044444", offer.To);
+        Assert.Single(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:RescheduleOffer");
+        var view = await AppointmentApi.GetAsync(http, id);
+        Assert.Equal("declined", view.GetProperty("attendance").GetString());
+        Assert.Contains(view.GetProperty("history").EnumerateArray(),
+            h => h.GetProperty("by").GetString() == "client-reply" && h.GetProperty("what").GetString()!.Contains("declined", StringComparison.Ordinal));
+        Assert.Contains(view.GetProperty("history").EnumerateArray(),
+            h => h.GetProperty("by").GetString() == "webhook" && h.GetProperty("what").GetString() == "Confirmation sent");
+    }
+
+    [Fact]
+    public async Task NoShowMarkSendsOneReBookInvitationAndItsRemovalSendsNothing()
+    {
+        using var http = _turtle.CreateClient();
+        var start = DateTimeOffset.UtcNow.AddDays(2);
+        var id = await BookAsync(http, "+91 98200 55555", start);
+
+        var marked = CalendlyWebhooks.InviteeNoShow(id, "+91 98200 55555", start);
+        Assert.Equal(HttpStatusCode.OK, await PostCalendlyAsync(http, marked));
+        Assert.Equal(HttpStatusCode.OK, await PostCalendlyAsync(http, marked));
+        var noShow = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:NoShow", 1, Wait)).Single();
+        Assert.Equal("no-show", (await AppointmentApi.GetAsync(http, id)).GetProperty("attendance").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, await PostCalendlyAsync(http, CalendlyWebhooks.InviteeNoShow(id, "+91 98200 55555", start, created: false)));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal("turtle_missed_meeting", noShow.TemplateName);
+        Assert.Single(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:NoShow");
+        var view = await AppointmentApi.GetAsync(http, id);
+        Assert.Equal("unknown", view.GetProperty("attendance").GetString());
+        var followUp = view.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "FollowUp");
+        Assert.Equal("cancelled", followUp.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task ReplyDeliveredWhileTheSiloIsDownIsRefusedThenRecordedOnceWhenMetaDeliversItAgain()
+    {
+        using var http = _turtle.CreateClient();
+        var id = await BookAsync(http, "+91 98200 66666", DateTimeOffset.UtcNow.AddDays(3));
+        // Past the day index's write-behind: what a kill -9 can lose is only what the last few seconds added.
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        var reply = _turtle.WhatsApp.BuildInboundTextPayload("919820066666", "Will the meeting be in English?", messageId: "wamid.reply-" + Guid.NewGuid().ToString("N"));
+
+        var silo = _turtle.Silos[0];
+        silo.Kill();
+        var refused = await _turtle.WhatsApp.PostWebhookAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, reply);
+        await _turtle.StartSiloAsync(silo.Ports);
+        var accepted = await RedeliverUntilAcceptedAsync(reply);
+        Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostWebhookAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, reply));
+
+        Assert.False(refused is >= HttpStatusCode.OK and < HttpStatusCode.MultipleChoices, $"answered {refused} while the silo was down");
+        Assert.Equal(HttpStatusCode.OK, accepted);
+        var replies = (await AppointmentApi.GetAsync(http, id, Wait)).GetProperty("replies").EnumerateArray().ToList();
+        var recorded = Assert.Single(replies);
+        Assert.Equal("Will the meeting be in English?", recorded.GetProperty("text").GetString());
+        Assert.True(recorded.GetProperty("at").TryGetDateTimeOffset(out _));
+    }
+
+    /// <summary>Meta retries a delivery that was not answered 2xx; here, until it is (the restarted silo may still be joining).</summary>
+    private async Task<HttpStatusCode> RedeliverUntilAcceptedAsync(string body)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            var status = await _turtle.WhatsApp.PostWebhookAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, body);
+            if (status == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+            {
+                return status;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private async Task<string> BookAsync(HttpClient http, string phone, DateTimeOffset start)
+    {
+        var id = Guid.NewGuid().ToString();
+        Assert.Equal(HttpStatusCode.OK, await PostCalendlyAsync(http, CalendlyWebhooks.InviteeCreated(id, phone, start)));
+        await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Confirmation" && r.MessageId is not null, 1, Wait);
+        return id;
+    }
+
+    private async Task<HttpStatusCode> PostCalendlyAsync(HttpClient http, string body)
+    {
+        using var response = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey, body));
+        return response.StatusCode;
+    }
+}
