@@ -37,6 +37,8 @@ public static class ApiHostingExtensions
             });
         });
 
+        builder.WebHost.ConfigureKestrel(ServerLimits.Apply);
+        builder.Services.Configure<ExceptionHandlerOptions>(ServerLimits.AnswerClientFaults);
         // Listen while the cluster client is still connecting: webhooks then get 503 (Calendly retries), not refused connections.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddSingleton(new TableServiceClient(storage));

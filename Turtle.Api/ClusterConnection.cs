@@ -25,7 +25,31 @@ public sealed class ClusterConnection : IClusterConnectionStatusObserver
     /// </summary>
     public static bool IsUnavailability(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException
         or ConnectionFailedException or ClientNotAvailableException or GatewayTooBusyException or TimeoutException
-        or StorageUnavailableException;
+        or StorageUnavailableException
+        || IsStorageOutage(e);
+
+    /// <summary>
+    /// A grain could not read or write its state because storage did not answer: Orleans wraps the storage error as
+    /// "Error from storage provider … during ReadStateAsync" (found by the chaos run: a booking activated during an
+    /// Azurite outage was answered 500). A state storage refuses for good (too large: a 4xx) stays a bug.
+    /// </summary>
+    private static bool IsStorageOutage(Exception e)
+    {
+        if (e is not OrleansException || !e.Message.StartsWith("Error from storage provider", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Azure.RequestFailedException { Status: 0 or 408 or 429 or >= 500 } or HttpRequestException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return true;
+            }
+        }
+        // The inner exception may not survive the trip from the silo; its description does.
+        return e.Message.Contains("HTTP Status = 0,", StringComparison.Ordinal) || e.Message.Contains("HTTP Status = 5", StringComparison.Ordinal)
+            || e.Message.Contains("HTTP Status = 429", StringComparison.Ordinal) || e.Message.Contains("HTTP Status = 408", StringComparison.Ordinal);
+    }
 
     /// <summary>The answer that makes Calendly and Meta deliver again a little later.</summary>
     public static ProblemHttpResult RetryLater(HttpContext context)

@@ -46,23 +46,29 @@ public sealed record WhatsAppWebhookBatch(IReadOnlyList<WhatsAppStatus> Statuses
 /// </summary>
 public static class WhatsAppWebhookParser
 {
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     /// <param name="body">The raw body.</param>
     /// <param name="phoneNumberId">Turtle's business number (<c>WhatsApp:PhoneNumberId</c>): changes about another number of the same app are ignored.</param>
     /// <exception cref="JsonException">The body is not JSON of Meta's shape.</exception>
     public static WhatsAppWebhookBatch Parse(ReadOnlySpan<byte> body, string? phoneNumberId = null)
     {
+        if (JsonText.Problem(body) is { } problem)
+        {
+            throw new JsonException(problem);
+        }
         using var document = JsonDocument.Parse(body.ToArray());
         var statuses = new List<WhatsAppStatus>();
         var texts = new List<WhatsAppInboundText>();
         var buttons = new List<WhatsAppButtonTap>();
         var ignored = 0;
-        if (!document.RootElement.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
             throw new JsonException("entry is required");
         }
         foreach (var change in entries.EnumerateArray().SelectMany(e => Array(e, "changes")))
         {
-            if (!change.TryGetProperty("value", out var value))
+            if (change.ValueKind != JsonValueKind.Object || !change.TryGetProperty("value", out var value))
             {
                 continue;
             }
@@ -85,8 +91,8 @@ public static class WhatsAppWebhookParser
             }
             foreach (var message in Array(value, "messages"))
             {
-                var from = Text(message, "from") is { } sender ? PhoneMask.Digits(sender) : "";
-                if (from.Length == 0)
+                var from = WaId(Text(message, "from"));
+                if (from is null)
                 {
                     ignored++;
                 }
@@ -105,6 +111,16 @@ public static class WhatsAppWebhookParser
             }
         }
         return new WhatsAppWebhookBatch(statuses, texts, ignored) { Buttons = buttons };
+    }
+
+    /// <summary>
+    /// A WhatsApp id is a phone number's digits (E.164 has at most 15; a leading + is tolerated). Anything else names no
+    /// client and, as a key, could not even be stored (found by the hostile-input tests: a 16,000-character sender was a 500).
+    /// </summary>
+    private static string? WaId(string? sender)
+    {
+        var digits = sender is ['+', .. var rest] ? rest : sender;
+        return digits is { Length: > 0 and <= 20 } && digits.All(char.IsAsciiDigit) ? digits : null;
     }
 
     private static WhatsAppInboundText? ReadText(JsonElement message, string from) =>
@@ -131,6 +147,7 @@ public static class WhatsAppWebhookParser
 
     private static DateTimeOffset Timestamp(JsonElement element) =>
         long.TryParse(Text(element, "timestamp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var unix)
+            && unix >= 0 && unix <= MaxUnixSeconds
             ? DateTimeOffset.FromUnixTimeSeconds(unix) : DateTimeOffset.UtcNow;
 
     private static WhatsAppStatus? ReadStatus(JsonElement status)

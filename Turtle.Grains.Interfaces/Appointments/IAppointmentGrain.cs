@@ -13,6 +13,12 @@ public interface IAppointmentGrain : IGrainWithStringKey
     Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update);
 
     /// <summary>
+    /// Sends whatever is due and re-arms, as a reminder tick would: the per-day sweep's call when a booking's tick was lost
+    /// (Orleans does not replay ticks missed while no silo owned the reminder). Whether a message was due.
+    /// </summary>
+    Task<bool> WakeAsync();
+
+    /// <summary>
     /// A tap on a Reconfirm button. Applied only when it comes from the booking's own number (or the WhatsApp id Meta
     /// answered for it) and the booking is stored and not cancelled; returns whether it was. Repeats change nothing.
     /// </summary>

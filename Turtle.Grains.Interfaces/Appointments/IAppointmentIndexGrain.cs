@@ -6,12 +6,30 @@ namespace Turtle.Grains.Appointments;
 /// </summary>
 public interface IAppointmentIndexGrain : IGrainWithStringKey
 {
-    /// <summary>Records a booking and its client's number (E.164, null when it has none); repeating it changes nothing.</summary>
+    /// <summary>
+    /// Records a booking and its client's number (E.164, null when it has none); repeating it changes nothing.
+    /// Interleaves: a sweep may be waiting on the booking calling.
+    /// </summary>
+    [AlwaysInterleave]
     Task AddAsync(string appointmentId, DateTimeOffset start, string? phone);
 
     /// <summary>The bookings of this shard whose client has the number <paramref name="phone"/>.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<string>> FindByPhoneAsync(string phone);
+
+    /// <summary>
+    /// Records a booking and when it next means to wake (null: nothing left to send), so a sweep can wake it should its
+    /// reminder be lost. Interleaves, as <see cref="AddAsync"/>.
+    /// </summary>
+    [AlwaysInterleave]
+    Task ExpectWakeAsync(string appointmentId, DateTimeOffset start, DateTimeOffset? wakeAt);
+
+    /// <summary>
+    /// Wakes the bookings of this shard that meant to wake more than <paramref name="grace"/> before
+    /// <paramref name="now"/> and have not said since (their reminder tick was lost), at most <paramref name="max"/>; a
+    /// shard swept moments ago by another silo sweeps nothing. How many of them had a message due.
+    /// </summary>
+    Task<int> SweepAsync(DateTimeOffset now, TimeSpan grace, int max);
 
     [AlwaysInterleave]
     Task<IReadOnlyList<IndexedAppointment>> ListAsync();

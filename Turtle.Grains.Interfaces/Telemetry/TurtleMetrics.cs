@@ -99,6 +99,9 @@ public static class TurtleMetrics
     private static readonly Counter<long> AdvisorRefreshes = Meter.CreateCounter<long>(
         "turtle.advisor.refreshes", description: "Advisor sheet loads, by outcome.");
 
+    private static readonly Counter<long> WatchdogWakes = Meter.CreateCounter<long>(
+        "turtle.watchdog.wakeups", description: "Bookings the per-day sweep woke because a due message was unsent (a lost reminder tick).");
+
     private static readonly Counter<long> ReconcileRuns = Meter.CreateCounter<long>(
         "turtle.reconcile.runs", description: "Calendly reconciliation runs, by outcome.");
 
@@ -123,6 +126,15 @@ public static class TurtleMetrics
         MessageLateness.Record(Math.Max(0, seconds), new KeyValuePair<string, object?>("kind", kind.ToString()));
 
     public static void Lateness(NotificationKind kind, TimeSpan lateness) => Lateness(kind, lateness.TotalSeconds);
+
+    /// <summary>Bookings woken by the watchdog sweep with a message due that their reminder had not sent.</summary>
+    public static void WatchdogWakeups(int count)
+    {
+        if (count > 0)
+        {
+            WatchdogWakes.Add(count);
+        }
+    }
 
     public static void AdvisorRefresh(AdvisorRefreshOutcome outcome) =>
         AdvisorRefreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome == AdvisorRefreshOutcome.Ok ? "ok" : "failed"));

@@ -22,6 +22,12 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly BookingAlarm _alarm;
     private readonly AgendaSchedule _agenda;
     private readonly BookingAttention _attention;
+    private BookingListing? _listing;
+    /// <summary>
+    /// Memory holds a booking or a cancel that its call failed to arm or store (the reminder service or storage was out):
+    /// the webhook's retry must store it, not answer "unchanged" from memory (found by the chaos run: a cancel was lost).
+    /// </summary>
+    private bool _unstored;
 
     public AppointmentGrain(
         [PersistentState("appointment", TurtleStorage.Appointments)] IPersistentState<AppointmentState> state,
@@ -48,18 +54,21 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private string Id => this.GetPrimaryKeyString();
     private AppointmentState State => _state.State;
     private IAdvisorLookupGrain Advisors => GrainFactory.GetGrain<IAdvisorLookupGrain>(0);
+    private BookingListing Listing => _listing ??= new BookingListing(GrainFactory, Id, _rules);
 
     public async Task<BookingResult> BookAsync(BookingDetails booking)
     {
         if (State.Status != AppointmentStatus.Unknown)
         {
-            if (_writer.HoldsUnrecordedOutcome)
+            var unstored = _unstored;
+            if (unstored || _writer.HoldsUnrecordedOutcome)
             {
-                // The webhook's retry: record what was sent before answering it.
-                await _writer.WriteAsync();
+                // The webhook's retry: store, arm and list what the failed attempt changed (and sent) before answering.
+                await StoreAsync();
+                await IndexAsync();
             }
             await TellAttentionAsync();
-            return new(State.Status, Changed: false);
+            return new(State.Status, Changed: unstored);
         }
 
         var assignment = await Advisors.AssignAsync(new AssignmentRequest
@@ -69,6 +78,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
             HostUserUris = booking.HostUserUris,
             StartTime = booking.StartTime,
         });
+        _unstored = true;
         State.Details = booking;
         State.Advisor = assignment.Advisor;
         State.AssignmentReason = assignment.Reason;
@@ -97,10 +107,18 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     {
         if (State.Status is AppointmentStatus.Cancelled or AppointmentStatus.Rescheduled)
         {
-            return new(State.Status, Changed: false);
+            if (!_unstored)
+            {
+                return new(State.Status, Changed: false);
+            }
+            await StoreAsync();
+            _alarm.WakeIn(TimeSpan.Zero);
+            await IndexAsync();
+            return new(State.Status, Changed: true);
         }
 
         var wasBooked = State.Details is not null;
+        _unstored = true;
         // A cancel that overtakes its create keeps the booking's details but sends nothing, now or later.
         State.Details ??= cancellation.Booking;
         State.Status = cancellation.Rescheduled ? AppointmentStatus.Rescheduled : AppointmentStatus.Cancelled;
@@ -150,9 +168,21 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         await _writer.WriteAsync();
         LogRetried(_logger, Id, kind, by);
         await _dispatcher.DispatchAsync(Id, State, _writer, answerBy: now + _options.Value.BookingAnswerDeadline);
-        await _alarm.ArmAsync(State.Notifications);
         await TellAttentionAsync();
+        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State));
+        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
         return new RetryResult(RetryOutcome.Retried, Notification: entry.ToView());
+    }
+
+    public async Task<bool> WakeAsync()
+    {
+        var due = State.Details is not null && _rules.NextDue(State.Notifications, _time.GetUtcNow()) is not null;
+        if (due)
+        {
+            LogWokenBySweep(_logger, Id);
+        }
+        await ProcessAsync();
+        return due;
     }
 
     public Task<bool> AnswerAttendanceAsync(AttendanceAnswer answer) => FollowAsync(JourneyRules.Answer(State, answer));
@@ -196,6 +226,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         }
         await TellAttentionAsync();
         await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State));
+        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
     }
 
     /// <summary>
@@ -206,6 +237,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     {
         await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Review(State, _time.GetUtcNow()));
         await _writer.WriteAsync();
+        _unstored = false;
         await TellAttentionAsync();
     }
 
@@ -218,10 +250,12 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         }
     }
 
-    /// <summary>Lists the booking under its meeting day; cheap and repeatable, so every wake-up repairs a lost add.</summary>
-    private Task IndexAsync() => State.Details is { } booking
-        ? GrainFactory.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.Key(booking.StartTime, Id)).AddAsync(Id, booking.StartTime, booking.Phone)
-        : Task.CompletedTask;
+    /// <summary>Lists the booking under its meeting day, with when it next wakes.</summary>
+    private async Task IndexAsync()
+    {
+        await Listing.AddAsync(State.Details);
+        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
+    }
 
     /// <summary>
     /// Carries out a step of the client's journey: records its reasons for a person in the booking, stores it, lets its
@@ -271,6 +305,8 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: sent again, asked by {By}")]
     private static partial void LogRetried(ILogger logger, string id, NotificationKind kind, string by);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} woken by the watchdog: a message was due and unsent (its reminder tick was lost)")]
+    private static partial void LogWokenBySweep(ILogger logger, string id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} cancelled: {Status}")]
     private static partial void LogCancelled(ILogger logger, string id, AppointmentStatus status);

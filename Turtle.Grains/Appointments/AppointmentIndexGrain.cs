@@ -8,12 +8,15 @@ public sealed class AppointmentIndexState
     [Id(0)] public Dictionary<string, DateTimeOffset> Starts { get; set; } = [];
     /// <summary>The client's number (E.164) of each booking that has one: how a client's reply finds its bookings.</summary>
     [Id(1)] public Dictionary<string, string> Phones { get; set; } = [];
+    /// <summary>When each booking with something left to send next means to wake, as it last said.</summary>
+    [Id(2)] public Dictionary<string, DateTimeOffset> Wakes { get; set; } = [];
 }
 
 /// <summary>
 /// One shard of a day's bookings. Adds are answered from memory and written at most once per <see cref="FlushDelay"/>,
 /// so a burst of bookings costs a write per shard, not per booking. An add lost with a crashed silo comes back:
-/// every booking adds itself again whenever its reminder wakes it.
+/// every booking adds itself again whenever its reminder wakes it. It also keeps when each booking means to wake, and
+/// sweeps (<see cref="BookingWatchdog"/>): a booking overdue by more than the grace lost its reminder tick and is woken.
 /// </summary>
 public sealed partial class AppointmentIndexGrain(
     [PersistentState("index", TurtleStorage.Appointments)] IPersistentState<AppointmentIndexState> state,
@@ -22,14 +25,13 @@ public sealed partial class AppointmentIndexGrain(
     public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(5);
 
     private IGrainTimer? _flush;
+    private DateTimeOffset? _sweptAt;
 
     public Task AddAsync(string appointmentId, DateTimeOffset start, string? phone)
     {
-        var known = state.State.Starts.TryGetValue(appointmentId, out var knownStart) && knownStart == start
-            && state.State.Phones.GetValueOrDefault(appointmentId) == phone;
-        if (!known)
+        RecordStart(appointmentId, start);
+        if (state.State.Phones.GetValueOrDefault(appointmentId) != phone)
         {
-            state.State.Starts[appointmentId] = start;
             if (phone is null)
             {
                 state.State.Phones.Remove(appointmentId);
@@ -38,9 +40,53 @@ public sealed partial class AppointmentIndexGrain(
             {
                 state.State.Phones[appointmentId] = phone;
             }
-            _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
+            FlushSoon();
         }
         return Task.CompletedTask;
+    }
+
+    public Task ExpectWakeAsync(string appointmentId, DateTimeOffset start, DateTimeOffset? wakeAt)
+    {
+        RecordStart(appointmentId, start);
+        var wakes = state.State.Wakes;
+        var changed = wakeAt is { } at
+            ? !wakes.TryGetValue(appointmentId, out var known) || known != at
+            : wakes.ContainsKey(appointmentId);
+        if (changed)
+        {
+            if (wakeAt is { } next)
+            {
+                wakes[appointmentId] = next;
+            }
+            else
+            {
+                wakes.Remove(appointmentId);
+            }
+            FlushSoon();
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task<int> SweepAsync(DateTimeOffset now, TimeSpan grace, int max)
+    {
+        // Every silo sweeps every shard: the first one in an interval does the work, the others find it done.
+        if (_sweptAt is { } swept && now - swept < grace / 2)
+        {
+            return 0;
+        }
+        _sweptAt = now;
+        var overdue = state.State.Wakes.Where(kv => kv.Value < now - grace).OrderBy(kv => kv.Value).Take(max).Select(kv => kv.Key).ToList();
+        if (overdue.Count == 0)
+        {
+            return 0;
+        }
+        var due = await Task.WhenAll(overdue.Select(id => GrainFactory.GetGrain<IAppointmentGrain>(id).WakeAsync()));
+        var woken = due.Count(d => d);
+        if (woken > 0)
+        {
+            LogWoken(logger, woken, this.GetPrimaryKeyString(), overdue.Count);
+        }
+        return woken;
     }
 
     public Task<IReadOnlyList<string>> FindByPhoneAsync(string phone) =>
@@ -57,23 +103,43 @@ public sealed partial class AppointmentIndexGrain(
         }
     }
 
+    private void RecordStart(string appointmentId, DateTimeOffset start)
+    {
+        if (!state.State.Starts.TryGetValue(appointmentId, out var known) || known != start)
+        {
+            state.State.Starts[appointmentId] = start;
+            FlushSoon();
+        }
+    }
+
+    private void FlushSoon() => _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        // Disposed only once written: disposing a grain timer cancels the token its running callback was given.
-        using var done = _flush;
+        // The timer is disposed only once the write is done: disposing a grain timer cancels its callback's token, and a
+        // write given that token was cancelled every time, so the index was never stored (found on both the journey's and
+        // the chaos run's branches: bookings added before a silo was killed were gone from listings after it).
+        var timer = _flush;
         _flush = null;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await state.WriteStateAsync(timer is null ? cancellationToken : CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Still right in memory: write again shortly rather than drop the batch.
             LogFlushFailed(logger, e);
-            _flush = this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
+            FlushSoon();
+        }
+        finally
+        {
+            timer?.Dispose();
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment index could not be written; retrying")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watchdog woke {Woken} booking(s) of index {Shard} whose due message was unsent (reminder tick lost; {Overdue} overdue)")]
+    private static partial void LogWoken(ILogger logger, int woken, string shard, int overdue);
 }

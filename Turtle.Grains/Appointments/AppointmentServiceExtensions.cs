@@ -18,6 +18,7 @@ public static class AppointmentServiceExtensions
         services.AddSingleton<AgendaDispatcher>();
         // One per booking activation: it keeps that booking's sends left in flight.
         services.AddTransient<MessageDispatcher>();
+        services.AddHostedService<BookingWatchdog>();
         return services;
     }
 

@@ -65,6 +65,12 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>A claimed send older than this was interrupted (the silo died mid-send) and is tried again.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How often every silo sweeps the current days for bookings whose reminder tick was lost (<see cref="BookingWatchdog"/>).</summary>
+    public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How far past its wake-up a booking must be before the sweep wakes it (its own reminder comes back within a period).</summary>
+    public TimeSpan WatchdogGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Whether <paramref name="kind"/> is listed in <see cref="DisabledKinds"/>.</summary>
     public bool IsDisabled(NotificationKind kind) => DisabledKinds.Contains(kind.ToString(), StringComparer.OrdinalIgnoreCase);
     public const string DefaultFirmTimeZone = "Asia/Kolkata";
@@ -93,6 +99,10 @@ public sealed class NotificationOptions : IValidatableObject
         if (FollowUpDelay < TimeSpan.Zero)
         {
             yield return new ValidationResult($"{Section}:FollowUpDelay must not be negative.", [nameof(FollowUpDelay)]);
+        }
+        if (WatchdogInterval <= TimeSpan.Zero || WatchdogGrace <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Notifications:WatchdogInterval and Notifications:WatchdogGrace must be positive.", [nameof(WatchdogInterval), nameof(WatchdogGrace)]);
         }
         if (AdvisorBioLeadTime < TimeSpan.Zero)
         {

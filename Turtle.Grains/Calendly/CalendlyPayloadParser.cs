@@ -42,9 +42,16 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
 {
     private readonly CalendlyBookingMapper _mapper = new(phones);
 
+    private static readonly DateTimeOffset EarliestMeeting = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestMeeting = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <exception cref="CalendlyPayloadException">The body is malformed or lacks a required field.</exception>
     public CalendlyWebhookEvent Parse(ReadOnlyMemory<byte> body)
     {
+        if (JsonText.Problem(body.Span) is { } problem)
+        {
+            throw new CalendlyPayloadException("body", problem);
+        }
         JsonDocument document;
         try
         {
@@ -147,7 +154,7 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
     {
         var scheduled = OptionalObject(payload, "scheduled_event", "payload.scheduled_event")
             ?? throw new CalendlyPayloadException("payload.scheduled_event", "required");
-        var start = OptionalDate(scheduled, "start_time", "payload.scheduled_event.start_time")
+        var start = MeetingTime(OptionalDate(scheduled, "start_time", "payload.scheduled_event.start_time"), "payload.scheduled_event.start_time")
             ?? throw new CalendlyPayloadException("payload.scheduled_event.start_time", "required");
         var location = OptionalObject(scheduled, "location", "payload.scheduled_event.location") is { } place
             ? new CalendlyLocation(
@@ -161,7 +168,7 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
             Name: OptionalString(scheduled, "name", "payload.scheduled_event.name"),
             Status: OptionalString(scheduled, "status", "payload.scheduled_event.status") ?? "active",
             StartTime: start,
-            EndTime: OptionalDate(scheduled, "end_time", "payload.scheduled_event.end_time") ?? start,
+            EndTime: MeetingTime(OptionalDate(scheduled, "end_time", "payload.scheduled_event.end_time"), "payload.scheduled_event.end_time") ?? start,
             EventType: null,
             Location: location,
             EventMemberships: [.. Objects(scheduled, "event_memberships", "payload.scheduled_event.event_memberships").Select(m => new CalendlyEventMembership(
@@ -224,6 +231,15 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
             JsonValueKind.True => true,
             _ => throw new CalendlyPayloadException(path, "must be true or false"),
         };
+
+    /// <summary>
+    /// A meeting's time, within years Turtle can plan around: the plan subtracts lead times from it and adds delays, which
+    /// near the ends of <see cref="DateTimeOffset"/> would overflow (found by the hostile-input tests: year 1 was a 500).
+    /// </summary>
+    private static DateTimeOffset? MeetingTime(DateTimeOffset? time, string path) =>
+        time is { } t && (t < EarliestMeeting || t >= LatestMeeting)
+            ? throw new CalendlyPayloadException(path, "must be between the years 1970 and 9000")
+            : time;
 
     private static DateTimeOffset? OptionalDate(JsonElement parent, string name, string path)
     {

@@ -36,6 +36,36 @@ public sealed class CalendlyPayloadParserTests
         Assert.Equal(new DateTimeOffset(2026, 11, 20, 9, 14, 2, TimeSpan.Zero).AddTicks(3456780), booking.CreatedAt);
     }
 
+    /// <summary>Found by the hostile-input property tests: each made the parser throw InvalidOperationException (a 500).</summary>
+    public static TheoryData<byte[]> NotText => new()
+    {
+        "{\"event\":\"invitee.created"u8.ToArray().Append((byte)0xFF).Concat("\"}"u8.ToArray()).ToArray(),
+        Encoding.UTF8.GetBytes("{\"event\":\"invitee.created\\ud800\"}"),
+        Encoding.UTF8.GetBytes("{\"ev\\udfffent\":\"invitee.created\"}"),
+    };
+
+    [Theory]
+    [MemberData(nameof(NotText))]
+    public void BodyThatIsNotTextIsMalformedNamingTheBody(byte[] body)
+    {
+        var problem = Assert.Throws<CalendlyPayloadException>(() => parser.Parse(body));
+
+        Assert.Equal("body", problem.Field);
+    }
+
+    [Theory]
+    [InlineData("start_time", "0001-01-01T00:00:00Z")]
+    [InlineData("end_time", "9999-12-31T23:59:59Z")]
+    public void MeetingTimeAtTheEndsOfTheCalendarIsMalformed(string field, string time)
+    {
+        // Found by the hostile-input property tests: planning a bio a day before year 1 overflowed in the grain (a 500).
+        var body = Payloads.Edit(Payloads.Created, root => root.ScheduledEvent()[field] = time);
+
+        var problem = Assert.Throws<CalendlyPayloadException>(() => parser.Parse(body));
+
+        Assert.Equal($"payload.scheduled_event.{field}", problem.Field);
+    }
+
     [Fact]
     public void InviteeCanceledCarriesReasonTimeAndBooking()
     {

@@ -31,6 +31,9 @@ public sealed class TurtleProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int Id => _process.Id;
 
+    /// <summary>Every line the process writes, as it writes it (on a thread of its own).</summary>
+    public event Action<string>? LineWritten;
+
     /// <summary>The last lines the process wrote, for assertion messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output.TakeLast(200));
 
@@ -169,6 +172,7 @@ public sealed class TurtleProcess : IAsyncDisposable
         {
             return;
         }
+        LineWritten?.Invoke(line);
         _output.Enqueue(line);
         while (_output.Count > 20_000)
         {

@@ -28,6 +28,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     private readonly ConcurrentDictionary<string, string> _waIds = new();
     private readonly ConcurrentDictionary<string, byte> _heldForQuality = new();
     private volatile bool _tokenRevoked;
+    private volatile EveryoneFault? _everyone;
     private readonly List<JsonObject> _templates = [];
     private readonly List<FakeTemplateRequest> _templateRequests = [];
     private long _templateIds = 1_234_567_890_000;
@@ -125,6 +126,12 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     public void RevokeToken() => _tokenRevoked = true;
 
     public void RestoreToken() => _tokenRevoked = false;
+
+    /// <summary>Until <paramref name="until"/>, every request is answered with <paramref name="fault"/>, whoever it is to (a burst of 429s or 500s).</summary>
+    public void FailEveryoneUntil(DateTimeOffset until, WhatsAppFault fault) => _everyone = new EveryoneFault(until, fault, null);
+
+    /// <summary>Until <paramref name="until"/>, every accepted request is answered only after <paramref name="delay"/> (Meta stalling).</summary>
+    public void StallEveryoneUntil(DateTimeOffset until, TimeSpan delay) => _everyone = new EveryoneFault(until, null, delay);
 
     /// <summary>A template Meta holds for <see cref="BusinessAccountId"/>, as if it had been submitted and reviewed.</summary>
     public void SeedTemplate(string name, string language, string status, string category = "UTILITY", string? rejectedReason = null, string body = "Hello {{1}}, this is a seeded template.")
@@ -359,6 +366,11 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
         }
 
         var to = request.To!;
+        var everyone = _everyone is { } e && _time.GetUtcNow() < e.Until ? e : null;
+        if (everyone?.Fault is { } burst)
+        {
+            return Fault(context, burst);
+        }
         if (_alwaysFaults.TryGetValue(to, out var always))
         {
             return Fault(context, always);
@@ -385,7 +397,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
                 ["message_status"] = _heldForQuality.ContainsKey(to) ? "held_for_quality_assessment" : "accepted",
             }),
         };
-        var stall = TimeSpan.Zero;
+        var stall = everyone?.Stall ?? TimeSpan.Zero;
         if (_stalls.TryGetValue(to, out var stalls))
         {
             lock (stalls)
@@ -718,6 +730,8 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     }
 
     private sealed record InvalidRequest(int Code, string Message, string? Details);
+
+    private sealed record EveryoneFault(DateTimeOffset Until, WhatsAppFault? Fault, TimeSpan? Stall);
 }
 
 /// <summary>One request the fake received and how it answered (<see cref="MessageId"/> is set when accepted).</summary>

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Turtle.Chaos;
+
+// ./chaos.sh --minutes N [--seed S] [--out folder] [--port-base P]: faults for N minutes, then the verdict.
+// Exit 0: nothing missing or forbidden; 1: something was; 2: the run could not be set up.
+var settings = ChaosSettings.Parse(args);
+Directory.CreateDirectory(settings.Output);
+using var log = new ChaosLog(settings.Output);
+var random = new Random(settings.Seed);
+log.Note($"chaos run: {settings.Duration.TotalMinutes:0.#} min, seed {settings.Seed}, ports from {settings.PortBase}, results in {settings.Output}");
+await using var cluster = new ChaosCluster(settings, log);
+try
+{
+    await cluster.StartAsync();
+}
+catch (Exception e) when (e is InvalidOperationException or TimeoutException or FileNotFoundException or System.ComponentModel.Win32Exception)
+{
+    log.Note($"could not start: {e.Message}");
+    return 2;
+}
+log.Note("3 silos, the API, Azurite and the fake Graph API are up; streaming bookings");
+
+using var sender = new CalendlySender(cluster.ApiBase, ChaosCluster.SigningKey, settings.Output);
+var scenario = new Scenario(random);
+var monkey = new ChaosMonkey(cluster, log, random, settings.Duration);
+using var stop = new CancellationTokenSource();
+var start = DateTimeOffset.UtcNow;
+var end = start + settings.Duration;
+var faults = monkey.RunAsync(stop.Token);
+while (DateTimeOffset.UtcNow < end - TimeSpan.FromSeconds(80))
+{
+    var now = DateTimeOffset.UtcNow;
+    var before = scenario.Invitees.Count;
+    // Reminders fall due from 30 s after booking to the end of the run.
+    scenario.Next(now, ChaosSettings.EarliestStart + TimeSpan.FromTicks(Math.Max(0, (end - now - TimeSpan.FromSeconds(60)).Ticks)));
+    foreach (var delivery in scenario.Invitees.Skip(before).SelectMany(i => i.Deliveries))
+    {
+        sender.Send(delivery);
+    }
+    await Task.Delay(TimeSpan.FromSeconds(1.5 + (2 * random.NextDouble())));
+}
+log.Note($"{scenario.Invitees.Count} invitees made; faults go on until {settings.Duration.TotalMinutes:0.#} min");
+var left = end - DateTimeOffset.UtcNow;
+if (left > TimeSpan.Zero)
+{
+    await Task.Delay(left);
+}
+await stop.CancelAsync();
+await faults;
+for (var silo = 0; silo < ChaosSettings.Silos; silo++)
+{
+    if (!cluster.IsSiloUp(silo))
+    {
+        await cluster.StartSiloAsync(silo);
+    }
+}
+cluster.WhatsApp.FailEveryoneUntil(DateTimeOffset.MinValue, Turtle.Testing.WhatsApp.WhatsAppFault.ServerError);
+log.Note("faults stopped; waiting for what is still due");
+
+// Settle: until every delivery was taken and every owed message sent, the last due time well past, or the limit.
+var lastDue = scenario.Invitees.Max(i => i.Start) - ChaosSettings.ReminderLead + TimeSpan.FromSeconds(60);
+Verdict verdict;
+while (true)
+{
+    verdict = Verdict.Of(scenario.Invitees, sender.Outcomes, cluster.WhatsApp.Accepted);
+    var now = DateTimeOffset.UtcNow;
+    if ((sender.Pending == 0 && verdict.Missing.Count == 0 && now > lastDue) || now > end + ChaosSettings.SettleLimit)
+    {
+        break;
+    }
+    await Task.Delay(TimeSpan.FromSeconds(5));
+}
+await sender.FinishAsync(DateTimeOffset.UtcNow);
+await Task.Delay(TimeSpan.FromSeconds(3));
+verdict = Verdict.Of(scenario.Invitees, sender.Outcomes, cluster.WhatsApp.Accepted);
+
+// The bookings as Turtle shows them, kept beside the verdict.
+using var api = new HttpClient { BaseAddress = cluster.ApiBase, Timeout = TimeSpan.FromSeconds(60) };
+api.DefaultRequestHeaders.Add("X-Api-Key", ChaosCluster.AdminKey);
+var views = await api.GetFromJsonAsync<JsonElement>(new Uri(
+    $"/api/appointments?from={Uri.EscapeDataString((start - TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString((end + TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture))}", UriKind.Relative));
+await File.WriteAllTextAsync(Path.Combine(settings.Output, "appointments.json"), views.GetRawText());
+var failed = views.EnumerateArray().SelectMany(v => v.GetProperty("notifications").EnumerateArray()).Count(n => n.GetProperty("state").GetString() == "failed");
+var graph = cluster.WhatsApp.Requests;
+
+string[] summary =
+[
+    $"chaos run: {settings.Duration.TotalMinutes:0.#} min of faults (seed {settings.Seed}); 3 silos, the API, Azurite, the fake Graph API on loopback",
+    $"bookings: {verdict.Bookings} invitees ({views.GetArrayLength()} listed by GET /api/appointments); webhook deliveries {sender.Outcomes.Count}, attempts {sender.Attempts}, refused and retried {sender.Refused}, never taken {verdict.Undelivered}",
+    $"messages expected: {verdict.Expected}; accepted by the fake: {verdict.Sent} (requests {graph.Count}, refused by its faults {graph.Count(r => r.MessageId is null)}); failed on the bookings: {failed}",
+    $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))})",
+    $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}",
+    $"kills survived: {monkey.SiloKills} silo kill -9 (one every 45-90 s, two at once once, the whole cluster once), Azurite stopped 20 s once, {monkey.GraphBursts} Graph bursts (429, 500, 14 s stalls)",
+    $"watchdog wake-ups: {cluster.WatchdogWakeups}",
+    $"result: {(verdict.Passed ? "PASS" : "FAIL")}",
+];
+foreach (var line in summary)
+{
+    log.Note(line);
+}
+await File.WriteAllLinesAsync(Path.Combine(settings.Output, "summary.txt"), summary);
+await File.WriteAllTextAsync(Path.Combine(settings.Output, "findings.json"), JsonSerializer.Serialize(new
+{
+    missing = verdict.Missing,
+    forbidden = verdict.Forbidden,
+    duplicated = verdict.Duplicated,
+    late = verdict.Late,
+}, new JsonSerializerOptions { WriteIndented = true }));
+return verdict.Passed ? 0 : 1;
