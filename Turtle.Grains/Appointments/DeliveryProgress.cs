@@ -34,6 +34,38 @@ public static class DeliveryProgress
         return true;
     }
 
+    /// <summary>
+    /// A status about a message this booking claimed and never heard back on (its silo died after Meta took it, or the
+    /// request timed out): Meta's statuses carry the callback data the message was sent with, so the status names the
+    /// message. It is recorded as sent, with the id the status gives, and is not sent again when its claim runs out.
+    /// A message cancelled while its answer was awaited is recorded as sent too: it was.
+    /// </summary>
+    /// <returns>The message recorded as sent, or null when the status is about none waiting for its answer.</returns>
+    public static Notification? AdoptUnanswered(IEnumerable<Notification> notifications, DeliveryStatusUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(notifications);
+        ArgumentNullException.ThrowIfNull(update);
+        var entries = notifications.ToList();
+        if (update.Status == DeliveryStatus.None || entries.Any(n => n.MessageId == update.MessageId))
+        {
+            return null;
+        }
+        var entry = entries
+            .Where(n => n.Kind == update.Kind && n.MessageId is null && n.ClaimedAt is not null
+                && n.State is NotificationState.Sending or NotificationState.Cancelled)
+            .MinBy(n => n.ClaimedAt);
+        if (entry is null)
+        {
+            return null;
+        }
+        entry.State = NotificationState.Sent;
+        entry.MessageId = update.MessageId;
+        entry.SentAt = update.At;
+        entry.ClaimedAt = null;
+        entry.LastError = "recorded as sent from Meta's status: the answer to its request was lost";
+        return entry;
+    }
+
     public static bool Advances(DeliveryStatus current, DeliveryStatus next) => next switch
     {
         DeliveryStatus.None => false,

@@ -149,6 +149,13 @@ public sealed partial class MessageDispatcher(
 
     private async Task RecordAsync(string appointmentId, AppointmentState booking, Notification entry, string to, SendOutcome outcome, BookingWriter writer)
     {
+        if (entry.State == NotificationState.Sent || (entry.State != NotificationState.Sending && outcome.Result is not (SendResult.Sent or SendResult.DryRun)))
+        {
+            // Meta's status recorded it sent while its answer was awaited, or it was cancelled and the answer is no send:
+            // the late answer changes nothing. It must not put a cancelled message back to be tried again.
+            LogLateAnswerIgnored(logger, appointmentId, entry.Kind, entry.State, outcome.Result);
+            return;
+        }
         var now = time.GetUtcNow();
         rules.Apply(entry, outcome, booking.Details!, now, Random.Shared);
         MessageOutcomes.Count(entry, now);
@@ -207,6 +214,9 @@ public sealed partial class MessageDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} {Kind}: Meta has not answered yet; the booking is stored with it claimed and its outcome will be recorded when it comes")]
     private static partial void LogLeftInFlight(ILogger logger, string id, NotificationKind kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: the late answer ({Answer}) leaves it {State}")]
+    private static partial void LogLateAnswerIgnored(ILogger logger, string id, NotificationKind kind, NotificationState state, SendResult answer);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id}: advisor assigned after booking ({Reason})")]
     private static partial void LogAssignedLate(ILogger logger, string id, string reason);

@@ -54,5 +54,7 @@ public static class MessageRetry
         entry.ReadAt = null;
         entry.RetriedAt = now;
         entry.RetriedBy = by;
+        // Its outcome is recorded in the history as caused by whoever asked.
+        entry.Trigger = by;
     }
 }

@@ -62,6 +62,27 @@ public class AttentionOutageTests(AttentionOutageFixture fixture) : IClassFixtur
         Assert.Contains(await list.ListAsync(), e => e.AppointmentId == booking.InviteeId);
     }
 
+    [Fact]
+    public async Task CancelThatOvertookItsCreateAndCouldNotBeListedIsListedByTheWebhooksRetry()
+    {
+        // A day of its own, so its index shard is not active yet and must be read from storage, which is down for it.
+        var booking = Bookings.New(TimeSpan.FromDays(300 + Random.Shared.Next(300)));
+        var grain = fixture.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
+        var shard = fixture.Grains.GetGrain<IAppointmentIndexGrain>(AppointmentIndex.Key(booking.StartTime, booking.InviteeId));
+        fixture.Proxy.RefuseRequest = (verb, request) => request.Contains("appointmentindex", StringComparison.OrdinalIgnoreCase);
+
+        // The cancel is stored, then listing it fails: the webhook is not answered 2xx, so Calendly sends it again.
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.CancelAsync(Bookings.Cancel(booking)));
+        Assert.Equal(AppointmentStatus.Cancelled, (await ReadAsync<AppointmentState>("appointment", grain.GetGrainId())).Status);
+
+        fixture.Proxy.RefuseRequest = null;
+        var retry = await grain.CancelAsync(Bookings.Cancel(booking));
+
+        Assert.True(retry.Changed);
+        Assert.Contains(await shard.ListAsync(), e => e.AppointmentId == booking.InviteeId);
+        Assert.Contains(await fixture.Grains.GetGrain<IAppointmentQueryGrain>(0).ListAsync(booking.StartTime.AddMinutes(-1), booking.StartTime.AddMinutes(1)), v => v.Id == booking.InviteeId);
+    }
+
     private async Task<T> ReadAsync<T>(string name, GrainId grain)
         where T : new()
     {

@@ -66,6 +66,9 @@ public class AttentionTests(TurtleClusterFixture fixture)
         var confirmation = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
         Assert.Equal(BookingSources.Console, confirmation.RetriedBy);
         Assert.NotNull(confirmation.RetriedAt);
+        var history = (await Grain(booking).GetAsync())!.History;
+        Assert.Contains(history, h => h.By == BookingSources.Console && h.What.StartsWith("Confirmation to be sent again", StringComparison.Ordinal));
+        Assert.Contains(history, h => h.By == BookingSources.Console && h.What == "Confirmation sent");
         Assert.Single(WhatsApp.Accepted, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
         Assert.Empty(await EntriesAsync(booking));
         Assert.Equal(RetryOutcome.NotFailed, (await Grain(booking).RetryNotificationAsync(NotificationKind.Confirmation, BookingSources.Console)).Outcome);

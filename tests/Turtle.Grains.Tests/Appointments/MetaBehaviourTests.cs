@@ -1,6 +1,7 @@
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 using Turtle.Grains.Tests.Cluster;
+using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Grains.Tests.Appointments;
 
@@ -109,6 +110,54 @@ public class MetaBehaviourTests(MetaBehaviourClusterFixture fixture) : IClassFix
         Assert.StartsWith("wamid.", sent.MessageId, StringComparison.Ordinal);
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Single(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+    }
+
+    [Fact]
+    public async Task ConfirmationCancelledWhileMetaIsSlowIsNotTriedAgainWhenMetaThenFails()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        fixture.WhatsApp.FailNext(booking.Phone!, WhatsAppFault.Slow(TimeSpan.FromSeconds(10)));
+
+        // Answered after 7 s with the confirmation claimed; the cancel comes while Meta still holds the request.
+        await Grain(booking).BookAsync(booking);
+        await Grain(booking).CancelAsync(Bookings.Cancel(booking));
+
+        await fixture.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Cancellation) && r.MessageId is not null, 1, Wait);
+        // Meta's 500 came 10 s after the request; a retry would come 1-2 s after it.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Single(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+        var confirmation = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+        Assert.Equal(NotificationState.Cancelled, confirmation.State);
+    }
+
+    [Fact]
+    public async Task StatusOfAClaimedMessageWhoseAnswerIsLostRecordsItSentAndItIsNotSentAgain()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        // Meta takes the request and answers after 20 s: past WhatsApp:RequestTimeout (15 s), so the answer is lost.
+        fixture.WhatsApp.StallNext(booking.Phone!, TimeSpan.FromSeconds(20));
+        await Grain(booking).BookAsync(booking);
+        var taken = Assert.Single(fixture.WhatsApp.Accepted, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+
+        // Meta's sent status names the message by its callback data, with the id the lost answer held.
+        await Grain(booking).ApplyDeliveryStatusAsync(new DeliveryStatusUpdate
+        {
+            Kind = NotificationKind.Confirmation,
+            MessageId = taken.MessageId!,
+            Status = DeliveryStatus.Sent,
+            At = taken.ReceivedAt,
+        });
+        var recorded = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+        Assert.Equal(NotificationState.Sent, recorded.State);
+        Assert.Equal(taken.MessageId, recorded.MessageId);
+
+        // The request times out 15 s after it went; a retry would come 1-2 s after that.
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        Assert.Single(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+        var after = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+        Assert.Equal(NotificationState.Sent, after.State);
+        Assert.Equal(taken.MessageId, after.MessageId);
+        Assert.Equal(1, after.Attempts);
     }
 
     private async Task<NotificationView> WaitForStateAsync(BookingDetails booking, NotificationKind kind, NotificationState state, TimeSpan timeout)

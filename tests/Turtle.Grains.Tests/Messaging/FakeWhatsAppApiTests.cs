@@ -112,6 +112,56 @@ public sealed class FakeWhatsAppApiTests(FakeWhatsAppFixture fixture) : IClassFi
         Assert.Equal("STOP", message.GetProperty("text").GetProperty("body").GetString());
     }
 
+    [Fact]
+    public async Task TakenMessagesAreReportedSentToTheWebhookAndARefusedReportIsTriedAgain()
+    {
+        await using var api = await new FakeWhatsAppApi().StartAsync();
+        var port = Turtle.Testing.Processes.TurtleProcess.FreePort();
+        using var webhook = new HttpListener();
+        webhook.Prefixes.Add($"http://127.0.0.1:{port}/");
+        webhook.Start();
+        api.ReportStatusesTo(new Uri($"http://127.0.0.1:{port}/webhooks/whatsapp"), "app-secret", TimeSpan.FromMilliseconds(100));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(api.BaseUrl, $"/v23.0/{FakeWhatsAppApi.DefaultPhoneNumberId}/messages"))
+        {
+            Content = new StringContent(Body("919800000009", "ok").Replace("\"to\"", "\"biz_opaque_callback_data\":\"appt-9:Confirmation\",\"to\"", StringComparison.Ordinal), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", FakeWhatsAppApi.DefaultAccessToken);
+        using var answer = await _http.SendAsync(request);
+        using var accepted = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        var messageId = accepted.RootElement.GetProperty("messages")[0].GetProperty("id").GetString();
+
+        // The first report is refused (a webhook host restarting); Meta's retry brings the same status.
+        var bodies = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var context = await webhook.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
+            Assert.Equal(FakeWhatsAppApi.Sign("app-secret", body), context.Request.Headers["X-Hub-Signature-256"]);
+            bodies.Add(body);
+            context.Response.StatusCode = i == 0 ? 503 : 200;
+            context.Response.Close();
+        }
+
+        Assert.Equal(bodies[0], bodies[1]);
+        using var json = JsonDocument.Parse(bodies[1]);
+        var status = json.RootElement.GetProperty("entry")[0].GetProperty("changes")[0].GetProperty("value").GetProperty("statuses")[0];
+        Assert.Equal(messageId, status.GetProperty("id").GetString());
+        Assert.Equal("sent", status.GetProperty("status").GetString());
+        Assert.Equal("appt-9:Confirmation", status.GetProperty("biz_opaque_callback_data").GetString());
+        await WaitUntilAsync(() => api.StatusesReported == 1);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(condition());
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<(HttpStatusCode Status, int? Code)> Post(string body, string? token = FakeWhatsAppApi.DefaultAccessToken, string phoneNumberId = FakeWhatsAppApi.DefaultPhoneNumberId)

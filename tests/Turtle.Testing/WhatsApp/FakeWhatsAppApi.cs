@@ -33,6 +33,9 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     private readonly List<FakeTemplateRequest> _templateRequests = [];
     private long _templateIds = 1_234_567_890_000;
     private readonly HttpClient _webhookClient = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile StatusReport? _statusReport;
+    private int _statusesReported;
     private WebApplication? _app;
     private long _messageCounter;
 
@@ -202,6 +205,51 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
         }
     }
 
+    /// <summary>
+    /// From now on every accepted message gets a signed <c>sent</c> status posted to <paramref name="webhookUrl"/>,
+    /// <paramref name="after"/> (default 1 s) after the request came, with the message's <c>biz_opaque_callback_data</c>,
+    /// as Meta reports statuses, whether or not the sender is still waiting for its answer (a stall, a dead client).
+    /// An answer other than 2xx is tried again with backoff, as Meta retries webhooks, until taken or the fake stops.
+    /// </summary>
+    public void ReportStatusesTo(Uri webhookUrl, string appSecret, TimeSpan? after = null) =>
+        _statusReport = new StatusReport(webhookUrl, appSecret, after ?? TimeSpan.FromSeconds(1));
+
+    /// <summary>How many <c>sent</c> statuses the webhook has taken (<see cref="ReportStatusesTo"/>).</summary>
+    public int StatusesReported => Volatile.Read(ref _statusesReported);
+
+    private async Task ReportSentAsync(StatusReport report, string messageId, string to, string? callbackData)
+    {
+        var body = BuildStatusPayload(messageId, to, "sent", callbackData);
+        var backoff = TimeSpan.FromSeconds(1);
+        try
+        {
+            await Task.Delay(report.After, _stopping.Token);
+            while (true)
+            {
+                try
+                {
+                    if ((int)await PostWebhookAsync(report.WebhookUrl, report.AppSecret, body) is >= 200 and < 300)
+                    {
+                        Interlocked.Increment(ref _statusesReported);
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // The webhook's host is down (a restart): Meta tries again later.
+                }
+                await Task.Delay(backoff, _stopping.Token);
+                backoff = backoff < TimeSpan.FromSeconds(16) ? backoff * 2 : backoff;
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (ObjectDisposedException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
     /// <summary>Posts a signed status webhook (<c>sent</c>, <c>delivered</c>, <c>read</c>, <c>failed</c>) as Meta does.</summary>
     public Task<HttpStatusCode> PostStatusAsync(Uri webhookUrl, string appSecret, string messageId, string recipient, string status, string? bizOpaqueCallbackData, int? errorCode = null, string? errorTitle = null) =>
         PostWebhookAsync(webhookUrl, appSecret, BuildStatusPayload(messageId, recipient, status, bizOpaqueCallbackData, errorCode, errorTitle));
@@ -314,6 +362,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         _webhookClient.Dispose();
         if (_app is not null)
         {
@@ -337,6 +386,10 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
         lock (_requests)
         {
             _requests.Add(record with { StatusCode = status, ErrorCode = code, MessageId = messageId });
+        }
+        if (messageId is not null && _statusReport is { } report)
+        {
+            _ = ReportSentAsync(report, messageId, parsed.To!, parsed.CallbackData);
         }
         if (delay > TimeSpan.Zero)
         {
@@ -730,6 +783,8 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     }
 
     private sealed record InvalidRequest(int Code, string Message, string? Details);
+
+    private sealed record StatusReport(Uri WebhookUrl, string AppSecret, TimeSpan After);
 
     private sealed record EveryoneFault(DateTimeOffset Until, WhatsAppFault? Fault, TimeSpan? Stall);
 }

@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Logging;
+using Turtle.Grains.Advisors;
+using Turtle.Grains.Messaging;
+
+namespace Turtle.Grains.Appointments;
+
+/// <summary>
+/// A stored booking's messages: Meta's statuses, a person's retry, and every wake-up (its reminder, the watchdog's
+/// sweep, a send's late answer), each ending with the booking stored, armed, listed and the attention list told.
+/// </summary>
+public sealed partial class AppointmentGrain
+{
+    public async Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update)
+    {
+        var now = _time.GetUtcNow();
+        var adopted = DeliveryProgress.AdoptUnanswered(State.Notifications, update);
+        if (adopted is not null)
+        {
+            MessageOutcomes.Count(adopted, now);
+            BookingRecords.RecordMessage(State, adopted, now);
+            LogAdopted(_logger, Id, adopted.Kind);
+        }
+        if (!DeliveryProgress.Apply(State.Notifications, update) && adopted is null)
+        {
+            return;
+        }
+        // Recorded as sent from its status: the wake-up its claim had armed is re-armed to what is left.
+        // Failed after Meta accepted it: the booking needs a person, and stays armed until the attention list is told.
+        await (adopted is not null || update.Status == DeliveryStatus.Failed ? StoreAsync() : _writer.WriteAsync());
+    }
+
+    public async Task<RetryResult> RetryNotificationAsync(NotificationKind kind, string by)
+    {
+        var now = _time.GetUtcNow();
+        var (entry, refusal) = MessageRetry.Decide(State, kind, now);
+        if (entry is null)
+        {
+            return refusal!;
+        }
+        MessageRetry.Requeue(entry, by, now);
+        BookingRecords.Record(State, now, by, $"{kind} to be sent again (it had failed: {entry.LastError})");
+        // Stored due before it is sent: a retry asked for is never lost with the activation.
+        await _writer.WriteAsync();
+        LogRetried(_logger, Id, kind, by);
+        await _dispatcher.DispatchAsync(Id, State, _writer, answerBy: now + _options.Value.BookingAnswerDeadline);
+        await TellAttentionAsync();
+        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State));
+        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
+        return new RetryResult(RetryOutcome.Retried, Notification: entry.ToView());
+    }
+
+    public async Task<bool> WakeAsync()
+    {
+        var due = State.Details is not null && _rules.NextDue(State.Notifications, _time.GetUtcNow()) is not null;
+        if (due)
+        {
+            LogWokenBySweep(_logger, Id);
+        }
+        await ProcessAsync();
+        return due;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        _alarm.Ticked(status);
+        await IndexAsync();
+        await ArmAgendaAsync();
+        await ProcessAsync();
+    }
+
+    /// <summary>Sends everything due or overdue, then re-arms.</summary>
+    private async Task ProcessAsync()
+    {
+        if (State.Details is not null)
+        {
+            if (_writer.HoldsUnrecordedOutcome)
+            {
+                try
+                {
+                    await _writer.WriteAsync();
+                }
+                catch (Hosting.StorageUnavailableException)
+                {
+                    return;
+                }
+            }
+            await _dispatcher.DispatchAsync(Id, State, _writer);
+        }
+        await TellAttentionAsync();
+        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State));
+        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
+    }
+
+    /// <summary>
+    /// Arms the wake-up, then writes: a stored plan is never left without one, nor a reason that needs a person untold
+    /// (the reminder stays until the attention list has it). Then tells the attention list.
+    /// </summary>
+    private async Task StoreAsync()
+    {
+        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Review(State, _time.GetUtcNow()));
+        await _writer.WriteAsync();
+        _unstored = false;
+        await TellAttentionAsync();
+    }
+
+    /// <summary>Tells the attention list what the stored booking changed; what it could not tell, a later wake-up does.</summary>
+    private async Task TellAttentionAsync()
+    {
+        if (BookingAttention.Owed(State) && !await _attention.TellAsync(Id, State))
+        {
+            _alarm.WakeIn(BookingAttention.RetryDelay);
+        }
+    }
+
+    /// <summary>Lists a stored booking where it is looked for: its day, its client's number, its advisor's agenda.</summary>
+    private async Task ListAsync()
+    {
+        await IndexAsync();
+        if (State.Details?.Phone is { } phone)
+        {
+            _ = GrainFactory.GetGrain<IRecipientGrain>(phone).BookedAsync(Id);
+        }
+        await ArmAgendaAsync();
+    }
+
+    /// <summary>Lists the booking under its meeting day, with when it next wakes.</summary>
+    private async Task IndexAsync()
+    {
+        await Listing.AddAsync(State.Details);
+        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
+        _unlisted = false;
+    }
+
+    /// <summary>
+    /// Tells the advisor's agenda of the meeting's day that it has a meeting: one-way (the booking does not wait) and
+    /// repeatable, so every wake-up repairs an arm lost with a silo, as it does for the index.
+    /// </summary>
+    private Task ArmAgendaAsync() =>
+        State is { Advisor: { } advisor, Details: { } booking, Status: AppointmentStatus.Booked or AppointmentStatus.NoPhone }
+            && _agenda.AgendaToArm(advisor.Email, booking.StartTime, _time.GetUtcNow()) is { } key
+            ? GrainFactory.GetGrain<IAdvisorAgendaGrain>(key).ArmAsync()
+            : Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} {Kind}: recorded as sent from Meta's status; the answer to its request was lost, so it is not sent again")]
+    private static partial void LogAdopted(ILogger logger, string id, NotificationKind kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: sent again, asked by {By}")]
+    private static partial void LogRetried(ILogger logger, string id, NotificationKind kind, string by);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} woken by the watchdog: a message was due and unsent (its reminder tick was lost)")]
+    private static partial void LogWokenBySweep(ILogger logger, string id);
+}
