@@ -14,6 +14,7 @@ public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncD
 {
     public const string SigningKey = "chaos-calendly-signing-key";
     public const string AdminKey = "chaos-admin-key";
+    public const string MetaAppSecret = "chaos-meta-app-secret";
 
     private readonly TurtleProcess?[] _silos = new TurtleProcess?[ChaosSettings.Silos];
     private readonly string _clusterId = "chaos" + settings.Seed.ToString(CultureInfo.InvariantCulture);
@@ -49,8 +50,11 @@ public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncD
             ["ASPNETCORE_URLS"] = ApiBase.ToString(),
             ["Calendly__SigningKey"] = SigningKey,
             ["Admin__ApiKey"] = AdminKey,
+            ["WhatsApp__AppSecret"] = MetaAppSecret,
         });
         await _api.WaitUntilHealthyAsync(new Uri(ApiBase, "/health/ready").ToString(), TimeSpan.FromSeconds(120));
+        // Meta reports every message it took, answer or not: a send whose answer a kill or a stall lost is recorded from it.
+        WhatsApp.ReportStatusesTo(new Uri(ApiBase, "/webhooks/whatsapp"), MetaAppSecret);
     }
 
     /// <summary>Starts silo <paramref name="silo"/> (0-2) on its own ports and waits until it is live.</summary>

@@ -93,7 +93,8 @@ public sealed class Scenario(Random random)
     private void Reschedule(Invitee invitee, DateTimeOffset now)
     {
         var at = now + Seconds(5, Math.Max(6, (invitee.Start - now).TotalSeconds - 20));
-        var moved = NewInvitee(at, invitee.Start - now + TimeSpan.FromSeconds(60), invitee.Id);
+        // The new time is at most a minute after the old one, or as soon as a booking may be: its messages fall due in the run.
+        var moved = NewInvitee(at, invitee.Start + TimeSpan.FromSeconds(60) - at, invitee.Id);
         Canceled(invitee, at, rescheduled: true);
         Created(moved, at + Seconds(-1, 1));
     }

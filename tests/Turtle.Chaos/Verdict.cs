@@ -80,8 +80,10 @@ public sealed class Verdict
         // A message is owed when due before the cancel could have been applied, with the lateness bound to spare.
         bool Owed(DateTimeOffset due) => cancel.First is not { } firstCancel || firstCancel > due + ChaosSettings.LatenessBound;
 
-        // Taken after the meeting started (the cluster down until then), its first message is rightly skipped.
-        Expect(invitee, invitee.OldInviteeId is null ? "Confirmation" : "Rescheduled", creates.First!.Value, Of, owed: bookedAt < invitee.Start - Slack);
+        // Taken after the meeting started (the cluster down until then), its first message is rightly skipped; cancelled
+        // while Meta refused it (a burst of 429s), it is rightly withdrawn unsent.
+        Expect(invitee, invitee.OldInviteeId is null ? "Confirmation" : "Rescheduled", creates.First!.Value, Of,
+            owed: bookedAt < invitee.Start - Slack && Owed(creates.First!.Value));
         var bioDue = invitee.Start - ChaosSettings.BioLead;
         Expect(invitee, "AdvisorBio", bioDue < bookedAt ? bookedAt : bioDue, Of, Owed(bioDue < bookedAt ? bookedAt : bioDue));
         var reminderDue = invitee.Start - ChaosSettings.ReminderLead;
