@@ -86,6 +86,26 @@ public class WhatsAppWebhookEndToEndTests : IAsyncLifetime
         Assert.Equal("919820033333", again.To);
     }
 
+    [Fact]
+    public async Task TapOnAStopLikeButtonOptsTheNumberOut()
+    {
+        using var http = _turtle.CreateClient();
+        var (first, _) = await BookAsync(http, "+91 98200 44444");
+        Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostButtonTapAsync(Webhook, TurtleDeployment.AppSecret, "919820044444", "Stop promotions", "Stop promotions"));
+
+        var silenced = Guid.NewGuid().ToString();
+        using (var booked = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey,
+            CalendlyWebhooks.InviteeCreated(silenced, "+91 98200 44444", DateTimeOffset.UtcNow.AddDays(4)))))
+        {
+            Assert.Equal(HttpStatusCode.OK, booked.StatusCode);
+        }
+        Assert.Equal("opted-out", await WaitForStateAsync(http, silenced, "Confirmation", s => s != "pending" && s != "sending"));
+        Assert.Single(_turtle.WhatsApp.Requests, r => r.To == "919820044444");
+        // A tap is not a reply: nothing is recorded with the first booking.
+        var view = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/appointments/{first}", UriKind.Relative));
+        Assert.Empty(view.GetProperty("replies").EnumerateArray());
+    }
+
     private async Task<(string Id, Turtle.Testing.WhatsApp.FakeWhatsAppRequest Confirmation)> BookAsync(HttpClient http, string phone)
     {
         var id = Guid.NewGuid().ToString();

@@ -38,6 +38,9 @@ public sealed class PersonalDataTests : IAsyncLifetime
         await PostCalendlyAsync(http, CalendlyWebhooks.InviteeCreated(kept, "+91 98111 22334", start, name: Name, email: Email));
         var confirmation = Assert.Single(await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{kept}:Confirmation", 1, Patience));
         Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostStatusAsync(webhook, TurtleDeployment.AppSecret, confirmation.MessageId!, PhoneDigits, "delivered", confirmation.BizOpaqueCallbackData));
+        // The advisor's phone (the sheet's) is personal data too: their notice of the booking is logged masked.
+        var advisorNotice = Assert.Single(await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{kept}:AdvisorBooked" && r.MessageId is not null, 1, Patience));
+        var advisorDigits = advisorNotice.To!;
         await PostCalendlyAsync(http, CalendlyWebhooks.InviteeCreated(cancelled, "+91 98111 22334", start.AddDays(1), name: Name, email: Email));
         await PostCalendlyAsync(http, CalendlyWebhooks.InviteeCanceled(cancelled, "+91 98111 22334", start.AddDays(1), name: Name, email: Email));
         await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{cancelled}:Cancellation", 1, Patience);
@@ -64,9 +67,12 @@ public sealed class PersonalDataTests : IAsyncLifetime
 
         Assert.True(logs.Count > 50, $"the processes logged ({logs.Count} lines)");
         Assert.Contains(logs, l => l.line.Contains("+91******2334", StringComparison.Ordinal) || l.line.Contains("******2334", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.line.Contains("******" + advisorDigits[^4..], StringComparison.Ordinal));
         var secrets = new Dictionary<string, string>
         {
             ["phone"] = PhoneDigits,
+            ["advisor's phone"] = advisorDigits,
+            ["advisor's national number"] = advisorDigits[^10..],
             ["national number"] = "9811122334",
             ["name"] = Name,
             ["e-mail"] = Email,

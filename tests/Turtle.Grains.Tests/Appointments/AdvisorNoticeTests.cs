@@ -94,6 +94,26 @@ public class AdvisorNoticeTests(AdvisorNoticeClusterFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task AClientsDeclineIsToldToTheAdvisorOnceAtTheSheetsNumber()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3), hostEmail: AdvisorNoticeClusterFixture.Busy);
+        await Grain(booking).BookAsync(booking);
+        await WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.AdvisorBooked) && r.MessageId is not null, 1, Wait);
+
+        var decline = new AttendanceAnswer(booking.Phone!, AttendanceChoice.Decline, "wamid." + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow);
+        Assert.True(await Grain(booking).AnswerAttendanceAsync(decline));
+        Assert.True(await Grain(booking).AnswerAttendanceAsync(decline with { MessageId = "wamid." + Guid.NewGuid().ToString("N") }));
+
+        var told = (await WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.AdvisorDeclined) && r.MessageId is not null, 1, Wait)).Single();
+        await Task.Delay(AdvisorNoticeClusterFixture.Spacing * 3);
+        Assert.Equal("turtle_advisor_client_declined", told.TemplateName);
+        Assert.Equal(Digits(AdvisorNoticeClusterFixture.BusyPhone), told.To);
+        Assert.Equal("Rahul Verma", told.Parameters[0]);
+        Assert.Equal("Asha Rao", told.Parameters[1]);
+        Assert.Single(WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.AdvisorDeclined));
+    }
+
+    [Fact]
     public async Task AHalfOfARescheduleTellsTheAdvisorOnlyOfTheNewTime()
     {
         var old = Bookings.New(TimeSpan.FromDays(3), hostEmail: AdvisorNoticeClusterFixture.Neha);

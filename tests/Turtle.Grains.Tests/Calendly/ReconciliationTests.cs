@@ -66,6 +66,11 @@ public sealed class ReconciliationTests(ReconcileClusterFixture fixture) : IClas
         var view = await fixture.Grains.GetGrain<IAppointmentGrain>(cancelled[0].InviteeUuid).GetAsync();
         Assert.Equal(AppointmentStatus.Cancelled, view!.Status);
         Assert.Equal("Travelling that week", view.CancelReason);
+        // The history says who did it: reconciliation booked the missed one and cancelled the cancelled one.
+        Assert.Contains(view.History, h => h.By == BookingSources.Reconcile && h.What.Contains("cancel", StringComparison.OrdinalIgnoreCase));
+        var recovered = await fixture.Grains.GetGrain<IAppointmentGrain>(missed[0].InviteeUuid).GetAsync();
+        Assert.Contains(recovered!.History, h => h.By == BookingSources.Reconcile && h.What.StartsWith("booked", StringComparison.Ordinal));
+        Assert.Contains(recovered.History, h => h.By == BookingSources.Reconcile && h.What == "Confirmation sent");
     }
 
     [Fact]
