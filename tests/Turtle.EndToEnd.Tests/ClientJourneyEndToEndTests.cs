@@ -12,7 +12,13 @@ public class ClientJourneyEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
-    private readonly TurtleDeployment _turtle = new(new Dictionary<string, string?> { ["Notifications__ReconfirmLeadTime"] = "00:00:15" });
+    private readonly TurtleDeployment _turtle = new(new Dictionary<string, string?>
+    {
+        ["Notifications__ReconfirmLeadTime"] = "00:00:15",
+        ["Notifications__FollowUpDelay"] = "00:00:03",
+        // A meeting seconds away has its confirmation, bio and attendance check to one number before it starts.
+        ["Notifications__RecipientSpacing"] = "00:00:00.500",
+    });
 
     private Uri WhatsAppWebhook => new(_turtle.ApiBase, "/webhooks/whatsapp");
 
@@ -74,6 +80,55 @@ public class ClientJourneyEndToEndTests : IAsyncLifetime
         Assert.Equal("unknown", view.GetProperty("attendance").GetString());
         var followUp = view.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "FollowUp");
         Assert.Equal("cancelled", followUp.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task FollowUpGoesAfterTheMeetingAndANoShowMarkedAfterItSendsOneNoShow()
+    {
+        using var http = _turtle.CreateClient();
+        var start = DateTimeOffset.UtcNow.AddSeconds(25);
+        var end = start.AddSeconds(10);
+        var id = Guid.NewGuid().ToString();
+        Assert.Equal(HttpStatusCode.OK, await PostCalendlyAsync(http, CalendlyWebhooks.InviteeCreated(id, "+91 98200 77777", start, end: end)));
+
+        var followUp = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:FollowUp" && r.MessageId is not null, 1, Wait)).Single();
+        Assert.True(followUp.ReceivedAt >= end.AddSeconds(3), $"the follow-up went at {followUp.ReceivedAt:O}, before the meeting's end + 3 s");
+
+        // Calendly marks the no-show after the follow-up went, and delivers the mark twice.
+        var marked = CalendlyWebhooks.InviteeNoShow(id, "+91 98200 77777", start, end: end);
+        Assert.Equal(HttpStatusCode.OK, await PostCalendlyAsync(http, marked));
+        Assert.Equal(HttpStatusCode.OK, await PostCalendlyAsync(http, marked));
+        await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:NoShow" && r.MessageId is not null, 1, Wait);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Single(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:NoShow");
+        Assert.Single(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:FollowUp");
+        Assert.Equal("no-show", (await AppointmentApi.GetAsync(http, id)).GetProperty("attendance").GetString());
+    }
+
+    [Fact]
+    public async Task AttendanceTapForACancelledBookingChangesNothingAndACancelledBookingGetsNoFollowUp()
+    {
+        using var http = _turtle.CreateClient();
+        var start = DateTimeOffset.UtcNow.AddSeconds(25);
+        var end = start.AddSeconds(5);
+        var id = Guid.NewGuid().ToString();
+        Assert.Equal(HttpStatusCode.OK, await PostCalendlyAsync(http, CalendlyWebhooks.InviteeCreated(id, "+91 98200 88888", start, end: end)));
+        await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Confirmation" && r.MessageId is not null, 1, Wait);
+        Assert.Equal(HttpStatusCode.OK, await PostCalendlyAsync(http, CalendlyWebhooks.InviteeCanceled(id, "+91 98200 88888", start)));
+        await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Cancellation" && r.MessageId is not null, 1, Wait);
+
+        // The client taps decline on an older attendance check: the booking is cancelled, so nothing changes.
+        Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostButtonTapAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, "919820088888", $"{id}:decline", "No, I cannot make it"));
+        // Past the meeting's end and the follow-up delay.
+        await Task.Delay(end.AddSeconds(3 + 3) - DateTimeOffset.UtcNow);
+
+        var view = await AppointmentApi.GetAsync(http, id);
+        Assert.Equal("Cancelled", view.GetProperty("status").GetString(), ignoreCase: true);
+        Assert.Equal("unknown", view.GetProperty("attendance").GetString());
+        Assert.DoesNotContain(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:RescheduleOffer");
+        Assert.DoesNotContain(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:FollowUp");
+        Assert.DoesNotContain(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:AdvisorDeclined");
     }
 
     [Fact]

@@ -110,6 +110,10 @@ public class TurtleClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             TestSilo.Configure(silo);
+            if (ShiftedClock.Named(silo.Configuration["Tests:Clock"]) is { } clock)
+            {
+                silo.Services.AddSingleton(clock);
+            }
         }
     }
 

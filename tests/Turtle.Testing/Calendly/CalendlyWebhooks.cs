@@ -13,8 +13,8 @@ public static class CalendlyWebhooks
     public const string DefaultEmail = "asha.rao@example.com";
 
     public static string InviteeCreated(string inviteeId, string? phone, DateTimeOffset start, string hostEmail = "priya.sharma@turtle.example",
-        string? oldInviteeId = null, string name = "Asha Rao", string timeZone = "Asia/Kolkata", string email = DefaultEmail) =>
-        Envelope("invitee.created", Invitee(inviteeId, phone, start, hostEmail, oldInviteeId, name, timeZone, canceled: false, rescheduled: false, email));
+        string? oldInviteeId = null, string name = "Asha Rao", string timeZone = "Asia/Kolkata", string email = DefaultEmail, DateTimeOffset? end = null) =>
+        Envelope("invitee.created", Invitee(inviteeId, phone, start, hostEmail, oldInviteeId, name, timeZone, canceled: false, rescheduled: false, email, end));
 
     public static string InviteeCanceled(string inviteeId, string? phone, DateTimeOffset start, bool rescheduled = false,
         string hostEmail = "priya.sharma@turtle.example", string name = "Asha Rao", string email = DefaultEmail) =>
@@ -24,9 +24,9 @@ public static class CalendlyWebhooks
     /// <c>invitee_no_show.created</c> / <c>.deleted</c> as Calendly sends them: the invitee itself, with its <c>no_show</c>
     /// mark (null once it is removed).
     /// </summary>
-    public static string InviteeNoShow(string inviteeId, string? phone, DateTimeOffset start, bool created = true)
+    public static string InviteeNoShow(string inviteeId, string? phone, DateTimeOffset start, bool created = true, DateTimeOffset? end = null)
     {
-        var payload = Invitee(inviteeId, phone, start, "priya.sharma@turtle.example", null, "Asha Rao", "Asia/Kolkata", canceled: false, rescheduled: false, DefaultEmail);
+        var payload = Invitee(inviteeId, phone, start, "priya.sharma@turtle.example", null, "Asha Rao", "Asia/Kolkata", canceled: false, rescheduled: false, DefaultEmail, end);
         payload["no_show"] = created
             ? new JsonObject { ["uri"] = $"https://api.calendly.com/invitee_no_shows/{Guid.NewGuid()}", ["created_at"] = Time(DateTimeOffset.UtcNow) }
             : null;
@@ -61,7 +61,7 @@ public static class CalendlyWebhooks
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 
     private static JsonObject Invitee(string id, string? phone, DateTimeOffset start, string hostEmail, string? oldInviteeId,
-        string name, string timeZone, bool canceled, bool rescheduled, string email)
+        string name, string timeZone, bool canceled, bool rescheduled, string email, DateTimeOffset? end = null)
     {
         var eventUri = "https://api.calendly.com/scheduled_events/EVENT0001";
         var now = Time(DateTimeOffset.UtcNow);
@@ -95,7 +95,7 @@ public static class CalendlyWebhooks
                 ["name"] = "Financial planning consultation",
                 ["status"] = canceled ? "canceled" : "active",
                 ["start_time"] = Time(start),
-                ["end_time"] = Time(start + TimeSpan.FromMinutes(30)),
+                ["end_time"] = Time(end ?? start + TimeSpan.FromMinutes(30)),
                 ["event_type"] = "https://api.calendly.com/event_types/TYPE0001",
                 ["location"] = new JsonObject { ["type"] = "google_conference", ["join_url"] = "https://meet.google.com/abc-defg-hij" },
                 ["event_memberships"] = new JsonArray(new JsonObject
