@@ -141,7 +141,7 @@ public sealed partial class AppointmentGrain
             ? GrainFactory.GetGrain<IAdvisorAgendaGrain>(key).ArmAsync()
             : Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} {Kind}: recorded as sent from Meta's status; the answer to its request was lost, so it is not sent again")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: recorded as sent from Meta's status, which came before the answer to its request; it is not sent again")]
     private static partial void LogAdopted(ILogger logger, string id, NotificationKind kind);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: sent again, asked by {By}")]

@@ -62,7 +62,7 @@ public static class DeliveryProgress
         entry.MessageId = update.MessageId;
         entry.SentAt = update.At;
         entry.ClaimedAt = null;
-        entry.LastError = "recorded as sent from Meta's status: the answer to its request was lost";
+        entry.LastError = "recorded as sent from Meta's status, which came before the answer to its request (a stall, or a silo that died)";
         return entry;
     }
 
