@@ -110,10 +110,6 @@ public class TurtleClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             TestSilo.Configure(silo);
-            if (ShiftedClock.Named(silo.Configuration["Tests:Clock"]) is { } clock)
-            {
-                silo.Services.AddSingleton(clock);
-            }
         }
     }
 
