@@ -78,14 +78,16 @@ public class TelemetryEndToEndTests(TelemetryDeployment deployment) : IClassFixt
         await Turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Confirmation", 1, Patience);
 
         var graphPort = Turtle.WhatsApp.BaseUrl.Port.ToString(CultureInfo.InvariantCulture);
-        var spans = await deployment.Collector.WaitForSpansAsync(all =>
-        {
-            var traces = all.Where(IsWebhookSpan).Select(s => s.TraceId).ToHashSet();
-            return all.Any(s => traces.Contains(s.TraceId) && s.ServiceName == "turtle-silo" && IsGraphRequest(s, graphPort));
-        }, Patience);
+        // Each process exports its own batches: wait until the webhook's span, the silo's booking call and the Graph
+        // request of one trace have all arrived, whichever process finished first.
+        bool Complete(IReadOnlyCollection<OtlpSpan> all, string traceId) =>
+            all.Any(s => s.TraceId == traceId && s.ServiceName == "turtle-silo" && IsGraphRequest(s, graphPort))
+            && all.Any(s => s.TraceId == traceId && s.ServiceName == "turtle-silo" && s.Kind == OtlpSpanKind.Server
+                && s.Name.EndsWith("IAppointmentGrain/BookAsync", StringComparison.Ordinal));
+        var spans = await deployment.Collector.WaitForSpansAsync(
+            all => all.Where(IsWebhookSpan).Any(root => Complete(all, root.TraceId)), Patience);
 
-        var trace = spans.Where(IsWebhookSpan).Select(s => s.TraceId)
-            .First(t => spans.Any(s => s.TraceId == t && s.ServiceName == "turtle-silo" && IsGraphRequest(s, graphPort)));
+        var trace = spans.Where(IsWebhookSpan).Select(s => s.TraceId).First(t => Complete(spans, t));
         var inTrace = spans.Where(s => s.TraceId == trace).ToList();
         var root = Assert.Single(inTrace, IsWebhookSpan);
         // The client's confirmation, and the advisor's new-booking notice when the advisor's number is free, both go out in it.
