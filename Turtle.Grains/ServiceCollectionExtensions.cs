@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Turtle.Grains.Advisors;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Calendly;
@@ -13,6 +14,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddTurtleGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TurtleClock.Real);
         services.AddAppointments();
         services.AddMessaging(configuration);
         services.AddAdvisors(configuration);

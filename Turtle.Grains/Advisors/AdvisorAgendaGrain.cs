@@ -39,7 +39,7 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
         AgendaSchedule schedule,
         AgendaDispatcher dispatcher,
         WakePlanner planner,
-        TimeProvider time,
+        TurtleClock time,
         ILogger<AdvisorAgendaGrain> logger)
     {
         (_state, _schedule, _dispatcher, _time, _logger) = (state, schedule, dispatcher, time, logger);

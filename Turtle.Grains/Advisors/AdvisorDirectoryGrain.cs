@@ -15,7 +15,7 @@ public sealed partial class AdvisorDirectoryGrain(
     IAdvisorSource source,
     IOptions<AdvisorOptions> options,
     PhoneNumberNormalizer phones,
-    TimeProvider time,
+    TurtleClock time,
     ILogger<AdvisorDirectoryGrain> logger) : Grain, IAdvisorDirectoryGrain
 {
     /// <summary>Persisted copy plus the outcome of the latest attempt, which is not worth a write on its own.</summary>

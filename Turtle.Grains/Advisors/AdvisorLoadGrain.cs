@@ -24,7 +24,7 @@ public sealed class AdvisorLoadState
 /// </summary>
 public sealed partial class AdvisorLoadGrain(
     [PersistentState("load", TurtleStorage.Advisors)] IPersistentState<AdvisorLoadState> state,
-    TimeProvider time,
+    TurtleClock time,
     ILogger<AdvisorLoadGrain> logger) : Grain, IAdvisorLoadGrain
 {
     public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(2);

@@ -11,7 +11,7 @@ namespace Turtle.Grains.Advisors;
 /// the shared copy is replaced whole, so concurrent bookings need not queue behind each other.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed partial class AdvisorLookupGrain(IOptions<AdvisorOptions> options, TimeProvider time, ILogger<AdvisorLookupGrain> logger)
+public sealed partial class AdvisorLookupGrain(IOptions<AdvisorOptions> options, TurtleClock time, ILogger<AdvisorLookupGrain> logger)
     : Grain, IAdvisorLookupGrain
 {
     private AdvisorDirectorySnapshot? snapshot;

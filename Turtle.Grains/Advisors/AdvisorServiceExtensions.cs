@@ -15,6 +15,7 @@ public static class AdvisorServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TurtleClock.Real);
         services.TryAddSingleton<GoogleSheetsCredential>();
         services.TryAddTransient<CsvAdvisorSource>();
         services.AddHttpClient<GoogleSheetsAdvisorSource>((provider, http) =>

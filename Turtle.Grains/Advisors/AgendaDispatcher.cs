@@ -15,7 +15,7 @@ public sealed partial class AgendaDispatcher(
     MessageRules rules,
     AgendaSchedule schedule,
     PhoneNumberNormalizer phones,
-    TimeProvider time,
+    TurtleClock time,
     ILogger<AgendaDispatcher> logger)
 {
     public const string DayOver = "the day was over before the agenda could be sent";

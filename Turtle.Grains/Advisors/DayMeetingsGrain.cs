@@ -9,7 +9,7 @@ namespace Turtle.Grains.Advisors;
 /// Reentrant: callers arriving while the day is read share that read.
 /// </summary>
 [Reentrant]
-public sealed class DayMeetingsGrain(AgendaSchedule schedule, TimeProvider time) : Grain, IDayMeetingsGrain
+public sealed class DayMeetingsGrain(AgendaSchedule schedule, TurtleClock time) : Grain, IDayMeetingsGrain
 {
     /// <summary>How old a reading may be: the agendas of one morning share it; a later retry reads the day again.</summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(15);

@@ -42,7 +42,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         IOptions<NotificationOptions> options,
         WakePlanner planner,
         AgendaSchedule agenda,
-        TimeProvider time,
+        TurtleClock time,
         ILogger<AppointmentGrain> logger)
     {
         (_state, _rules, _dispatcher, _options, _agenda, _time, _logger) = (state, rules, dispatcher, options, agenda, time, logger);

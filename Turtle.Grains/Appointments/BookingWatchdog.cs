@@ -13,7 +13,7 @@ namespace Turtle.Grains.Appointments;
 /// <see cref="NotificationOptions.WatchdogGrace"/>. Cheap: no storage scan, 64 shard calls, each shard sweeps once an
 /// interval however many silos ask, and wakes at most <see cref="MaxWakesPerShard"/> bookings a sweep.
 /// </summary>
-public sealed partial class BookingWatchdog(IGrainFactory grains, IOptions<NotificationOptions> options, TimeProvider time, ILogger<BookingWatchdog> logger)
+public sealed partial class BookingWatchdog(IGrainFactory grains, IOptions<NotificationOptions> options, TurtleClock time, ILogger<BookingWatchdog> logger)
     : BackgroundService
 {
     public const int MaxWakesPerShard = 100;

@@ -17,7 +17,7 @@ public sealed partial class MessageDispatcher(
     IWhatsAppSender sender,
     MessageRules rules,
     MessageRecipients recipients,
-    TimeProvider time,
+    TurtleClock time,
     ILogger<MessageDispatcher> logger)
 {
     /// <summary>Sends still waiting for Meta's answer after the caller had to be answered; their outcome is recorded when it comes.</summary>

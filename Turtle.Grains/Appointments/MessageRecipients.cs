@@ -14,7 +14,7 @@ namespace Turtle.Grains.Appointments;
 /// <param name="SkipReason">Why the message will never go.</param>
 public sealed record Recipient(string? To, Advisor? Advisor, string? TimeZone, string? SkipReason);
 
-public sealed partial class MessageRecipients(IGrainFactory grains, PhoneNumberNormalizer phones, FirmCalendar firm, TimeProvider time, ILogger<MessageRecipients> logger)
+public sealed partial class MessageRecipients(IGrainFactory grains, PhoneNumberNormalizer phones, FirmCalendar firm, TurtleClock time, ILogger<MessageRecipients> logger)
 {
     public const string AdvisorNoPhone = "the advisor has no usable phone number in the sheet";
 

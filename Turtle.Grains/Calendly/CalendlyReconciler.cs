@@ -18,7 +18,7 @@ public sealed partial class CalendlyReconciler(
     CalendlyBookingMapper mapper,
     IGrainFactory grains,
     IOptions<ReconcileOptions> options,
-    TimeProvider time,
+    TurtleClock time,
     ILogger<CalendlyReconciler> logger)
 {
     private const string Active = "active";

@@ -22,6 +22,7 @@ public static class CalendlyServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TurtleClock.Real);
         services.AddOptions<CalendlyApiOptions>()
             .Bind(configuration.GetSection(CalendlyApiOptions.Section))
             .ValidateDataAnnotations()

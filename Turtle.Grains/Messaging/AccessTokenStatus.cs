@@ -11,7 +11,7 @@ namespace Turtle.Grains.Messaging;
 /// (Meta may restore it), and the first message after the operator replaces the token goes out at once. The operator
 /// is alerted by one critical log line per minute at most, the silo's <c>/health/ready</c> and the held messages.
 /// </summary>
-public sealed partial class AccessTokenStatus(IOptionsMonitor<WhatsAppOptions> options, TimeProvider time, ILogger<AccessTokenStatus> logger)
+public sealed partial class AccessTokenStatus(IOptionsMonitor<WhatsAppOptions> options, TurtleClock time, ILogger<AccessTokenStatus> logger)
 {
     private static readonly TimeSpan AlertInterval = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();

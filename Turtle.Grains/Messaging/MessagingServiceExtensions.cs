@@ -49,6 +49,7 @@ public static class MessagingServiceExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TurtleClock.Real);
         services.AddOptions<WhatsAppOptions>()
             .Bind(configuration.GetSection(WhatsAppOptions.Section))
             .PostConfigure(o => o.ApplyDefaults())

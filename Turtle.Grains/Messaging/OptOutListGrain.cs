@@ -13,7 +13,7 @@ public sealed class OptOutListState
 /// <summary>One shard of the opt-out list (see <see cref="IOptOutListGrain"/>).</summary>
 public sealed class OptOutListGrain(
     [PersistentState("optouts", TurtleStorage.Recipients)] IPersistentState<OptOutListState> state,
-    TimeProvider time) : Grain, IOptOutListGrain
+    TurtleClock time) : Grain, IOptOutListGrain
 {
     public Task<bool> ContainsAsync(string phone) => Task.FromResult(state.State.Numbers.ContainsKey(phone));
 

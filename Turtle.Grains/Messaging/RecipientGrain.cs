@@ -12,7 +12,7 @@ namespace Turtle.Grains.Messaging;
 /// </summary>
 public sealed partial class RecipientGrain(
     IOptions<NotificationOptions> options,
-    TimeProvider time,
+    TurtleClock time,
     ILogger<RecipientGrain> logger) : Grain, IRecipientGrain
 {
     private RecipientSlots? _slots;

@@ -19,7 +19,7 @@ public sealed record TemplateMessage(string To, string TemplateName, string Lang
 /// by Meta's error code. It never retries; the appointment grain owns retries and their backoff.
 /// </summary>
 public sealed partial class WhatsAppClient(
-    HttpClient http, IOptionsMonitor<WhatsAppOptions> options, AccessTokenStatus tokens, TimeProvider timeProvider, ILogger<WhatsAppClient> logger)
+    HttpClient http, IOptionsMonitor<WhatsAppOptions> options, AccessTokenStatus tokens, TurtleClock timeProvider, ILogger<WhatsAppClient> logger)
 {
     public async Task<SendOutcome> SendTemplateAsync(TemplateMessage message, CancellationToken cancellationToken)
     {

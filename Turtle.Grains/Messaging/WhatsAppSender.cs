@@ -15,7 +15,7 @@ public sealed partial class WhatsAppSender(
     IOptions<Calendly.CalendlyLinkOptions> links,
     WhatsAppClient client,
     OutboxWriter outbox,
-    TimeProvider timeProvider,
+    TurtleClock timeProvider,
     ILogger<WhatsAppSender> logger) : IWhatsAppSender
 {
     public string? HoldReason() => options.CurrentValue.IsDryRun ? null : tokens.HoldReason();

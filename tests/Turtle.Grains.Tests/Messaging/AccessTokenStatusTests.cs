@@ -14,7 +14,7 @@ public sealed class AccessTokenStatusTests : IDisposable
 
     public AccessTokenStatusTests() => _loggers = LoggerFactory.Create(b => b.AddProvider(_logs));
 
-    private AccessTokenStatus Status() => new(new FixedMonitor(_options), _time, _loggers.CreateLogger<AccessTokenStatus>());
+    private AccessTokenStatus Status() => new(new FixedMonitor(_options), new TurtleClock(_time), _loggers.CreateLogger<AccessTokenStatus>());
 
     [Fact]
     public void RefusedTokenHoldsMessagesButOneProbePerInterval()

@@ -1,9 +1,11 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Turtle.Silo;
 
 namespace Turtle.Testing.Cluster;
 
-/// <summary>Test silos are Turtle.Silo's own (<c>AddTurtle</c>), with timings shortened so schedules and failovers play out in seconds.</summary>
+/// <summary>Test silos are Turtle.Silo's own (<c>AddTurtle</c>), with timings shortened so schedules and failovers play out in seconds,
+/// and Turtle's clock moved when the test names one (<see cref="TestClocks"/>).</summary>
 public static class TestSilo
 {
     /// <summary>A Turtle silo as Turtle.Silo builds it, configured from the test cluster's configuration.</summary>
@@ -11,6 +13,10 @@ public static class TestSilo
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.AddTurtle(silo.Configuration);
+        if (TestClocks.For(silo.Configuration) is { } clock)
+        {
+            silo.Services.Replace(ServiceDescriptor.Singleton(clock));
+        }
         PlayOutQuickly(silo);
     }
 
