@@ -19,7 +19,10 @@ public static class AttendanceButton
 
     public static string Word(AttendanceChoice choice) => choice == AttendanceChoice.Attend ? Attend : Decline;
 
-    public static string For(string appointmentId, AttendanceChoice choice) => $"{appointmentId}:{Word(choice)}";
+    public static string For(string appointmentId, AttendanceChoice choice) => For(appointmentId, Word(choice));
+
+    /// <summary>The payload of a quick-reply button whose answer is <paramref name="word"/>, for <paramref name="appointmentId"/>.</summary>
+    public static string For(string appointmentId, string word) => $"{appointmentId}:{word}";
 
     public static bool TryParse(string? payload, out string appointmentId, out AttendanceChoice choice)
     {

@@ -11,6 +11,10 @@ namespace Turtle.Grains.Appointments;
 /// slot → claim (persisted before the request) → send → record. A message waiting for its number's slot (the client's, or
 /// the advisor's with a queue of minutes) is only given that time as its next attempt; nothing here waits for a slot, so
 /// the booking's messages to other numbers go on. One per booking activation: it keeps the sends left in flight.
+/// Delivery is at least once: Meta has no idempotency key, so a message Meta took is sent again only when its silo died
+/// before the outcome was recorded and before Meta's status about it arrived (the claim then times out after
+/// <c>Notifications:SendTimeout</c>); a new booking's first messages, recorded by its first write, go again only when
+/// that write never happened and Calendly delivers the webhook again (README, "Delivery is at least once").
 /// </summary>
 public sealed partial class MessageDispatcher(
     IGrainFactory grains,

@@ -20,7 +20,7 @@ public sealed partial record MessageTemplate(NotificationKind Kind, string Name,
     public IReadOnlyList<QuickReply> QuickReplies { get; init; } = [];
 
     /// <summary>What each button sends back for <paramref name="appointmentId"/>, in button order.</summary>
-    public IReadOnlyList<string> ButtonPayloads(string appointmentId) => [.. QuickReplies.Select(q => $"{appointmentId}:{q.Payload}")];
+    public IReadOnlyList<string> ButtonPayloads(string appointmentId) => [.. QuickReplies.Select(q => AttendanceButton.For(appointmentId, q.Payload))];
 
     public WhatsAppTemplateOptions ToOptions()
     {
