@@ -22,7 +22,7 @@ catch (Exception e) when (e is InvalidOperationException or TimeoutException or 
 }
 log.Note("3 silos, the API, Azurite and the fake Graph API are up; streaming bookings");
 
-using var sender = new CalendlySender(cluster.ApiBase, ChaosCluster.SigningKey, settings.Output);
+using var sender = new WebhookSender(cluster.ApiBase, WebhookTarget.Calendly(ChaosCluster.SigningKey), settings.Output);
 var scenario = new Scenario(random);
 var monkey = new ChaosMonkey(cluster, log, random, settings.Duration);
 using var stop = new CancellationTokenSource();
