@@ -70,6 +70,8 @@ public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncD
             ["WhatsApp__PhoneNumberId"] = WhatsApp.PhoneNumberId,
             ["Notifications__AdvisorBioLeadTime"] = ChaosSettings.BioLead.ToString(),
             ["Notifications__ReminderLeadTimes__0"] = ChaosSettings.ReminderLead.ToString(),
+            ["Notifications__ReconfirmLeadTime"] = ChaosSettings.ReconfirmLead.ToString(),
+            ["Notifications__FollowUpDelay"] = ChaosSettings.FollowUpDelay.ToString(),
             ["Notifications__RetryBaseDelay"] = "00:00:02",
             ["Notifications__RetryMaxDelay"] = "00:00:20",
             ["Notifications__MaxAttempts"] = "20",
