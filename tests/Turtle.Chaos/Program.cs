@@ -23,6 +23,8 @@ catch (Exception e) when (e is InvalidOperationException or TimeoutException or 
 log.Note("3 silos, the API, Azurite and the fake Graph API are up; streaming bookings");
 
 using var sender = new WebhookSender(cluster.ApiBase, WebhookTarget.Calendly(ChaosCluster.SigningKey), settings.Output);
+using var meta = new WebhookSender(cluster.ApiBase, WebhookTarget.Meta(ChaosCluster.MetaAppSecret), settings.Output);
+var taps = new ClientTaps(cluster.WhatsApp, meta);
 var monkey = new ChaosMonkey(cluster, log, random, settings.Duration);
 using var stop = new CancellationTokenSource();
 var start = DateTimeOffset.UtcNow;
@@ -37,6 +39,7 @@ while (DateTimeOffset.UtcNow < end - TimeSpan.FromSeconds(80))
     scenario.Next(now, ChaosSettings.EarliestStart + TimeSpan.FromTicks(Math.Max(0, (end - now - TimeSpan.FromSeconds(60)).Ticks)));
     foreach (var invitee in scenario.Invitees.Skip(before))
     {
+        taps.Plan(invitee);
         foreach (var delivery in invitee.Deliveries)
         {
             sender.Send(delivery);
@@ -67,20 +70,21 @@ log.Note("faults stopped; waiting for what is still due");
 var horizon = end + ChaosSettings.SettleLimit;
 var lastDue = scenario.Invitees.Max(i => Verdict.LastDue(i, horizon)) + TimeSpan.FromSeconds(30);
 var settleBy = horizon > lastDue + ChaosSettings.LatenessBound ? horizon : lastDue + ChaosSettings.LatenessBound;
+IReadOnlyDictionary<Delivery, DeliveryOutcome> Outcomes() => sender.Outcomes.Concat(meta.Outcomes).ToDictionary();
 Verdict verdict;
 while (true)
 {
     var now = DateTimeOffset.UtcNow;
-    verdict = Verdict.Of(scenario.Invitees, sender.Outcomes, cluster.WhatsApp.Accepted, now);
-    if ((sender.Pending == 0 && verdict.Missing.Count + verdict.Awaited == 0 && now > lastDue) || now > settleBy)
+    verdict = Verdict.Of(scenario.Invitees, Outcomes(), cluster.WhatsApp.Accepted, now);
+    if ((sender.Pending + meta.Pending + taps.Pending == 0 && verdict.Missing.Count + verdict.Awaited == 0 && now > lastDue) || now > settleBy)
     {
         break;
     }
     await Task.Delay(TimeSpan.FromSeconds(5));
 }
-await sender.FinishAsync(DateTimeOffset.UtcNow);
+await Task.WhenAll(sender.FinishAsync(DateTimeOffset.UtcNow), meta.FinishAsync(DateTimeOffset.UtcNow));
 await Task.Delay(TimeSpan.FromSeconds(3));
-var outcomes = sender.Outcomes;
+var outcomes = Outcomes();
 verdict = Verdict.Of(scenario.Invitees, outcomes, cluster.WhatsApp.Accepted, DateTimeOffset.UtcNow);
 
 // The bookings as Turtle shows them, kept beside the verdict.
@@ -106,9 +110,10 @@ string[] summary =
     $"behaviours: {string.Join(", ", scenario.Invitees.GroupBy(i => i.Behaviour).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))}",
     $"messages expected: {verdict.Expected}; accepted by the fake: {verdict.Sent} (requests {graph.Count}, refused by its faults {graph.Count(r => r.MessageId is null)}); failed on the bookings: {failed}; still awaited at the end: {verdict.Awaited}",
     $"sent of owed, by kind: {string.Join(", ", Verdict.Kinds.Select(k => $"{k} {Owed(k)}"))}",
-    $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))})",
+    $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))}, without a decline {verdict.Forbidden.Count(f => f.What.Contains("decline", StringComparison.Ordinal))})",
     $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}; bookings whose wake-ups stopped after one fired: {verdict.Stopped.Count}",
     $"no-shows: {Taken("invitee_no_show.created")} marked, {Taken("invitee_no_show.deleted")} taken back; NoShow sent/owed {Owed("NoShow")}, FollowUp sent/owed {Owed("FollowUp")}",
+    $"button replies: {taps.Made} tapped ({Taken("reply.decline")} declines, {Taken("reply.attend")} attends, {Taken("reply.decline.other")} declines from another number taken), {taps.Unanswered} never tapped (no Reconfirm in time); Meta deliveries {meta.Outcomes.Count}, attempts {meta.Attempts}, refused and retried {meta.Refused}; RescheduleOffer sent/owed {Owed("RescheduleOffer")}",
     $"kills survived: {monkey.SiloKills} silo kill -9 (one every 45-90 s, two at once once, the whole cluster once), Azurite stopped 20 s once, {monkey.GraphBursts} Graph bursts (429, 500, 14 s stalls)",
     $"watchdog wake-ups: {cluster.WatchdogWakeups}",
     $"result: {(passed ? "PASS" : "FAIL")}",

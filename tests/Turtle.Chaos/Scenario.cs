@@ -2,6 +2,18 @@ using Turtle.Testing.Calendly;
 
 namespace Turtle.Chaos;
 
+/// <summary>
+/// The client's tap on its Reconfirm's button, made once Meta accepted the Reconfirm: <paramref name="Choice"/>
+/// (<c>attend</c> or <c>decline</c>) after <paramref name="After"/>, from the booking's own phone or from
+/// <paramref name="OtherPhone"/> (a forwarded message), as a <c>button</c> message or an <c>interactive</c> reply, and
+/// sometimes delivered twice.
+/// </summary>
+public sealed record PlannedAnswer(string Choice, TimeSpan After, string? OtherPhone, bool Interactive, bool Twice)
+{
+    /// <summary>The event name its deliveries carry, which the verdict reads.</summary>
+    public string Event => OtherPhone is null ? $"reply.{Choice}" : $"reply.{Choice}.other";
+}
+
 /// <summary>One invitee as the Calendly-like client made it: its meeting, and the deliveries about it.</summary>
 public sealed class Invitee
 {
@@ -21,8 +33,9 @@ public sealed class Invitee
     public required DateTimeOffset BookedAt { get; init; }
     /// <summary>When it was cancelled in Calendly, and whether as half of a reschedule (null: never).</summary>
     public (DateTimeOffset At, bool Rescheduled)? Cancelled { get; set; }
+    public PlannedAnswer? Answer { get; set; }
 
-    /// <summary>Its deliveries so far (a copy).</summary>
+    /// <summary>Its deliveries so far (a copy): those planned at booking, and an answer's once it is made.</summary>
     public IReadOnlyList<Delivery> Deliveries
     {
         get
@@ -55,7 +68,7 @@ public sealed class Invitee
 /// <summary>
 /// What the client streams: bookings whose messages fall due during the run, and around them the ways Calendly and Meta
 /// deliver (repeats, cancels, cancels overtaking their create, reschedules as a cancel plus a new invitee, no-show marks
-/// and their removal). Each behaviour is one entry of <see cref="Behaviours"/> with its
+/// and their removal, taps on the attendance check). Each behaviour is one entry of <see cref="Behaviours"/> with its
 /// weight and how soon its meeting is; the verdict reads only the deliveries, so a new event is a new behaviour plus its
 /// rule in <see cref="Verdict"/>.
 /// No cancel or reschedule is planned after <paramref name="quietAfter"/> (shortly after the faults end): later ones would
@@ -84,12 +97,13 @@ public sealed class Scenario(Random random, DateTimeOffset quietAfter)
     /// <summary>Behaviours and their weights.</summary>
     private (int Weight, string Name, Meeting Meeting, Action<Invitee, DateTimeOffset> Plan)[] Behaviours =>
     [
-        (48, "plain", Meeting.Ahead, (_, _) => { }),
+        (34, "plain", Meeting.Ahead, (_, _) => { }),
         (8, "repeat", Meeting.Ahead, Repeat),
         (10, "cancel", Meeting.Ahead, Cancel),
         (4, "cancel before create", Meeting.Ahead, CancelBeforeCreate),
         (8, "reschedule", Meeting.Ahead, Reschedule),
         (4, "repeat after cancel", Meeting.Ahead, RepeatAfterCancel),
+        (14, "attendance answer", Meeting.Ahead, AnswerReconfirm),
         (8, "follow-up", Meeting.Soon, (_, _) => { }),
         (10, "no-show", Meeting.Soon, MarkNoShow),
     ];
@@ -179,6 +193,21 @@ public sealed class Scenario(Random random, DateTimeOffset quietAfter)
         var cancelAt = now + Seconds(5, 20);
         Canceled(invitee, cancelAt);
         Created(invitee, cancelAt + Seconds(2, 20));
+    }
+
+    /// <summary>
+    /// The client taps a button of the attendance check some seconds after it arrives: mostly its own "decline" or
+    /// "attend", sometimes a "decline" from another number (a forwarded message), which must change nothing.
+    /// </summary>
+    private void AnswerReconfirm(Invitee invitee, DateTimeOffset now)
+    {
+        var pick = random.Next(10);
+        invitee.Answer = new PlannedAnswer(
+            Choice: pick < 7 ? "decline" : "attend",
+            After: Seconds(2, 15),
+            OtherPhone: pick is 5 or 6 ? NewPhone() : null,
+            Interactive: random.Next(4) == 0,
+            Twice: random.Next(3) == 0);
     }
 
     /// <summary>

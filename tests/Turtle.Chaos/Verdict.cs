@@ -11,7 +11,7 @@ public sealed record Finding(string InviteeId, string Kind, string What, DateTim
 /// which came first within that window (or whose cancel came within the lateness bound of its due time, so an outage may
 /// rightly have cancelled it unsent) is neither expected nor counted missing; what is forbidden is forbidden whatever the
 /// window: anything but the cancellation notice after the cancel was taken, a message that goes only before the meeting
-/// after it started, a follow-up after the no-show mark was taken. A message owed
+/// after it started, a follow-up after the no-show mark was taken, a reschedule offer without a decline. A message owed
 /// but not yet sent is missing only once its lateness bound has passed; until then it is awaited.
 /// </summary>
 public sealed class Verdict
@@ -20,7 +20,7 @@ public sealed class Verdict
     private static readonly TimeSpan Moment = TimeSpan.FromSeconds(1);
 
     /// <summary>Kinds that never go once the meeting has started (SPEC §5); FollowUp and NoShow go after it by design.</summary>
-    private static readonly HashSet<string> BeforeStart = ["Confirmation", "Rescheduled", "AdvisorBio", "Reminder", "Reconfirm", "Cancellation"];
+    private static readonly HashSet<string> BeforeStart = ["Confirmation", "Rescheduled", "AdvisorBio", "Reminder", "Reconfirm", "Cancellation", "RescheduleOffer"];
 
     public static IReadOnlyList<string> Kinds { get; } = [.. BeforeStart, "FollowUp", "NoShow"];
 
@@ -79,6 +79,7 @@ public sealed class Verdict
         var cancel = Window(invitee, "invitee.canceled", outcomes);
         var noShow = Window(invitee, "invitee_no_show.created", outcomes);
         var unmarked = Window(invitee, "invitee_no_show.deleted", outcomes);
+        var decline = Window(invitee, "reply.decline", outcomes);
         var rescheduled = invitee.Cancelled is { Rescheduled: true };
         foreach (var kind in Kinds)
         {
@@ -90,7 +91,7 @@ public sealed class Verdict
             }
             foreach (var send in sent)
             {
-                if (WhyForbidden(invitee, kind, send.ReceivedAt, cancel, noShow, unmarked, outcomes) is { } why)
+                if (WhyForbidden(invitee, kind, send.ReceivedAt, cancel, noShow, unmarked, decline, outcomes) is { } why)
                 {
                     Forbidden.Add(new(invitee.Id, kind, why, null, send.ReceivedAt));
                 }
@@ -151,6 +152,11 @@ public sealed class Verdict
             Expect(invitee, "NoShow", noShow.Due!.Value, Of("NoShow"), Owed(noShow.Due!.Value)
                 && (unmarked.First is not { } removed || removed > markTaken + ChaosSettings.LatenessBound));
         }
+        // A decline from the booking's own number: the reschedule offer goes at once, before the meeting.
+        if (decline.By is { } declineTaken && decline.First > bookedAt)
+        {
+            Expect(invitee, "RescheduleOffer", decline.Due!.Value, Of("RescheduleOffer"), BeforeTheStart(decline.Due!.Value, declineTaken) && Owed(decline.Due!.Value));
+        }
 
         // An owed planned message that never went after an earlier one did: the booking's wake-ups stopped.
         var ordered = woken.Where(w => w.Outcome != Outcome.NotOwed).OrderBy(w => w.Due).ToList();
@@ -162,7 +168,7 @@ public sealed class Verdict
     }
 
     /// <summary>Why one send of <paramref name="kind"/> at <paramref name="at"/> should not have happened (null: it may have).</summary>
-    private static string? WhyForbidden(Invitee invitee, string kind, DateTimeOffset at, Applied cancel, Applied noShow, Applied unmarked,
+    private static string? WhyForbidden(Invitee invitee, string kind, DateTimeOffset at, Applied cancel, Applied noShow, Applied unmarked, Applied decline,
         IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes)
     {
         if (kind != "Cancellation" && cancel.By is { } cancelled && at > cancelled + Moment)
@@ -197,6 +203,10 @@ public sealed class Verdict
             && !invitee.Deliveries.Any(d => d.Event == "invitee_no_show.created" && outcomes.TryGetValue(d, out var o) && o.AcceptedAt > unmarked.First))
         {
             return "sent after the no-show mark was removed";
+        }
+        if (kind == "RescheduleOffer" && (decline.First is not { } declined || at < declined - Moment))
+        {
+            return "sent without a decline from the booking's number";
         }
         return null;
     }
