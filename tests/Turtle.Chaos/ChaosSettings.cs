@@ -27,6 +27,9 @@ public sealed record ChaosSettings(TimeSpan Duration, string Output, int PortBas
     /// <summary>The follow-up's delay after the meeting's end: a short meeting booked soon has it fall due within the run.</summary>
     public static readonly TimeSpan FollowUpDelay = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the silos reconcile with the fake Calendly API: a lost webhook's booking is made within about this.</summary>
+    public static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(1);
+
     /// <summary>How late a message may be, from its due time to Meta accepting it, counting outages up to a cluster restart.</summary>
     public static readonly TimeSpan LatenessBound = TimeSpan.FromMinutes(3);
 

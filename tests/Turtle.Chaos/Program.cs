@@ -20,10 +20,11 @@ catch (Exception e) when (e is InvalidOperationException or TimeoutException or 
     log.Note($"could not start: {e.Message}");
     return 2;
 }
-log.Note("3 silos, the API, Azurite and the fake Graph API are up; streaming bookings");
+log.Note("3 silos, the API, Azurite, the fake Graph API and the fake Calendly API are up; streaming bookings");
 
 using var sender = new WebhookSender(cluster.ApiBase, WebhookTarget.Calendly(ChaosCluster.SigningKey), settings.Output);
 using var meta = new WebhookSender(cluster.ApiBase, WebhookTarget.Meta(ChaosCluster.MetaAppSecret), settings.Output);
+var calendly = new CalendlyMirror(cluster.Calendly);
 var taps = new ClientTaps(cluster.WhatsApp, meta);
 var monkey = new ChaosMonkey(cluster, log, random, settings.Duration);
 using var stop = new CancellationTokenSource();
@@ -39,6 +40,7 @@ while (DateTimeOffset.UtcNow < end - TimeSpan.FromSeconds(80))
     scenario.Next(now, ChaosSettings.EarliestStart + TimeSpan.FromTicks(Math.Max(0, (end - now - TimeSpan.FromSeconds(60)).Ticks)));
     foreach (var invitee in scenario.Invitees.Skip(before))
     {
+        calendly.Mirror(invitee);
         taps.Plan(invitee);
         foreach (var delivery in invitee.Deliveries)
         {
@@ -75,7 +77,7 @@ Verdict verdict;
 while (true)
 {
     var now = DateTimeOffset.UtcNow;
-    verdict = Verdict.Of(scenario.Invitees, Outcomes(), cluster.WhatsApp.Accepted, now);
+    verdict = Verdict.Of(scenario.Invitees, Outcomes(), cluster.WhatsApp.Accepted, calendly, now);
     if ((sender.Pending + meta.Pending + taps.Pending == 0 && verdict.Missing.Count + verdict.Awaited == 0 && now > lastDue) || now > settleBy)
     {
         break;
@@ -85,7 +87,7 @@ while (true)
 await Task.WhenAll(sender.FinishAsync(DateTimeOffset.UtcNow), meta.FinishAsync(DateTimeOffset.UtcNow));
 await Task.Delay(TimeSpan.FromSeconds(3));
 var outcomes = Outcomes();
-verdict = Verdict.Of(scenario.Invitees, outcomes, cluster.WhatsApp.Accepted, DateTimeOffset.UtcNow);
+verdict = Verdict.Of(scenario.Invitees, outcomes, cluster.WhatsApp.Accepted, calendly, DateTimeOffset.UtcNow);
 
 // The bookings as Turtle shows them, kept beside the verdict.
 using var api = new HttpClient { BaseAddress = cluster.ApiBase, Timeout = TimeSpan.FromSeconds(60) };
@@ -94,8 +96,10 @@ var views = await api.GetFromJsonAsync<JsonElement>(new Uri(
     $"/api/appointments?from={Uri.EscapeDataString((start - TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString((end + TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture))}", UriKind.Relative));
 await File.WriteAllTextAsync(Path.Combine(settings.Output, "appointments.json"), views.GetRawText());
 var statuses = views.EnumerateArray().ToDictionary(v => v.GetProperty("id").GetString()!, v => v.GetProperty("status").GetString());
-// Every invitee a webhook about was taken must be listed, as the console shows the week: stored is not enough.
-var taken = scenario.Invitees.Where(i => i.Deliveries.Any(d => outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null));
+// Every invitee a webhook about was taken must be listed, as the console shows the week: stored is not enough. So must
+// every one only reconciliation could book, once the API had shown it a reconcile interval and the lateness bound ago.
+var taken = scenario.Invitees.Where(i => i.Deliveries.Any(d => outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null)
+    || (i.CreateLost && calendly.ShownAt(i) + ChaosSettings.ReconcileInterval + ChaosSettings.LatenessBound < DateTimeOffset.UtcNow));
 var unlisted = taken.Where(i => !statuses.ContainsKey(i.Id)).Select(i => i.Id).ToList();
 var passed = verdict.Passed && unlisted.Count == 0;
 var failed = views.EnumerateArray().SelectMany(v => v.GetProperty("notifications").EnumerateArray()).Count(n => n.GetProperty("state").GetString() == "failed");
@@ -103,9 +107,12 @@ var graph = cluster.WhatsApp.Requests;
 
 int Taken(string eventType) => scenario.Invitees.Count(i => i.Deliveries.Any(d => d.Event == eventType && outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null));
 string Owed(string kind) => verdict.ByKind.TryGetValue(kind, out var k) ? $"{k.Sent}/{k.Owed}" : "0/0";
+var lostCreates = scenario.Invitees.Where(i => i.CreateLost).ToList();
+var lostCancels = scenario.Invitees.Where(i => i.CancelLost).ToList();
+var reconciled = cluster.Reconciliations;
 string[] summary =
 [
-    $"chaos run: {settings.Duration.TotalMinutes:0.#} min of faults (seed {settings.Seed}); 3 silos, the API, Azurite, the fake Graph API on loopback",
+    $"chaos run: {settings.Duration.TotalMinutes:0.#} min of faults (seed {settings.Seed}); 3 silos, the API, Azurite, the fake Graph API and the fake Calendly API on loopback",
     $"bookings: {verdict.Bookings} invitees ({views.GetArrayLength()} listed by GET /api/appointments, {unlisted.Count} taken but not listed); webhook deliveries {sender.Outcomes.Count}, attempts {sender.Attempts}, refused and retried {sender.Refused}, never taken {verdict.Undelivered}",
     $"behaviours: {string.Join(", ", scenario.Invitees.GroupBy(i => i.Behaviour).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))}",
     $"messages expected: {verdict.Expected}; accepted by the fake: {verdict.Sent} (requests {graph.Count}, refused by its faults {graph.Count(r => r.MessageId is null)}); failed on the bookings: {failed}; still awaited at the end: {verdict.Awaited}",
@@ -114,6 +121,8 @@ string[] summary =
     $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}; bookings whose wake-ups stopped after one fired: {verdict.Stopped.Count}",
     $"no-shows: {Taken("invitee_no_show.created")} marked, {Taken("invitee_no_show.deleted")} taken back; NoShow sent/owed {Owed("NoShow")}, FollowUp sent/owed {Owed("FollowUp")}",
     $"button replies: {taps.Made} tapped ({Taken("reply.decline")} declines, {Taken("reply.attend")} attends, {Taken("reply.decline.other")} declines from another number taken), {taps.Unanswered} never tapped (no Reconfirm in time); Meta deliveries {meta.Outcomes.Count}, attempts {meta.Attempts}, refused and retried {meta.Refused}; RescheduleOffer sent/owed {Owed("RescheduleOffer")}",
+    $"lost webhooks: {lostCreates.Count} creates, {lostCreates.Count(i => statuses.ContainsKey(i.Id))} booked by reconciliation; {lostCancels.Count} cancels, {lostCancels.Count(i => string.Equals(statuses.GetValueOrDefault(i.Id), "Cancelled", StringComparison.OrdinalIgnoreCase))} cancelled by reconciliation",
+    $"reconciliation: {reconciled.Runs} runs every {ChaosSettings.ReconcileInterval.TotalMinutes:0.#} min, {reconciled.Created} bookings created, {reconciled.Cancelled} cancelled, {reconciled.Failures} runs failed or with errors",
     $"kills survived: {monkey.SiloKills} silo kill -9 (one every 45-90 s, two at once once, the whole cluster once), Azurite stopped 20 s once, {monkey.GraphBursts} Graph bursts (429, 500, 14 s stalls)",
     $"watchdog wake-ups: {cluster.WatchdogWakeups}",
     $"result: {(passed ? "PASS" : "FAIL")}",

@@ -14,7 +14,7 @@ public sealed record PlannedAnswer(string Choice, TimeSpan After, string? OtherP
     public string Event => OtherPhone is null ? $"reply.{Choice}" : $"reply.{Choice}.other";
 }
 
-/// <summary>One invitee as the Calendly-like client made it: its meeting, and the deliveries about it.</summary>
+/// <summary>One invitee as the Calendly-like client made it: its meeting, what Calendly's API shows of it, and the deliveries about it.</summary>
 public sealed class Invitee
 {
     private readonly List<Delivery> _deliveries = [];
@@ -28,11 +28,17 @@ public sealed class Invitee
     /// <summary>Set for the new invitee of a reschedule: it gets Rescheduled, not Confirmation.</summary>
     public Invitee? OldInvitee { get; init; }
     public string? OldInviteeId => OldInvitee?.Id;
+    /// <summary>Its scheduled event in the fake Calendly API: one event per invitee, as one-on-one meetings are.</summary>
+    public string EventUuid { get; } = Guid.NewGuid().ToString();
 
-    /// <summary>When it was booked in Calendly.</summary>
+    /// <summary>When it was booked in Calendly: from then the API shows it.</summary>
     public required DateTimeOffset BookedAt { get; init; }
     /// <summary>When it was cancelled in Calendly, and whether as half of a reschedule (null: never).</summary>
     public (DateTimeOffset At, bool Rescheduled)? Cancelled { get; set; }
+    /// <summary>Calendly never delivered its <c>invitee.created</c>: only reconciliation can book it.</summary>
+    public bool CreateLost { get; set; }
+    /// <summary>Calendly never delivered its <c>invitee.canceled</c>: only reconciliation can cancel it.</summary>
+    public bool CancelLost { get; set; }
     public PlannedAnswer? Answer { get; set; }
 
     /// <summary>Its deliveries so far (a copy): those planned at booking, and an answer's once it is made.</summary>
@@ -68,9 +74,9 @@ public sealed class Invitee
 /// <summary>
 /// What the client streams: bookings whose messages fall due during the run, and around them the ways Calendly and Meta
 /// deliver (repeats, cancels, cancels overtaking their create, reschedules as a cancel plus a new invitee, no-show marks
-/// and their removal, taps on the attendance check). Each behaviour is one entry of <see cref="Behaviours"/> with its
-/// weight and how soon its meeting is; the verdict reads only the deliveries, so a new event is a new behaviour plus its
-/// rule in <see cref="Verdict"/>.
+/// and their removal, taps on the attendance check, webhooks lost for good so that only reconciliation finds them). Each
+/// behaviour is one entry of <see cref="Behaviours"/> with its weight and how soon its meeting is; the verdict reads only
+/// the deliveries and what Calendly's API showed, so a new event is a new behaviour plus its rule in <see cref="Verdict"/>.
 /// No cancel or reschedule is planned after <paramref name="quietAfter"/> (shortly after the faults end): later ones would
 /// only lengthen the wait for the verdict.
 /// </summary>
@@ -97,7 +103,7 @@ public sealed class Scenario(Random random, DateTimeOffset quietAfter)
     /// <summary>Behaviours and their weights.</summary>
     private (int Weight, string Name, Meeting Meeting, Action<Invitee, DateTimeOffset> Plan)[] Behaviours =>
     [
-        (34, "plain", Meeting.Ahead, (_, _) => { }),
+        (24, "plain", Meeting.Ahead, (_, _) => { }),
         (8, "repeat", Meeting.Ahead, Repeat),
         (10, "cancel", Meeting.Ahead, Cancel),
         (4, "cancel before create", Meeting.Ahead, CancelBeforeCreate),
@@ -106,6 +112,8 @@ public sealed class Scenario(Random random, DateTimeOffset quietAfter)
         (14, "attendance answer", Meeting.Ahead, AnswerReconfirm),
         (8, "follow-up", Meeting.Soon, (_, _) => { }),
         (10, "no-show", Meeting.Soon, MarkNoShow),
+        (6, "create webhook lost", Meeting.Ahead, LoseCreate),
+        (4, "cancel webhook lost", Meeting.Ahead, LoseCancel),
     ];
 
     /// <summary>A new booking made now, meeting as its behaviour wants (ahead: at most <paramref name="latestStart"/> from now), with its deliveries.</summary>
@@ -230,6 +238,20 @@ public sealed class Scenario(Random random, DateTimeOffset quietAfter)
             invitee.Add(new Delivery(invitee.Id, "invitee_no_show.deleted",
                 CalendlyWebhooks.InviteeNoShow(invitee.Id, invitee.Phone, invitee.Start, created: false, end: invitee.End), marked + Seconds(10, 30)));
         }
+    }
+
+    /// <summary>Calendly never delivers the create (its retries ran out): only its API shows the booking.</summary>
+    private static void LoseCreate(Invitee invitee, DateTimeOffset now)
+    {
+        invitee.Forget("invitee.created");
+        invitee.CreateLost = true;
+    }
+
+    /// <summary>Cancelled soon after booking, but the cancel's webhook is never delivered: only the API shows it cancelled.</summary>
+    private void LoseCancel(Invitee invitee, DateTimeOffset now)
+    {
+        invitee.Cancelled = (now + Seconds(10, 40), false);
+        invitee.CancelLost = true;
     }
 
     private DateTimeOffset Before(DateTimeOffset at) => at < quietAfter ? at : quietAfter;

@@ -6,8 +6,9 @@ namespace Turtle.Chaos;
 public sealed record Finding(string InviteeId, string Kind, string What, DateTimeOffset? Due, DateTimeOffset? SentAt);
 
 /// <summary>
-/// What should have been sent, derived from the client's own record of what Turtle took and when, compared with what the
-/// fake Graph API accepted. A delivery was applied somewhere between its first attempt and the 2xx that took it, so a message whose fate depends on
+/// What should have been sent, derived from the client's own record of what Turtle took and when (and, for what only
+/// reconciliation could find, of when Calendly's API showed it), compared with what the fake Graph API accepted. A
+/// delivery was applied somewhere between its first attempt and the 2xx that took it, so a message whose fate depends on
 /// which came first within that window (or whose cancel came within the lateness bound of its due time, so an outage may
 /// rightly have cancelled it unsent) is neither expected nor counted missing; what is forbidden is forbidden whatever the
 /// window: anything but the cancellation notice after the cancel was taken, a message that goes only before the meeting
@@ -25,8 +26,9 @@ public sealed class Verdict
     public static IReadOnlyList<string> Kinds { get; } = [.. BeforeStart, "FollowUp", "NoShow"];
 
     private readonly DateTimeOffset _now;
+    private readonly CalendlyMirror _calendly;
 
-    private Verdict(DateTimeOffset now) => _now = now;
+    private Verdict(DateTimeOffset now, CalendlyMirror calendly) => (_now, _calendly) = (now, calendly);
 
     public int Bookings { get; private set; }
     public int Expected { get; private set; }
@@ -51,9 +53,9 @@ public sealed class Verdict
     public bool Passed => Missing.Count == 0 && Forbidden.Count == 0;
 
     public static Verdict Of(IReadOnlyList<Invitee> invitees, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes,
-        IReadOnlyList<FakeWhatsAppRequest> accepted, DateTimeOffset now)
+        IReadOnlyList<FakeWhatsAppRequest> accepted, CalendlyMirror calendly, DateTimeOffset now)
     {
-        var verdict = new Verdict(now);
+        var verdict = new Verdict(now, calendly);
         var sends = accepted.Where(r => r.BizOpaqueCallbackData is not null).ToLookup(r => r.BizOpaqueCallbackData!);
         foreach (var invitee in invitees)
         {
@@ -75,8 +77,8 @@ public sealed class Verdict
     {
         Bookings++;
         List<FakeWhatsAppRequest> Of(string kind) => [.. sends[$"{invitee.Id}:{kind}"].OrderBy(r => r.ReceivedAt)];
-        var creates = Window(invitee, "invitee.created", outcomes);
-        var cancel = Window(invitee, "invitee.canceled", outcomes);
+        var creates = invitee.CreateLost ? Reconciled(_calendly.ShownAt(invitee), Of("Confirmation").Concat(Of("Rescheduled"))) : Window(invitee, "invitee.created", outcomes);
+        var cancel = invitee.CancelLost ? Reconciled(_calendly.CancelledAt(invitee), Of("Cancellation")) : Window(invitee, "invitee.canceled", outcomes);
         var noShow = Window(invitee, "invitee_no_show.created", outcomes);
         var unmarked = Window(invitee, "invitee_no_show.deleted", outcomes);
         var decline = Window(invitee, "reply.decline", outcomes);
@@ -272,5 +274,20 @@ public sealed class Verdict
         var taken = of.Select(d => outcomes.TryGetValue(d, out var o) ? o.AcceptedAt : null).Where(t => t is not null).Min();
         var first = of.Min(d => d.NotBefore);
         return new(first, first, taken);
+    }
+
+    /// <summary>
+    /// An event whose webhook was lost, so only reconciliation applies it: not before the API showed it, due a reconcile
+    /// interval later, and surely applied once the message it sends went, or by the lateness bound after that.
+    /// </summary>
+    private static Applied Reconciled(DateTimeOffset? shown, IEnumerable<FakeWhatsAppRequest> evidence)
+    {
+        if (shown is not { } first)
+        {
+            return new(null, null, null);
+        }
+        var due = first + ChaosSettings.ReconcileInterval;
+        var sent = evidence.Select(r => (DateTimeOffset?)r.ReceivedAt).Min();
+        return new(first, due, sent ?? due + ChaosSettings.LatenessBound);
     }
 }
