@@ -5,12 +5,16 @@ namespace Turtle.Chaos;
 /// <summary>
 /// The clients on WhatsApp: each planned answer (<see cref="PlannedAnswer"/>) is tapped some seconds after Meta accepted
 /// its booking's Reconfirm, and delivered as Meta delivers webhooks (signed, retried until taken, by the Meta sender).
-/// A Reconfirm that has not come by <see cref="ChaosSettings.LatenessBound"/> before its meeting gets no tap: its decline
-/// could no longer be owed a reschedule offer before the meeting.
+/// A Reconfirm late by an outage is still answered until shortly before its meeting: its decline is then owed no
+/// reschedule offer, but must still change nothing it should not. One that never comes (skipped, or the booking taken
+/// late) gets no tap.
 /// </summary>
-public sealed class ClientTaps(FakeWhatsAppApi meta, WebhookSender sender)
+public sealed class ClientTaps(FakeWhatsAppApi meta, WebhookSender sender) : IDisposable
 {
-    private readonly List<Task> _waiting = [];
+    private static readonly TimeSpan LastTap = TimeSpan.FromSeconds(30);
+
+    private readonly List<(Invitee Invitee, Task Tap)> _waiting = [];
+    private readonly CancellationTokenSource _stop = new();
     private int _made;
     private int _unanswered;
 
@@ -20,14 +24,15 @@ public sealed class ClientTaps(FakeWhatsAppApi meta, WebhookSender sender)
     /// <summary>Answers given up on: their Reconfirm never came in time.</summary>
     public int Unanswered => Volatile.Read(ref _unanswered);
 
-    /// <summary>Answers still waiting for their Reconfirm.</summary>
+    /// <summary>Answers still waiting for their Reconfirm while a decline could still be owed a reschedule offer.</summary>
     public int Pending
     {
         get
         {
+            var now = DateTimeOffset.UtcNow;
             lock (_waiting)
             {
-                return _waiting.Count(t => !t.IsCompleted);
+                return _waiting.Count(w => !w.Tap.IsCompleted && now < w.Invitee.Start - ChaosSettings.LatenessBound);
             }
         }
     }
@@ -41,9 +46,23 @@ public sealed class ClientTaps(FakeWhatsAppApi meta, WebhookSender sender)
         var waiting = Task.Run(() => TapAsync(invitee, answer));
         lock (_waiting)
         {
-            _waiting.Add(waiting);
+            _waiting.Add((invitee, waiting));
         }
     }
+
+    /// <summary>No more taps: the answers still waiting give up.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        Task[] waiting;
+        lock (_waiting)
+        {
+            waiting = [.. _waiting.Select(w => w.Tap)];
+        }
+        await Task.WhenAll(waiting);
+    }
+
+    public void Dispose() => _stop.Dispose();
 
     private async Task TapAsync(Invitee invitee, PlannedAnswer answer)
     {
@@ -51,7 +70,7 @@ public sealed class ClientTaps(FakeWhatsAppApi meta, WebhookSender sender)
         FakeWhatsAppRequest? reconfirm;
         while ((reconfirm = meta.Accepted.FirstOrDefault(r => r.BizOpaqueCallbackData == callback)) is null)
         {
-            if (DateTimeOffset.UtcNow > invitee.Start - ChaosSettings.LatenessBound)
+            if (DateTimeOffset.UtcNow > invitee.Start - LastTap || _stop.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _unanswered);
                 return;

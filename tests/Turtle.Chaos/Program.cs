@@ -25,7 +25,7 @@ log.Note("3 silos, the API, Azurite, the fake Graph API and the fake Calendly AP
 using var sender = new WebhookSender(cluster.ApiBase, WebhookTarget.Calendly(ChaosCluster.SigningKey), settings.Output);
 using var meta = new WebhookSender(cluster.ApiBase, WebhookTarget.Meta(ChaosCluster.MetaAppSecret), settings.Output);
 var calendly = new CalendlyMirror(cluster.Calendly);
-var taps = new ClientTaps(cluster.WhatsApp, meta);
+using var taps = new ClientTaps(cluster.WhatsApp, meta);
 var monkey = new ChaosMonkey(cluster, log, random, settings.Duration);
 using var stop = new CancellationTokenSource();
 var start = DateTimeOffset.UtcNow;
@@ -84,6 +84,7 @@ while (true)
     }
     await Task.Delay(TimeSpan.FromSeconds(5));
 }
+await taps.StopAsync();
 await Task.WhenAll(sender.FinishAsync(DateTimeOffset.UtcNow), meta.FinishAsync(DateTimeOffset.UtcNow));
 await Task.Delay(TimeSpan.FromSeconds(3));
 var outcomes = Outcomes();
@@ -120,7 +121,7 @@ string[] summary =
     $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))}, without a decline {verdict.Forbidden.Count(f => f.What.Contains("decline", StringComparison.Ordinal))})",
     $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}; bookings whose wake-ups stopped after one fired: {verdict.Stopped.Count}",
     $"no-shows: {Taken("invitee_no_show.created")} marked, {Taken("invitee_no_show.deleted")} taken back; NoShow sent/owed {Owed("NoShow")}, FollowUp sent/owed {Owed("FollowUp")}",
-    $"button replies: {taps.Made} tapped ({Taken("reply.decline")} declines, {Taken("reply.attend")} attends, {Taken("reply.decline.other")} declines from another number taken), {taps.Unanswered} never tapped (no Reconfirm in time); Meta deliveries {meta.Outcomes.Count}, attempts {meta.Attempts}, refused and retried {meta.Refused}; RescheduleOffer sent/owed {Owed("RescheduleOffer")}",
+    $"button replies: {taps.Made} tapped ({Taken("reply.decline")} declines, {Taken("reply.attend")} attends, {Taken("reply.decline.other")} declines from another number taken), {taps.Unanswered} never tapped (no Reconfirm before the meeting); Meta deliveries {meta.Outcomes.Count}, attempts {meta.Attempts}, refused and retried {meta.Refused}; RescheduleOffer sent/owed {Owed("RescheduleOffer")}",
     $"lost webhooks: {lostCreates.Count} creates, {lostCreates.Count(i => statuses.ContainsKey(i.Id))} booked by reconciliation; {lostCancels.Count} cancels, {lostCancels.Count(i => string.Equals(statuses.GetValueOrDefault(i.Id), "Cancelled", StringComparison.OrdinalIgnoreCase))} cancelled by reconciliation",
     $"reconciliation: {reconciled.Runs} runs every {ChaosSettings.ReconcileInterval.TotalMinutes:0.#} min, {reconciled.Created} bookings created, {reconciled.Cancelled} cancelled, {reconciled.Failures} runs failed or with errors",
     $"kills survived: {monkey.SiloKills} silo kill -9 (one every 45-90 s, two at once once, the whole cluster once), Azurite stopped 20 s once, {monkey.GraphBursts} Graph bursts (429, 500, 14 s stalls)",
