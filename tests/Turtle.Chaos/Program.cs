@@ -106,7 +106,11 @@ var passed = verdict.Passed && unlisted.Count == 0;
 var failed = views.EnumerateArray().SelectMany(v => v.GetProperty("notifications").EnumerateArray()).Count(n => n.GetProperty("state").GetString() == "failed");
 var graph = cluster.WhatsApp.Requests;
 
-int Taken(string eventType) => scenario.Invitees.Count(i => i.Deliveries.Any(d => d.Event == eventType && outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null));
+bool WasTaken(Invitee invitee, string eventType) => invitee.Deliveries.Any(d => d.Event == eventType && outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null);
+int Taken(string eventType) => scenario.Invitees.Count(i => WasTaken(i, eventType));
+// Invitees an event was taken for that got a message of the kind, owed or not (a decline close to the meeting is owed no offer).
+var sentKinds = cluster.WhatsApp.Accepted.Select(r => r.BizOpaqueCallbackData).ToHashSet();
+int Answered(string eventType, string kind) => scenario.Invitees.Count(i => WasTaken(i, eventType) && sentKinds.Contains($"{i.Id}:{kind}"));
 string Owed(string kind) => verdict.ByKind.TryGetValue(kind, out var k) ? $"{k.Sent}/{k.Owed}" : "0/0";
 var lostCreates = scenario.Invitees.Where(i => i.CreateLost).ToList();
 var lostCancels = scenario.Invitees.Where(i => i.CancelLost).ToList();
@@ -121,7 +125,7 @@ string[] summary =
     $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))}, without a decline {verdict.Forbidden.Count(f => f.What.Contains("decline", StringComparison.Ordinal))})",
     $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}; bookings whose wake-ups stopped after one fired: {verdict.Stopped.Count}",
     $"no-shows: {Taken("invitee_no_show.created")} marked, {Taken("invitee_no_show.deleted")} taken back; NoShow sent/owed {Owed("NoShow")}, FollowUp sent/owed {Owed("FollowUp")}",
-    $"button replies: {taps.Made} tapped ({Taken("reply.decline")} declines, {Taken("reply.attend")} attends, {Taken("reply.decline.other")} declines from another number taken), {taps.Unanswered} never tapped (no Reconfirm before the meeting); Meta deliveries {meta.Outcomes.Count}, attempts {meta.Attempts}, refused and retried {meta.Refused}; RescheduleOffer sent/owed {Owed("RescheduleOffer")}",
+    $"button replies: {taps.Made} tapped ({Taken("reply.decline")} declines, {Taken("reply.attend")} attends, {Taken("reply.decline.other")} declines from another number taken), {taps.Unanswered} never tapped (no Reconfirm before the meeting); Meta deliveries {meta.Outcomes.Count}, attempts {meta.Attempts}, refused and retried {meta.Refused}; RescheduleOffer sent/owed {Owed("RescheduleOffer")} (sent for {Answered("reply.decline", "RescheduleOffer")} of the declines taken, for {Answered("reply.decline.other", "RescheduleOffer") + Answered("reply.attend", "RescheduleOffer")} of the other taps)",
     $"lost webhooks: {lostCreates.Count} creates, {lostCreates.Count(i => statuses.ContainsKey(i.Id))} booked by reconciliation; {lostCancels.Count} cancels, {lostCancels.Count(i => string.Equals(statuses.GetValueOrDefault(i.Id), "Cancelled", StringComparison.OrdinalIgnoreCase))} cancelled by reconciliation",
     $"reconciliation: {reconciled.Runs} runs every {ChaosSettings.ReconcileInterval.TotalMinutes:0.#} min, {reconciled.Created} bookings created, {reconciled.Cancelled} cancelled, {reconciled.Failures} runs failed or with errors",
     $"kills survived: {monkey.SiloKills} silo kill -9 (one every 45-90 s, two at once once, the whole cluster once), Azurite stopped 20 s once, {monkey.GraphBursts} Graph bursts (429, 500, 14 s stalls)",
