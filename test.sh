@@ -72,7 +72,7 @@ if [ "${TURTLE_SKIP_CHAOS:-}" != "1" ]; then
     log "chaos run failed; see .data/test-logs/chaos.log and its chaos-results/ folder"
     failed=$((failed + 1))
   fi
-  grep -E '\] (bookings|messages expected|missing|worst lateness|kills survived|watchdog|result):' .data/test-logs/chaos.log \
+  grep -E '\] (bookings|messages expected|sent of owed|missing|worst lateness|no-shows|button replies|lost webhooks|reconciliation|kills survived|watchdog|result):' .data/test-logs/chaos.log \
     | sed -E 's/^\[ *[0-9.]+s\] /chaos: /' >>.data/test-logs/figures.txt || true
 fi
 

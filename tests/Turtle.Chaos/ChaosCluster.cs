@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
 using Turtle.Testing.WhatsApp;
 
@@ -7,10 +9,11 @@ namespace Turtle.Chaos;
 
 /// <summary>
 /// Turtle as deployed, on loopback: Azurite (its data on disk, so it can be stopped and started again), three
-/// Turtle.Silo processes, one Turtle.Api, and the fake Graph API. Everything it starts it can kill -9 and start again
-/// on the same ports, as a restarted machine would. Each process's output goes to a log file of its own.
+/// Turtle.Silo processes, one Turtle.Api, the fake Graph API, and the fake Calendly API the silos reconcile with.
+/// Everything it starts it can kill -9 and start again on the same ports, as a restarted machine would. Each process's
+/// output goes to a log file of its own.
 /// </summary>
-public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncDisposable
+public sealed partial class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncDisposable
 {
     public const string SigningKey = "chaos-calendly-signing-key";
     public const string AdminKey = "chaos-admin-key";
@@ -21,10 +24,22 @@ public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncD
     private Process? _azurite;
     private TurtleProcess? _api;
     private int _watchdogWakeups;
+    private int _reconcileRuns;
+    private int _reconcileCreated;
+    private int _reconcileCancelled;
+    private int _reconcileFailures;
 
     public FakeWhatsAppApi WhatsApp { get; } = new();
+    public FakeCalendlyApi Calendly { get; } = new();
     public Uri ApiBase => new($"http://127.0.0.1:{settings.ApiPort}");
     public int WatchdogWakeups => _watchdogWakeups;
+
+    /// <summary>
+    /// Reconciliations the silos logged, what they booked and cancelled (bookings a webhook also brought count too), and
+    /// the runs that failed or reported errors.
+    /// </summary>
+    public (int Runs, int Created, int Cancelled, int Failures) Reconciliations =>
+        (Volatile.Read(ref _reconcileRuns), Volatile.Read(ref _reconcileCreated), Volatile.Read(ref _reconcileCancelled), Volatile.Read(ref _reconcileFailures));
     public bool IsSiloUp(int silo) => _silos[silo] is { HasExited: false };
 
     private string Storage =>
@@ -43,6 +58,7 @@ public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncD
             }
         }
         await WhatsApp.StartAsync();
+        await Calendly.StartAsync();
         await StartAzuriteAsync();
         await Task.WhenAll(Enumerable.Range(0, ChaosSettings.Silos).Select(StartSiloAsync));
         _api = Start("Turtle.Api", "api", new()
@@ -70,6 +86,12 @@ public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncD
             ["WhatsApp__PhoneNumberId"] = WhatsApp.PhoneNumberId,
             ["Notifications__AdvisorBioLeadTime"] = ChaosSettings.BioLead.ToString(),
             ["Notifications__ReminderLeadTimes__0"] = ChaosSettings.ReminderLead.ToString(),
+            ["Notifications__ReconfirmLeadTime"] = ChaosSettings.ReconfirmLead.ToString(),
+            ["Notifications__FollowUpDelay"] = ChaosSettings.FollowUpDelay.ToString(),
+            // A personal access token turns reconciliation on, every interval, against the fake's events.
+            ["Calendly__ApiToken"] = Calendly.ApiToken,
+            ["Calendly__ApiBaseUrl"] = Calendly.BaseUrl.ToString().TrimEnd('/'),
+            ["Calendly__ReconcileInterval"] = ChaosSettings.ReconcileInterval.ToString(),
             ["Notifications__RetryBaseDelay"] = "00:00:02",
             ["Notifications__RetryMaxDelay"] = "00:00:20",
             ["Notifications__MaxAttempts"] = "20",
@@ -82,6 +104,20 @@ public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncD
             if (line.Contains("woken by the watchdog", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref _watchdogWakeups);
+            }
+            else if (ReconcileLine().Match(line) is { Success: true } run)
+            {
+                Interlocked.Increment(ref _reconcileRuns);
+                Interlocked.Add(ref _reconcileCreated, int.Parse(run.Groups["created"].ValueSpan, CultureInfo.InvariantCulture));
+                Interlocked.Add(ref _reconcileCancelled, int.Parse(run.Groups["cancelled"].ValueSpan, CultureInfo.InvariantCulture));
+                if (!line.Contains("no errors", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref _reconcileFailures);
+                }
+            }
+            else if (line.Contains("Calendly reconciliation failed", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _reconcileFailures);
             }
         };
         _silos[silo] = process;
@@ -162,6 +198,7 @@ public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncD
         StopAzurite();
         _azurite?.Dispose();
         await WhatsApp.DisposeAsync();
+        await Calendly.DisposeAsync();
     }
 
     private TurtleProcess Start(string project, string name, Dictionary<string, string?> environment)
@@ -181,6 +218,10 @@ public sealed class ChaosCluster(ChaosSettings settings, ChaosLog log) : IAsyncD
         };
         return process;
     }
+
+    /// <summary>The silo's log of one reconciliation (<c>CalendlyReconciler</c>): what it found and did.</summary>
+    [GeneratedRegex(@"Calendly reconciliation: \d+ events, \d+ invitees, (?<created>\d+) created, (?<cancelled>\d+) cancelled")]
+    private static partial Regex ReconcileLine();
 
     private static async Task<bool> IsListeningAsync(int port)
     {

@@ -18,6 +18,18 @@ public sealed record ChaosSettings(TimeSpan Duration, string Output, int PortBas
     /// <summary>The soonest a booked meeting starts: its reminder then falls due 30 s after booking, at the earliest.</summary>
     public static readonly TimeSpan EarliestStart = ReminderLead + TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The attendance check's lead, as the silos are configured: between the reminder's and the soonest start, so every
+    /// meeting booked ahead gets one during the run, early enough that a decline's reschedule offer still goes before it.
+    /// </summary>
+    public static readonly TimeSpan ReconfirmLead = ReminderLead + TimeSpan.FromSeconds(15);
+
+    /// <summary>The follow-up's delay after the meeting's end: a short meeting booked soon has it fall due within the run.</summary>
+    public static readonly TimeSpan FollowUpDelay = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the silos reconcile with the fake Calendly API: a lost webhook's booking is made within about this.</summary>
+    public static readonly TimeSpan ReconcileInterval = TimeSpan.FromMinutes(1);
+
     /// <summary>How late a message may be, from its due time to Meta accepting it, counting outages up to a cluster restart.</summary>
     public static readonly TimeSpan LatenessBound = TimeSpan.FromMinutes(3);
 

@@ -20,14 +20,17 @@ catch (Exception e) when (e is InvalidOperationException or TimeoutException or 
     log.Note($"could not start: {e.Message}");
     return 2;
 }
-log.Note("3 silos, the API, Azurite and the fake Graph API are up; streaming bookings");
+log.Note("3 silos, the API, Azurite, the fake Graph API and the fake Calendly API are up; streaming bookings");
 
-using var sender = new CalendlySender(cluster.ApiBase, ChaosCluster.SigningKey, settings.Output);
-var scenario = new Scenario(random);
+using var sender = new WebhookSender(cluster.ApiBase, WebhookTarget.Calendly(ChaosCluster.SigningKey), settings.Output);
+using var meta = new WebhookSender(cluster.ApiBase, WebhookTarget.Meta(ChaosCluster.MetaAppSecret), settings.Output);
+var calendly = new CalendlyMirror(cluster.Calendly);
+using var taps = new ClientTaps(cluster.WhatsApp, meta);
 var monkey = new ChaosMonkey(cluster, log, random, settings.Duration);
 using var stop = new CancellationTokenSource();
 var start = DateTimeOffset.UtcNow;
 var end = start + settings.Duration;
+var scenario = new Scenario(random, end + TimeSpan.FromSeconds(30));
 var faults = monkey.RunAsync(stop.Token);
 while (DateTimeOffset.UtcNow < end - TimeSpan.FromSeconds(80))
 {
@@ -35,9 +38,14 @@ while (DateTimeOffset.UtcNow < end - TimeSpan.FromSeconds(80))
     var before = scenario.Invitees.Count;
     // Reminders fall due from 30 s after booking to the end of the run.
     scenario.Next(now, ChaosSettings.EarliestStart + TimeSpan.FromTicks(Math.Max(0, (end - now - TimeSpan.FromSeconds(60)).Ticks)));
-    foreach (var delivery in scenario.Invitees.Skip(before).SelectMany(i => i.Deliveries))
+    foreach (var invitee in scenario.Invitees.Skip(before))
     {
-        sender.Send(delivery);
+        calendly.Mirror(invitee);
+        taps.Plan(invitee);
+        foreach (var delivery in invitee.Deliveries)
+        {
+            sender.Send(delivery);
+        }
     }
     await Task.Delay(TimeSpan.FromSeconds(1.5 + (2 * random.NextDouble())));
 }
@@ -61,22 +69,26 @@ log.Note("faults stopped; waiting for what is still due");
 
 // Settle: until every delivery was taken and every owed message sent, the last due time well past, or the limit: the
 // settle limit after the faults, and never before the last message due has had the lateness bound to go.
-var lastDue = scenario.Invitees.Max(i => i.Start) - ChaosSettings.ReminderLead + TimeSpan.FromSeconds(60);
-var settleBy = end + ChaosSettings.SettleLimit > lastDue + ChaosSettings.LatenessBound ? end + ChaosSettings.SettleLimit : lastDue + ChaosSettings.LatenessBound;
+var horizon = end + ChaosSettings.SettleLimit;
+var lastDue = scenario.Invitees.Max(i => Verdict.LastDue(i, horizon)) + TimeSpan.FromSeconds(30);
+var settleBy = horizon > lastDue + ChaosSettings.LatenessBound ? horizon : lastDue + ChaosSettings.LatenessBound;
+IReadOnlyDictionary<Delivery, DeliveryOutcome> Outcomes() => sender.Outcomes.Concat(meta.Outcomes).ToDictionary();
 Verdict verdict;
 while (true)
 {
-    verdict = Verdict.Of(scenario.Invitees, sender.Outcomes, cluster.WhatsApp.Accepted);
     var now = DateTimeOffset.UtcNow;
-    if ((sender.Pending == 0 && verdict.Missing.Count == 0 && now > lastDue) || now > settleBy)
+    verdict = Verdict.Of(scenario.Invitees, Outcomes(), cluster.WhatsApp.Accepted, calendly, now);
+    if ((sender.Pending + meta.Pending + taps.Pending == 0 && verdict.Missing.Count + verdict.Awaited == 0 && now > lastDue) || now > settleBy)
     {
         break;
     }
     await Task.Delay(TimeSpan.FromSeconds(5));
 }
-await sender.FinishAsync(DateTimeOffset.UtcNow);
+await taps.StopAsync();
+await Task.WhenAll(sender.FinishAsync(DateTimeOffset.UtcNow), meta.FinishAsync(DateTimeOffset.UtcNow));
 await Task.Delay(TimeSpan.FromSeconds(3));
-verdict = Verdict.Of(scenario.Invitees, sender.Outcomes, cluster.WhatsApp.Accepted);
+var outcomes = Outcomes();
+verdict = Verdict.Of(scenario.Invitees, outcomes, cluster.WhatsApp.Accepted, calendly, DateTimeOffset.UtcNow);
 
 // The bookings as Turtle shows them, kept beside the verdict.
 using var api = new HttpClient { BaseAddress = cluster.ApiBase, Timeout = TimeSpan.FromSeconds(60) };
@@ -84,20 +96,38 @@ api.DefaultRequestHeaders.Add("X-Api-Key", ChaosCluster.AdminKey);
 var views = await api.GetFromJsonAsync<JsonElement>(new Uri(
     $"/api/appointments?from={Uri.EscapeDataString((start - TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString((end + TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture))}", UriKind.Relative));
 await File.WriteAllTextAsync(Path.Combine(settings.Output, "appointments.json"), views.GetRawText());
-// Every invitee a webhook about was taken must be listed, as the console shows the week: stored is not enough.
-var listed = views.EnumerateArray().Select(v => v.GetProperty("id").GetString()).ToHashSet();
-var unlisted = scenario.Invitees.Where(i => i.Deliveries.Any(d => sender.Outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null) && !listed.Contains(i.Id)).Select(i => i.Id).ToList();
+var statuses = views.EnumerateArray().ToDictionary(v => v.GetProperty("id").GetString()!, v => v.GetProperty("status").GetString());
+// Every invitee a webhook about was taken must be listed, as the console shows the week: stored is not enough. So must
+// every one only reconciliation could book, once the API had shown it a reconcile interval and the lateness bound ago.
+var taken = scenario.Invitees.Where(i => i.Deliveries.Any(d => outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null)
+    || (i.CreateLost && calendly.ShownAt(i) + ChaosSettings.ReconcileInterval + ChaosSettings.LatenessBound < DateTimeOffset.UtcNow));
+var unlisted = taken.Where(i => !statuses.ContainsKey(i.Id)).Select(i => i.Id).ToList();
 var passed = verdict.Passed && unlisted.Count == 0;
 var failed = views.EnumerateArray().SelectMany(v => v.GetProperty("notifications").EnumerateArray()).Count(n => n.GetProperty("state").GetString() == "failed");
 var graph = cluster.WhatsApp.Requests;
 
+bool WasTaken(Invitee invitee, string eventType) => invitee.Deliveries.Any(d => d.Event == eventType && outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null);
+int Taken(string eventType) => scenario.Invitees.Count(i => WasTaken(i, eventType));
+// Invitees an event was taken for that got a message of the kind, owed or not (a decline close to the meeting is owed no offer).
+var sentKinds = cluster.WhatsApp.Accepted.Select(r => r.BizOpaqueCallbackData).ToHashSet();
+int Answered(string eventType, string kind) => scenario.Invitees.Count(i => WasTaken(i, eventType) && sentKinds.Contains($"{i.Id}:{kind}"));
+string Owed(string kind) => verdict.ByKind.TryGetValue(kind, out var k) ? $"{k.Sent}/{k.Owed}" : "0/0";
+var lostCreates = scenario.Invitees.Where(i => i.CreateLost).ToList();
+var lostCancels = scenario.Invitees.Where(i => i.CancelLost).ToList();
+var reconciled = cluster.Reconciliations;
 string[] summary =
 [
-    $"chaos run: {settings.Duration.TotalMinutes:0.#} min of faults (seed {settings.Seed}); 3 silos, the API, Azurite, the fake Graph API on loopback",
+    $"chaos run: {settings.Duration.TotalMinutes:0.#} min of faults (seed {settings.Seed}); 3 silos, the API, Azurite, the fake Graph API and the fake Calendly API on loopback",
     $"bookings: {verdict.Bookings} invitees ({views.GetArrayLength()} listed by GET /api/appointments, {unlisted.Count} taken but not listed); webhook deliveries {sender.Outcomes.Count}, attempts {sender.Attempts}, refused and retried {sender.Refused}, never taken {verdict.Undelivered}",
-    $"messages expected: {verdict.Expected}; accepted by the fake: {verdict.Sent} (requests {graph.Count}, refused by its faults {graph.Count(r => r.MessageId is null)}); failed on the bookings: {failed}",
-    $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))})",
-    $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}",
+    $"behaviours: {string.Join(", ", scenario.Invitees.GroupBy(i => i.Behaviour).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))}",
+    $"messages expected: {verdict.Expected}; accepted by the fake: {verdict.Sent} (requests {graph.Count}, refused by its faults {graph.Count(r => r.MessageId is null)}); failed on the bookings: {failed}; still awaited at the end: {verdict.Awaited}",
+    $"sent of owed, by kind: {string.Join(", ", Verdict.Kinds.Select(k => $"{k} {Owed(k)}"))}",
+    $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))}, without a decline {verdict.Forbidden.Count(f => f.What.Contains("decline", StringComparison.Ordinal))})",
+    $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}; bookings whose wake-ups stopped after one fired: {verdict.Stopped.Count}",
+    $"no-shows: {Taken("invitee_no_show.created")} marked, {Taken("invitee_no_show.deleted")} taken back; NoShow sent/owed {Owed("NoShow")}, FollowUp sent/owed {Owed("FollowUp")}",
+    $"button replies: {taps.Made} tapped ({Taken("reply.decline")} declines, {Taken("reply.attend")} attends, {Taken("reply.decline.other")} declines from another number taken), {taps.Unanswered} never tapped (no Reconfirm before the meeting); Meta deliveries {meta.Outcomes.Count}, attempts {meta.Attempts}, refused and retried {meta.Refused}; RescheduleOffer sent/owed {Owed("RescheduleOffer")} (sent for {Answered("reply.decline", "RescheduleOffer")} of the declines taken, for {Answered("reply.decline.other", "RescheduleOffer") + Answered("reply.attend", "RescheduleOffer")} of the other taps)",
+    $"lost webhooks: {lostCreates.Count} creates, {lostCreates.Count(i => statuses.ContainsKey(i.Id))} booked by reconciliation; {lostCancels.Count} cancels, {lostCancels.Count(i => string.Equals(statuses.GetValueOrDefault(i.Id), "Cancelled", StringComparison.OrdinalIgnoreCase))} cancelled by reconciliation",
+    $"reconciliation: {reconciled.Runs} runs every {ChaosSettings.ReconcileInterval.TotalMinutes:0.#} min, {reconciled.Created} bookings created, {reconciled.Cancelled} cancelled, {reconciled.Failures} runs failed or with errors",
     $"kills survived: {monkey.SiloKills} silo kill -9 (one every 45-90 s, two at once once, the whole cluster once), Azurite stopped 20 s once, {monkey.GraphBursts} Graph bursts (429, 500, 14 s stalls)",
     $"watchdog wake-ups: {cluster.WatchdogWakeups}",
     $"result: {(passed ? "PASS" : "FAIL")}",
@@ -113,6 +143,7 @@ await File.WriteAllTextAsync(Path.Combine(settings.Output, "findings.json"), Jso
     forbidden = verdict.Forbidden,
     duplicated = verdict.Duplicated,
     late = verdict.Late,
+    stopped = verdict.Stopped,
     unlisted,
 }, new JsonSerializerOptions { WriteIndented = true }));
 return passed ? 0 : 1;

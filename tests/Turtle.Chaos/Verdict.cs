@@ -6,32 +6,56 @@ namespace Turtle.Chaos;
 public sealed record Finding(string InviteeId, string Kind, string What, DateTimeOffset? Due, DateTimeOffset? SentAt);
 
 /// <summary>
-/// What should have been sent, derived from the client's own record of what Turtle took and when, compared with what
-/// the fake Graph API accepted. A delivery was applied somewhere between its first attempt and the 2xx that took it, so
-/// a message whose fate depends on which came first within that window (or whose cancel came within the lateness bound
-/// of its due time, so an outage may rightly have cancelled it unsent) is neither expected nor counted missing; anything
-/// sent after its booking's cancel was taken, or after the meeting's start, is forbidden whatever the window.
+/// What should have been sent, derived from the client's own record of what Turtle took and when (and, for what only
+/// reconciliation could find, of when Calendly's API showed it), compared with what the fake Graph API accepted. A
+/// delivery was applied somewhere between its first attempt and the 2xx that took it, so a message whose fate depends on
+/// which came first within that window (or whose cancel came within the lateness bound of its due time, so an outage may
+/// rightly have cancelled it unsent) is neither expected nor counted missing; what is forbidden is forbidden whatever the
+/// window: anything but the cancellation notice after the cancel was taken, a message that goes only before the meeting
+/// after it started, a follow-up after the no-show mark was taken, a reschedule offer without a decline. A message owed
+/// but not yet sent is missing only once its lateness bound has passed; until then it is awaited.
 /// </summary>
 public sealed class Verdict
 {
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Moment = TimeSpan.FromSeconds(1);
+
+    /// <summary>Kinds that never go once the meeting has started (SPEC §5); FollowUp and NoShow go after it by design.</summary>
+    private static readonly HashSet<string> BeforeStart = ["Confirmation", "Rescheduled", "AdvisorBio", "Reminder", "Reconfirm", "Cancellation", "RescheduleOffer"];
+
+    public static IReadOnlyList<string> Kinds { get; } = [.. BeforeStart, "FollowUp", "NoShow"];
+
+    private readonly DateTimeOffset _now;
+    private readonly CalendlyMirror _calendly;
+
+    private Verdict(DateTimeOffset now, CalendlyMirror calendly) => (_now, _calendly) = (now, calendly);
 
     public int Bookings { get; private set; }
     public int Expected { get; private set; }
     public int Sent { get; private set; }
     public int Undelivered { get; private set; }
+    /// <summary>Owed, due, not sent yet, and still within the lateness bound.</summary>
+    public int Awaited { get; private set; }
     public List<Finding> Missing { get; } = [];
     public List<Finding> Duplicated { get; } = [];
     public List<Finding> Forbidden { get; } = [];
     public List<Finding> Late { get; } = [];
+    /// <summary>
+    /// Bookings whose wake-ups stopped: one of its planned messages went, a later one owed never did (the risk of
+    /// dotnet/orleans#8867, a reminder that never fires again after a silo's death).
+    /// </summary>
+    public List<Finding> Stopped { get; } = [];
+    /// <summary>Per kind: how many were owed, and how many of those went.</summary>
+    public SortedDictionary<string, (int Owed, int Sent)> ByKind { get; } = new(StringComparer.Ordinal);
     public TimeSpan WorstLateness { get; private set; }
     public string? WorstLatenessOf { get; private set; }
 
     public bool Passed => Missing.Count == 0 && Forbidden.Count == 0;
 
-    public static Verdict Of(IReadOnlyList<Invitee> invitees, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes, IReadOnlyList<FakeWhatsAppRequest> accepted)
+    public static Verdict Of(IReadOnlyList<Invitee> invitees, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes,
+        IReadOnlyList<FakeWhatsAppRequest> accepted, CalendlyMirror calendly, DateTimeOffset now)
     {
-        var verdict = new Verdict();
+        var verdict = new Verdict(now, calendly);
         var sends = accepted.Where(r => r.BizOpaqueCallbackData is not null).ToLookup(r => r.BizOpaqueCallbackData!);
         foreach (var invitee in invitees)
         {
@@ -40,77 +64,186 @@ public sealed class Verdict
         return verdict;
     }
 
+    /// <summary>
+    /// The last time anything about <paramref name="invitee"/> falls due up to <paramref name="horizon"/>: its reminder,
+    /// its follow-up, a delivery about it (a half-hour meeting's follow-up is past any run's horizon).
+    /// </summary>
+    public static DateTimeOffset LastDue(Invitee invitee, DateTimeOffset horizon) =>
+        new[] { invitee.Start - ChaosSettings.ReminderLead, invitee.End + ChaosSettings.FollowUpDelay }
+            .Concat(invitee.Deliveries.Select(d => d.NotBefore))
+            .Where(d => d <= horizon).DefaultIfEmpty(invitee.BookedAt).Max();
+
     private void Judge(Invitee invitee, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes, ILookup<string, FakeWhatsAppRequest> sends)
     {
         Bookings++;
-        var creates = Window(invitee, "invitee.created", outcomes);
-        var cancel = Window(invitee, "invitee.canceled", outcomes);
-        var rescheduled = invitee.Deliveries.Any(d => d.Event == "invitee.canceled" && d.Body.Contains("\"rescheduled\":true", StringComparison.Ordinal));
-        IEnumerable<FakeWhatsAppRequest> Of(string kind) => sends[$"{invitee.Id}:{kind}"].OrderBy(r => r.ReceivedAt);
-        string[] kinds = ["Confirmation", "Rescheduled", "AdvisorBio", "Reminder", "Cancellation"];
-        Sent += kinds.Sum(k => Of(k).Count());
-
-        // Forbidden whatever else happened: after the cancel was taken (but the cancellation notice), after the start.
-        foreach (var kind in kinds)
+        List<FakeWhatsAppRequest> Of(string kind) => [.. sends[$"{invitee.Id}:{kind}"].OrderBy(r => r.ReceivedAt)];
+        var creates = invitee.CreateLost ? Reconciled(_calendly.ShownAt(invitee), Of("Confirmation").Concat(Of("Rescheduled"))) : Window(invitee, "invitee.created", outcomes);
+        var cancel = invitee.CancelLost ? Reconciled(_calendly.CancelledAt(invitee), Of("Cancellation")) : Window(invitee, "invitee.canceled", outcomes);
+        var noShow = Window(invitee, "invitee_no_show.created", outcomes);
+        var unmarked = Window(invitee, "invitee_no_show.deleted", outcomes);
+        var decline = Window(invitee, "reply.decline", outcomes);
+        var rescheduled = invitee.Cancelled is { Rescheduled: true };
+        foreach (var kind in Kinds)
         {
-            foreach (var send in Of(kind))
+            var sent = Of(kind);
+            Sent += sent.Count;
+            if (sent.Count > 1)
             {
-                if (kind != "Cancellation" && cancel.Taken is { } cancelled && send.ReceivedAt > cancelled + TimeSpan.FromSeconds(1))
+                Duplicated.Add(new(invitee.Id, kind, $"sent {sent.Count} times", null, sent[1].ReceivedAt));
+            }
+            foreach (var send in sent)
+            {
+                if (WhyForbidden(invitee, kind, send.ReceivedAt, cancel, noShow, unmarked, decline, outcomes) is { } why)
                 {
-                    Forbidden.Add(new(invitee.Id, kind, "sent after cancel", null, send.ReceivedAt));
-                }
-                if (send.ReceivedAt > invitee.Start + TimeSpan.FromSeconds(1))
-                {
-                    Forbidden.Add(new(invitee.Id, kind, "sent after the meeting started", invitee.Start, send.ReceivedAt));
+                    Forbidden.Add(new(invitee.Id, kind, why, null, send.ReceivedAt));
                 }
             }
         }
-        if (creates.Taken is null && cancel.Taken is null)
+        if (creates.By is null && cancel.By is null)
         {
             Undelivered++;
             return;
         }
-
-        var bookedBeforeCancel = creates.Taken is { } booked && (cancel.First is not { } c || booked < c);
+        var bookedBeforeCancel = creates.By is { } booked && (cancel.First is not { } c || booked < c);
         if (!bookedBeforeCancel)
         {
             return;
         }
-        var bookedAt = creates.Taken!.Value;
+        var bookedAt = creates.By!.Value;
         // A message is owed when due before the cancel could have been applied, with the lateness bound to spare.
         bool Owed(DateTimeOffset due) => cancel.First is not { } firstCancel || firstCancel > due + ChaosSettings.LatenessBound;
+        // One that goes only before the meeting is owed only when the lateness bound from its due time still ends before
+        // the start, and its cause was taken before it: else an outage may rightly have kept it until the meeting began.
+        bool BeforeTheStart(DateTimeOffset due, DateTimeOffset takenBy) =>
+            due + ChaosSettings.LatenessBound < invitee.Start - Slack && takenBy < invitee.Start - Slack;
+        // The messages its own wake-ups send (not those a webhook's call sends at once), to tell whether they stopped.
+        var woken = new List<(string Kind, DateTimeOffset Due, Outcome Outcome)>();
+        void Planned(string kind, DateTimeOffset due, bool owed) => woken.Add((kind, due, Expect(invitee, kind, due, Of(kind), owed)));
 
         // Taken after the meeting started (the cluster down until then), its first message is rightly skipped; cancelled
         // while Meta refused it (a burst of 429s), it is rightly withdrawn unsent.
-        Expect(invitee, invitee.OldInviteeId is null ? "Confirmation" : "Rescheduled", creates.First!.Value, Of,
-            owed: bookedAt < invitee.Start - Slack && Owed(creates.First!.Value));
+        var first = invitee.OldInviteeId is null ? "Confirmation" : "Rescheduled";
+        var bookingDue = creates.Due!.Value;
+        Expect(invitee, first, bookingDue, Of(first), BeforeTheStart(bookingDue, bookedAt) && Owed(bookingDue));
+        // A bio whose time had passed at booking goes with the booking's first messages.
         var bioDue = invitee.Start - ChaosSettings.BioLead;
-        Expect(invitee, "AdvisorBio", bioDue < bookedAt ? bookedAt : bioDue, Of, Owed(bioDue < bookedAt ? bookedAt : bioDue));
-        var reminderDue = invitee.Start - ChaosSettings.ReminderLead;
-        // A reminder whose time had passed when the booking was stored is skipped, not owed.
-        Expect(invitee, "Reminder", reminderDue, Of, reminderDue > bookedAt + Slack && Owed(reminderDue));
-        if (cancel.Taken is { } cancelTaken && !rescheduled)
+        if (bioDue < bookedAt)
         {
-            Expect(invitee, "Cancellation", cancel.First!.Value, Of, cancelTaken < invitee.Start - Slack && cancel.First > bookedAt);
+            Expect(invitee, "AdvisorBio", bookedAt, Of("AdvisorBio"), BeforeTheStart(bookedAt, bookedAt) && Owed(bookedAt));
+        }
+        else
+        {
+            Planned("AdvisorBio", bioDue, BeforeTheStart(bioDue, bookedAt) && Owed(bioDue));
+        }
+        // A reminder or an attendance check whose time had passed when the booking was stored is skipped, not owed.
+        var reconfirmDue = invitee.Start - ChaosSettings.ReconfirmLead;
+        Planned("Reconfirm", reconfirmDue, reconfirmDue > bookedAt + Slack && Owed(reconfirmDue));
+        var reminderDue = invitee.Start - ChaosSettings.ReminderLead;
+        Planned("Reminder", reminderDue, reminderDue > bookedAt + Slack && Owed(reminderDue));
+        // The follow-up is withdrawn by a no-show mark taken before it went, as by a cancel.
+        var followUpDue = invitee.End + ChaosSettings.FollowUpDelay;
+        Planned("FollowUp", followUpDue, bookedAt < invitee.Start - Slack && Owed(followUpDue)
+            && (noShow.First is not { } marked || marked > followUpDue + ChaosSettings.LatenessBound));
+        if (cancel.By is { } cancelTaken && !rescheduled)
+        {
+            Expect(invitee, "Cancellation", cancel.Due!.Value, Of("Cancellation"), BeforeTheStart(cancel.Due!.Value, cancelTaken) && cancel.First > bookedAt);
+        }
+        // A mark on a booking stored before it: NoShow goes at once, unless the mark's removal could have withdrawn it unsent.
+        if (noShow.By is { } markTaken && noShow.First > bookedAt)
+        {
+            Expect(invitee, "NoShow", noShow.Due!.Value, Of("NoShow"), Owed(noShow.Due!.Value)
+                && (unmarked.First is not { } removed || removed > markTaken + ChaosSettings.LatenessBound));
+        }
+        // A decline from the booking's own number: the reschedule offer goes at once, before the meeting.
+        if (decline.By is { } declineTaken && decline.First > bookedAt)
+        {
+            Expect(invitee, "RescheduleOffer", decline.Due!.Value, Of("RescheduleOffer"), BeforeTheStart(decline.Due!.Value, declineTaken) && Owed(decline.Due!.Value));
+        }
+
+        // An owed planned message that never went after an earlier one did: the booking's wake-ups stopped.
+        var ordered = woken.Where(w => w.Outcome != Outcome.NotOwed).OrderBy(w => w.Due).ToList();
+        var firstSent = ordered.FindIndex(w => w.Outcome == Outcome.Sent);
+        if (firstSent >= 0 && ordered.Skip(firstSent + 1).FirstOrDefault(w => w.Outcome == Outcome.Missing) is { Kind: not null } stopped)
+        {
+            Stopped.Add(new(invitee.Id, stopped.Kind, $"never sent, though {ordered[firstSent].Kind} before it was", stopped.Due, null));
         }
     }
 
-    private void Expect(Invitee invitee, string kind, DateTimeOffset due, Func<string, IEnumerable<FakeWhatsAppRequest>> of, bool owed)
+    /// <summary>Why one send of <paramref name="kind"/> at <paramref name="at"/> should not have happened (null: it may have).</summary>
+    private static string? WhyForbidden(Invitee invitee, string kind, DateTimeOffset at, Applied cancel, Applied noShow, Applied unmarked, Applied decline,
+        IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes)
     {
-        var sent = of(kind).ToList();
-        if (sent.Count > 1)
+        if (kind != "Cancellation" && cancel.By is { } cancelled && at > cancelled + Moment)
         {
-            Duplicated.Add(new(invitee.Id, kind, $"sent {sent.Count} times", due, sent[1].ReceivedAt));
+            return "sent after cancel";
         }
+        if (BeforeStart.Contains(kind) && at > invitee.Start + Moment)
+        {
+            return "sent after the meeting started";
+        }
+        DateTimeOffset? due = kind switch
+        {
+            "Reminder" => invitee.Start - ChaosSettings.ReminderLead,
+            "Reconfirm" => invitee.Start - ChaosSettings.ReconfirmLead,
+            "FollowUp" => invitee.End + ChaosSettings.FollowUpDelay,
+            _ => null,
+        };
+        if (at < due - Moment)
+        {
+            return "sent before it was due";
+        }
+        if (kind == "FollowUp" && noShow.By is { } marked && at > marked + Moment)
+        {
+            return "sent after the no-show mark was taken";
+        }
+        if (kind == "NoShow" && (noShow.First is not { } markedFirst || at < markedFirst - Moment))
+        {
+            return "sent without a no-show mark";
+        }
+        // The mark's removal withdraws a NoShow not sent yet, unless a repeat of the mark was taken after the removal.
+        if (kind == "NoShow" && unmarked.By is { } removed && at > removed + Moment && noShow.By < unmarked.First
+            && !invitee.Deliveries.Any(d => d.Event == "invitee_no_show.created" && outcomes.TryGetValue(d, out var o) && o.AcceptedAt > unmarked.First))
+        {
+            return "sent after the no-show mark was removed";
+        }
+        if (kind == "RescheduleOffer" && (decline.First is not { } declined || at < declined - Moment))
+        {
+            return "sent without a decline from the booking's number";
+        }
+        return null;
+    }
+
+    private enum Outcome
+    {
+        NotOwed,
+        NotDue,
+        Awaited,
+        Missing,
+        Sent,
+    }
+
+    private Outcome Expect(Invitee invitee, string kind, DateTimeOffset due, List<FakeWhatsAppRequest> sent, bool owed)
+    {
         if (!owed)
         {
-            return;
+            return Outcome.NotOwed;
+        }
+        if (sent.Count == 0 && due > _now)
+        {
+            return Outcome.NotDue;
+        }
+        if (sent.Count == 0 && due + ChaosSettings.LatenessBound > _now)
+        {
+            Awaited++;
+            return Outcome.Awaited;
         }
         Expected++;
+        var (owedOfKind, sentOfKind) = ByKind.GetValueOrDefault(kind);
+        ByKind[kind] = (owedOfKind + 1, sentOfKind + (sent.Count > 0 ? 1 : 0));
         if (sent.Count == 0)
         {
             Missing.Add(new(invitee.Id, kind, "never sent", due, null));
-            return;
+            return Outcome.Missing;
         }
         var lateness = sent[0].ReceivedAt - due;
         if (lateness > WorstLateness)
@@ -121,17 +254,40 @@ public sealed class Verdict
         {
             Late.Add(new(invitee.Id, kind, $"{lateness.TotalSeconds:0} s late", due, sent[0].ReceivedAt));
         }
+        return Outcome.Sent;
     }
 
-    /// <summary>When deliveries of one event about the invitee were first tried and first taken (null: not yet).</summary>
-    private static (DateTimeOffset? First, DateTimeOffset? Taken) Window(Invitee invitee, string eventType, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes)
+    /// <summary>
+    /// When an event about an invitee could first have been applied, when the messages it sends at once are due from,
+    /// and by when it surely was applied (null: not yet).
+    /// </summary>
+    private sealed record Applied(DateTimeOffset? First, DateTimeOffset? Due, DateTimeOffset? By);
+
+    /// <summary>An event delivered by webhook: first tried at the earliest delivery's time, applied by the first 2xx.</summary>
+    private static Applied Window(Invitee invitee, string eventType, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes)
     {
         var of = invitee.Deliveries.Where(d => d.Event == eventType).ToList();
         if (of.Count == 0)
         {
-            return (null, null);
+            return new(null, null, null);
         }
         var taken = of.Select(d => outcomes.TryGetValue(d, out var o) ? o.AcceptedAt : null).Where(t => t is not null).Min();
-        return (of.Min(d => d.NotBefore), taken);
+        var first = of.Min(d => d.NotBefore);
+        return new(first, first, taken);
+    }
+
+    /// <summary>
+    /// An event whose webhook was lost, so only reconciliation applies it: not before the API showed it, due a reconcile
+    /// interval later, and surely applied once the message it sends went, or by the lateness bound after that.
+    /// </summary>
+    private static Applied Reconciled(DateTimeOffset? shown, IEnumerable<FakeWhatsAppRequest> evidence)
+    {
+        if (shown is not { } first)
+        {
+            return new(null, null, null);
+        }
+        var due = first + ChaosSettings.ReconcileInterval;
+        var sent = evidence.Select(r => (DateTimeOffset?)r.ReceivedAt).Min();
+        return new(first, due, sent ?? due + ChaosSettings.LatenessBound);
     }
 }

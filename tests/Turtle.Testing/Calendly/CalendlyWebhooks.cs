@@ -17,8 +17,8 @@ public static class CalendlyWebhooks
         Envelope("invitee.created", Invitee(inviteeId, phone, start, hostEmail, oldInviteeId, name, timeZone, canceled: false, rescheduled: false, email, end));
 
     public static string InviteeCanceled(string inviteeId, string? phone, DateTimeOffset start, bool rescheduled = false,
-        string hostEmail = "priya.sharma@turtle.example", string name = "Asha Rao", string email = DefaultEmail) =>
-        Envelope("invitee.canceled", Invitee(inviteeId, phone, start, hostEmail, null, name, "Asia/Kolkata", canceled: true, rescheduled: rescheduled, email));
+        string hostEmail = "priya.sharma@turtle.example", string name = "Asha Rao", string email = DefaultEmail, DateTimeOffset? end = null) =>
+        Envelope("invitee.canceled", Invitee(inviteeId, phone, start, hostEmail, null, name, "Asia/Kolkata", canceled: true, rescheduled: rescheduled, email, end));
 
     /// <summary>
     /// <c>invitee_no_show.created</c> / <c>.deleted</c> as Calendly sends them: the invitee itself, with its <c>no_show</c>

@@ -46,6 +46,9 @@ public sealed class FakeCalendlyApi(string apiToken = FakeCalendlyApi.DefaultApi
     public Uri BaseUrl { get; private set; } = null!;
 
     public Uri UserUri => Resource("users", UserUuid);
+
+    /// <summary>The URI of an invitee as this fake names it (<c>old_invitee</c> of a reschedule points at one).</summary>
+    public Uri InviteeUri(string eventUuid, string inviteeUuid) => Resource($"scheduled_events/{eventUuid}/invitees", inviteeUuid);
     public Uri OrganizationUri => Resource("organizations", OrganizationUuid);
 
     /// <summary>Every request so far, oldest first.</summary>
@@ -203,11 +206,11 @@ public sealed class FakeCalendlyApi(string apiToken = FakeCalendlyApi.DefaultApi
         }
     }
 
-    /// <summary>A scheduled event of the organization with one host; returns its UUID.</summary>
+    /// <summary>A scheduled event of the organization with one host; returns its UUID (<paramref name="uuid"/> when given).</summary>
     public string SeedEvent(DateTimeOffset start, TimeSpan? duration = null, string status = "active", string name = "Financial planning consultation",
-        string hostEmail = "priya.sharma@turtle.example", string hostName = "Priya Sharma", string? joinUrl = "https://meet.google.com/abc-defg-hij")
+        string hostEmail = "priya.sharma@turtle.example", string hostName = "Priya Sharma", string? joinUrl = "https://meet.google.com/abc-defg-hij", string? uuid = null)
     {
-        var uuid = Guid.NewGuid().ToString();
+        uuid ??= Guid.NewGuid().ToString();
         var created = Time(Tick());
         var resource = new JsonObject
         {
@@ -241,16 +244,17 @@ public sealed class FakeCalendlyApi(string apiToken = FakeCalendlyApi.DefaultApi
         return uuid;
     }
 
-    /// <summary>An invitee of <paramref name="eventUuid"/>; returns its UUID (the booking's id in Turtle).</summary>
+    /// <summary>An invitee of <paramref name="eventUuid"/>; returns its UUID (the booking's id in Turtle; <paramref name="uuid"/> when given).</summary>
     public string SeedInvitee(string eventUuid, string name = "Asha Rao", string? email = null, string? phone = "+91 98765 43210",
-        string timezone = "Asia/Kolkata", string status = "active", string? oldInviteeUri = null, IReadOnlyList<KeyValuePair<string, string>>? answers = null)
+        string timezone = "Asia/Kolkata", string status = "active", string? oldInviteeUri = null, IReadOnlyList<KeyValuePair<string, string>>? answers = null,
+        string? uuid = null)
     {
-        var uuid = Guid.NewGuid().ToString();
+        uuid ??= Guid.NewGuid().ToString();
         var created = Time(Tick());
         var space = name.IndexOf(' ', StringComparison.Ordinal);
         var invitee = new JsonObject
         {
-            ["uri"] = Resource($"scheduled_events/{eventUuid}/invitees", uuid).ToString(),
+            ["uri"] = InviteeUri(eventUuid, uuid).ToString(),
             ["email"] = email ?? $"{name.Split(' ')[0].ToLowerInvariant()}.{uuid[..8]}@example.com",
             ["first_name"] = space < 0 ? name : name[..space],
             ["last_name"] = space < 0 ? null : name[(space + 1)..],

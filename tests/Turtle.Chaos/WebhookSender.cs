@@ -3,25 +3,39 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Turtle.Testing.Calendly;
+using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Chaos;
 
-/// <summary>One webhook delivery as Calendly makes it: a body, signed anew at every attempt.</summary>
+/// <summary>One webhook delivery as Calendly or Meta makes it: a body, signed anew at every attempt.</summary>
 public sealed record Delivery(string InviteeId, string Event, string Body, DateTimeOffset NotBefore);
+
+/// <summary>Where a sender's deliveries go, how each attempt is signed, and the file its attempts are written to.</summary>
+public sealed record WebhookTarget(string Path, string SignatureHeader, Func<string, string> Sign, string LogFile)
+{
+    /// <summary>Calendly webhook v2: <c>Calendly-Webhook-Signature: t=…,v1=…</c>, timestamped at each attempt.</summary>
+    public static WebhookTarget Calendly(string signingKey) =>
+        new("/webhooks/calendly", CalendlyWebhooks.SignatureHeader, body => CalendlyWebhooks.Sign(signingKey, body), "deliveries.jsonl");
+
+    /// <summary>Meta's webhook: <c>X-Hub-Signature-256: sha256=…</c> over the raw body.</summary>
+    public static WebhookTarget Meta(string appSecret) =>
+        new("/webhooks/whatsapp", "X-Hub-Signature-256", body => FakeWhatsAppApi.Sign(appSecret, body), "whatsapp-deliveries.jsonl");
+}
 
 /// <summary>A delivery's fate, as the sender saw it: when it was first taken (2xx) and how many attempts it took.</summary>
 public sealed record DeliveryOutcome(Delivery Delivery, DateTimeOffset? AcceptedAt, int Attempts, int LastStatus);
 
 /// <summary>
-/// Delivers webhooks like Calendly: signed (<c>Calendly-Webhook-Signature</c>), each retried on any non-2xx answer or
-/// network error with exponential backoff (1 s doubling to 30 s) until it is taken or the run gives up. Every attempt is
-/// written to <c>deliveries.jsonl</c>; the outcomes are the run's own record of what Turtle was told and when.
+/// Delivers webhooks as Calendly and Meta do: signed (<see cref="WebhookTarget"/>), each retried on any non-2xx answer
+/// or network error with exponential backoff (1 s doubling to 30 s) until it is taken or the run gives up. Every attempt
+/// is written to the target's file (<c>deliveries.jsonl</c>, <c>whatsapp-deliveries.jsonl</c>); the outcomes are the run's
+/// own record of what Turtle was told and when.
 /// </summary>
-public sealed class CalendlySender(Uri apiBase, string signingKey, string folder) : IDisposable
+public sealed class WebhookSender(Uri apiBase, WebhookTarget target, string folder) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = apiBase, Timeout = TimeSpan.FromSeconds(20) };
     private readonly ConcurrentBag<Task<DeliveryOutcome>> _sending = [];
-    private readonly StreamWriter _log = new(Path.Combine(folder, "deliveries.jsonl"), append: true) { AutoFlush = true };
+    private readonly StreamWriter _log = new(Path.Combine(folder, target.LogFile), append: true) { AutoFlush = true };
     private readonly CancellationTokenSource _giveUp = new();
     private readonly ConcurrentDictionary<Delivery, DeliveryOutcome> _outcomes = new();
     private int _attempts;
@@ -77,8 +91,8 @@ public sealed class CalendlySender(Uri apiBase, string signingKey, string folder
             var status = 0;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/calendly") { Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json") };
-                request.Headers.Add(CalendlyWebhooks.SignatureHeader, CalendlyWebhooks.Sign(signingKey, delivery.Body));
+                using var request = new HttpRequestMessage(HttpMethod.Post, target.Path) { Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json") };
+                request.Headers.TryAddWithoutValidation(target.SignatureHeader, target.Sign(delivery.Body));
                 using var response = await _http.SendAsync(request, _giveUp.Token);
                 status = (int)response.StatusCode;
             }
