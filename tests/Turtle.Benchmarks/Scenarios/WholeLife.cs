@@ -185,7 +185,8 @@ public static class WholeLife
         double PerBooking(IEnumerable<Window> w, Func<string, bool>? verb = null) =>
             w.Sum(x => x.Counts.Where(kv => verb?.Invoke(kv.Key) != false).Sum(kv => kv.Value)) / (double)count;
         static bool IsRead(string key) => key.StartsWith("GET", StringComparison.Ordinal);
-        var messages = windows.Where(w => w.Kind == WindowKind.Messages && !w.Name.StartsWith("ingest", StringComparison.Ordinal) && !w.Name.StartsWith("AdvisorAgenda", StringComparison.Ordinal)).ToList();
+        string[] later = ["AdvisorBio", "Reconfirm", "Reminder", "FollowUp"];
+        var messages = windows.Where(w => w.Kind == WindowKind.Messages && later.Any(kind => w.Name.StartsWith(kind, StringComparison.Ordinal))).ToList();
         var receipts = windows.Where(w => w.Kind == WindowKind.Receipts).ToList();
         // The agenda's receipts name no booking (its callback data is the agenda's): they cost nothing and are left out here.
         var bookingReceipts = receipts.Where(w => !w.Name.StartsWith("AdvisorAgenda", StringComparison.Ordinal)).ToList();
