@@ -2,10 +2,12 @@
 # Benchmarks Turtle against its storage limit (issue #7): builds Release, starts Azurite, and runs
 # tests/Turtle.Benchmarks, which starts silo(s), the API and the fake Graph API on loopback.
 #   ./bench.sh                 every scenario; results in bench-results/<scenario>.json and bench-results/SUMMARY.md
-#   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover seed-baseline console
+#   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover seed-baseline console whole-life
 #                              (seed-baseline: the design Turtle replaces, tests/Turtle.Benchmarks/SeedBaseline; needs python3)
-#   ./bench.sh --smoke         every scenario at tiny sizes (about a minute and a half); results in .data/bench-smoke/
-# Extra options go to the program (e.g. --scale-bookings 50000, --ingest-levels 32). Exits non-zero on errors, missing or duplicated messages.
+#                              (whole-life: storage transactions per booking from webhook to FollowUp, about ten minutes)
+#   ./bench.sh --smoke         every scenario at tiny sizes (about four minutes, most of it whole-life's steps); results in .data/bench-smoke/
+# Extra options go to the program (e.g. --scale-bookings 50000, --ingest-levels 32, --whole-life-bookings 32, --whole-life-gap 90).
+# Exits non-zero on errors, missing or duplicated messages.
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/lib.sh
@@ -27,7 +29,7 @@ start_bench_azurite() {
   export TURTLE_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:10200/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10201/devstoreaccount1;TableEndpoint=http://127.0.0.1:10202/devstoreaccount1;"
 }
 
-scenarios=(storage-limit ingest due-burst scale failover seed-baseline console)
+scenarios=(storage-limit ingest due-burst scale failover seed-baseline console whole-life)
 selected=() options=() smoke=0
 for arg in "$@"; do
   case "$arg" in

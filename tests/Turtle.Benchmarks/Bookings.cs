@@ -31,10 +31,15 @@ public sealed class BookingLoad(Uri apiBase) : IDisposable
         "+91 9" + (Interlocked.Increment(ref s_phoneCounter) % 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture);
 
     /// <summary>Posts one booking whose meeting starts at <paramref name="start"/>.</summary>
-    public async Task<PostedBooking> PostAsync(DateTimeOffset start, string? id = null)
+    public Task<PostedBooking> PostAsync(DateTimeOffset start, string? id = null)
     {
         id ??= Guid.NewGuid().ToString();
-        var body = CalendlyWebhooks.InviteeCreated(id, NextPhone(), start);
+        return PostAsync(id, CalendlyWebhooks.InviteeCreated(id, NextPhone(), start));
+    }
+
+    /// <summary>Posts one signed Calendly webhook with this body, about the invitee <paramref name="id"/>.</summary>
+    public async Task<PostedBooking> PostAsync(string id, string body)
+    {
         using var request = CalendlyWebhooks.SignedRequest(apiBase, TurtleDeployment.SigningKey, body);
         var postedAt = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();

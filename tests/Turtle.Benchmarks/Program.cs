@@ -4,9 +4,10 @@ using Turtle.Benchmarks.Scenarios;
 using Turtle.Testing;
 using Turtle.Testing.Processes;
 
-// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--console-bookings <n>] [--summary-only]
+// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--console-bookings <n>]
+//        [--whole-life-bookings <n>] [--whole-life-gap <seconds>] [--summary-only]
 // Storage comes from TURTLE_TEST_STORAGE (./bench.sh starts an Azurite of its own and sets it).
-string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline", "console"];
+string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline", "console", "whole-life"];
 var smoke = args.Contains("--smoke");
 var output = Option("--out") ?? Path.Combine(TurtleProcess.RepositoryRoot, smoke ? ".data/bench-smoke" : "bench-results");
 var named = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is "--smoke" || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
@@ -20,6 +21,8 @@ var settings = new BenchSettings(smoke, output)
     ScaleBookings = Option("--scale-bookings") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 100_000,
     IngestLevels = Option("--ingest-levels") is { } levels ? [.. levels.Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture))] : [1, 8, 32, 128],
     ConsoleBookings = Option("--console-bookings") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 1_000,
+    WholeLifeBookings = Option("--whole-life-bookings") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 64,
+    WholeLifeGap = Option("--whole-life-gap") is { } g ? TimeSpan.FromSeconds(int.Parse(g, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(60),
 };
 Console.WriteLine($"Turtle benchmark{(smoke ? " (smoke)" : "")}: {settings.Environment}");
 Console.WriteLine($"storage: {TestStorage.ConnectionString.Split(';').FirstOrDefault(p => p.StartsWith("TableEndpoint", StringComparison.Ordinal))}; binaries: {TurtleProcess.BuildConfiguration}; results: {output}");
@@ -47,6 +50,7 @@ async Task RunAsync(string scenario)
             "scale" => await Scale.RunAsync(settings),
             "seed-baseline" => await SeedBaseline.RunAsync(settings),
             "console" => await ConsoleWeek.RunAsync(settings),
+            "whole-life" => await WholeLife.RunAsync(settings),
             _ => await Failover.RunAsync(settings),
         };
     }
@@ -78,8 +82,9 @@ async Task RunAsync(string scenario)
 
 if (smoke)
 {
-    // Failover and the scale restart wait out a reminder period each, and the seed baseline waits for its bios:
-    // in a smoke run they go beside the quick scenarios (tiny loads), so the whole run stays short.
+    // Failover and the scale restart wait out a reminder period each, the seed baseline waits for its bios, and a
+    // booking's whole life takes its seven steps: in a smoke run they go beside the quick scenarios (tiny loads), so the
+    // whole run stays short.
     var slow = selected.Where(IsSlow).Select(s => Task.Run(() => RunAsync(s))).ToList();
     foreach (var scenario in selected.Where(s => !IsSlow(s)))
     {
@@ -103,7 +108,7 @@ foreach (var failure in failures)
 }
 return failures.Count == 0 ? 0 : 1;
 
-static bool IsSlow(string scenario) => scenario is "failover" or "scale" or "seed-baseline";
+static bool IsSlow(string scenario) => scenario is "failover" or "scale" or "seed-baseline" or "whole-life";
 
 string? Option(string name)
 {

@@ -51,15 +51,33 @@ public static class SiloMetrics
         var filter = AppointmentRows(serviceId);
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1))
         {
-            return entity.Sum(p => p.Key.Length + p.Value switch
-            {
-                byte[] bytes => bytes.Length,
-                string text => text.Length,
-                _ => 8,
-            });
+            return EntityBytes(entity);
         }
         return null;
     }
+
+    /// <summary>Bytes of these bookings' rows (grain-state rows "{service}_appointment_{id}"), read straight from storage.</summary>
+    public static async Task<List<int>> AppointmentRowBytesAsync(string serviceId, IEnumerable<string> appointmentIds)
+    {
+        var table = TestStorage.CreateTableClient().GetTableClient("TurtleAppointments");
+        var wanted = appointmentIds.Select(id => $"{serviceId}_appointment_{id}").ToHashSet(StringComparer.Ordinal);
+        var sizes = new List<int>();
+        await foreach (var entity in table.QueryAsync<TableEntity>($"{AppointmentRows(serviceId)} and RowKey eq 'appointment'", maxPerPage: 1000))
+        {
+            if (wanted.Contains(entity.PartitionKey))
+            {
+                sizes.Add(EntityBytes(entity));
+            }
+        }
+        return sizes;
+    }
+
+    private static int EntityBytes(TableEntity entity) => entity.Sum(p => p.Key.Length + p.Value switch
+    {
+        byte[] bytes => bytes.Length,
+        string text => text.Length,
+        _ => 8,
+    });
 
     /// <summary>A service's rows in Turtle's tables: partition keys start with the service id.</summary>
     private static string AppointmentRows(string serviceId) => $"PartitionKey ge '{serviceId}' and PartitionKey lt '{serviceId}~'";

@@ -6,12 +6,13 @@ namespace Turtle.Testing;
 
 /// <summary>
 /// A pass-through in front of Azurite's table endpoint: every request is forwarded unchanged (SharedKey
-/// signatures do not cover the host) and counted by table and verb, to measure writes per booking; requests
-/// matching <see cref="Refuse"/> are answered 503 instead, to play a storage outage.
+/// signatures do not cover the host) and counted by table and verb (a batch as <c>$batch(Table)</c>), to measure
+/// writes per booking; requests matching <see cref="Refuse"/> are answered 503 instead, to play a storage outage.
 /// </summary>
 public sealed partial class TableProxy : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, int> _counts = new();
+    private readonly ConcurrentDictionary<string, int> _labelled = new();
     private readonly HttpClient _forward = new(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue }) { Timeout = TimeSpan.FromSeconds(60) };
     private readonly Uri _target;
     private WebApplication? _app;
@@ -43,8 +44,17 @@ public sealed partial class TableProxy : IAsyncDisposable
     /// <summary>Like <see cref="Refuse"/>, by verb and the request's raw target and body, which hold a row's keys (one grain's state).</summary>
     public Func<string, string, bool>? RefuseRequest { get; set; }
 
+    /// <summary>
+    /// Names what a request is about from its table and its raw target and body (which hold a row's keys), e.g. the kind
+    /// of grain whose state or reminder row it reads or writes; null leaves it out of <see cref="LabelledSnapshot"/>.
+    /// </summary>
+    public Func<string, string, string?>? Label { get; set; }
+
     /// <summary>A copy of the counts so far, keyed "VERB Table" (refused ones: "VERB Table (refused)").</summary>
     public Dictionary<string, int> Snapshot() => new(_counts);
+
+    /// <summary>A copy of the counts of forwarded requests <see cref="Label"/> named, keyed "VERB Table label".</summary>
+    public Dictionary<string, int> LabelledSnapshot() => new(_labelled);
 
     public async ValueTask DisposeAsync()
     {
@@ -65,14 +75,24 @@ public sealed partial class TableProxy : IAsyncDisposable
         var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         body.Position = 0;
+        string Request() => raw + "\n" + System.Text.Encoding.UTF8.GetString(body.ToArray());
+        if (table == "$batch" && BatchTable().Match(Request()) is { Success: true } inner)
+        {
+            // An entity group transaction is one table's: counted under it, so the membership table's batches can be told apart.
+            table = $"$batch({inner.Groups[1].Value})";
+        }
         if (Refuse?.Invoke(context.Request.Method, table) == true
-            || (RefuseRequest is { } refuse && refuse(context.Request.Method, raw + "\n" + System.Text.Encoding.UTF8.GetString(body.ToArray()))))
+            || (RefuseRequest is { } refuse && refuse(context.Request.Method, Request())))
         {
             _counts.AddOrUpdate($"{verb} {table} (refused)", 1, (_, n) => n + 1);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
         _counts.AddOrUpdate($"{verb} {table}", 1, (_, n) => n + 1);
+        if (Label?.Invoke(table, Request()) is { } label)
+        {
+            _labelled.AddOrUpdate($"{verb} {table} {label}", 1, (_, n) => n + 1);
+        }
 
         // The raw target, not the decoded path: row keys hold characters such as '+' that must stay escaped.
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri($"{_target.Scheme}://{_target.Authority}{raw}"));
@@ -106,4 +126,8 @@ public sealed partial class TableProxy : IAsyncDisposable
     /// <summary>/devstoreaccount1/TurtleAppointments(PartitionKey='..',RowKey='..') → TurtleAppointments; /$batch and /Tables kept.</summary>
     [GeneratedRegex("^/[^/]+/([^/(?]+)")]
     private static partial Regex TableName();
+
+    /// <summary>The table of a $batch body's first operation: <c>PUT http://host/devstoreaccount1/OrleansSiloInstances(…)</c>.</summary>
+    [GeneratedRegex(@"(?:POST|PUT|MERGE|PATCH|DELETE|GET) https?://[^/\s]+/[^/\s]+/([A-Za-z][A-Za-z0-9]*)")]
+    private static partial Regex BatchTable();
 }
