@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Turtle.OperationsConsole.Tests.Browser;
+using Turtle.Testing;
 using Turtle.Testing.Processes;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -13,6 +14,7 @@ namespace Turtle.OperationsConsole.Tests;
 public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    private static int _screenshotsRecorded;
     private ChromiumBrowser _browser = null!;
 
     public async Task InitializeAsync() => _browser = await ChromiumBrowser.LaunchAsync();
@@ -355,6 +357,12 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
     private async Task ScreenshotsAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Screenshots);
+        if (Interlocked.Exchange(ref _screenshotsRecorded, 1) == 0)
+        {
+            // Once per run, with the figures test.sh prints: where to find the pictures after it.
+            Figures.Record($"console screenshots (1280 px and 390 px wide): {Screenshots}");
+        }
+        output.WriteLine($"screenshots folder: {Screenshots}");
         var viewport = page.ViewportSize;
         foreach (var (width, height) in new[] { (1280, 900), (390, 844) })
         {
