@@ -46,12 +46,10 @@ export ConnectionStrings__AzureStorage="${ConnectionStrings__AzureStorage:-$AZUR
 export Calendly__SigningKey="${Calendly__SigningKey:-turtle-local-signing-key}"
 export WhatsApp__OutboxPath="${WhatsApp__OutboxPath:-$DATA/outbox.jsonl}"
 
-dotnet "$SILO_DLL" >"$DATA/silo.log" 2>&1 &
-TURTLE_PIDS+=($!)
+spawn "$DATA/silo.log" dotnet "$SILO_DLL"
 wait_for_url "http://127.0.0.1:$DASHBOARD_PORT/health/live" 90 || { log "silo did not start; see $DATA/silo.log"; exit 1; }
 
-ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" dotnet "$API_DLL" >"$DATA/api.log" 2>&1 &
-TURTLE_PIDS+=($!)
+spawn "$DATA/api.log" env ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" dotnet "$API_DLL"
 wait_for_url "http://127.0.0.1:$API_PORT/health/ready" 90 || { log "API did not become ready; see $DATA/api.log"; exit 1; }
 
 cat <<MSG
