@@ -54,14 +54,26 @@ wait_for_url() {
   done
 }
 
+# spawn LOG COMMAND...: runs COMMAND in the background (output in LOG, no input) in a process group of its own, and
+# records it for stop_all. A Ctrl-C, which the terminal sends to its foreground group, then reaches the script alone,
+# whose trap stops everything in order: sent to every process at once, Azurite would close while the silo is still
+# leaving the cluster's table, and the silo would hang until killed.
+spawn() {
+  local log=$1
+  shift
+  set -m
+  "$@" </dev/null >"$log" 2>&1 &
+  TURTLE_PIDS+=($!)
+  set +m
+}
+
 # start_azurite DATA_DIR BLOB_PORT QUEUE_PORT TABLE_PORT: starts Azurite on loopback and exports its connection string.
 start_azurite() {
   local dir=$1 blob=$2 queue=$3 table=$4
   mkdir -p "$dir"
-  "$AZURITE_BIN" --silent --skipApiVersionCheck --loose --disableTelemetry \
+  spawn "$dir/azurite.log" "$AZURITE_BIN" --silent --skipApiVersionCheck --loose --disableTelemetry \
     --location "$dir" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$dir/azurite.log" 2>&1 &
-  TURTLE_PIDS+=($!)
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table"
   wait_for_port "$table" 60 || { log "Azurite did not open port $table; see $dir/azurite.log"; return 1; }
   AZURITE_CONNECTION="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
   export AZURITE_CONNECTION

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Turtle.OperationsConsole.Tests.Browser;
+using Turtle.Testing;
 using Turtle.Testing.Processes;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -13,6 +14,7 @@ namespace Turtle.OperationsConsole.Tests;
 public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    private static int _screenshotsRecorded;
     private ChromiumBrowser _browser = null!;
 
     public async Task InitializeAsync() => _browser = await ChromiumBrowser.LaunchAsync();
@@ -41,6 +43,23 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         await Expect(Row(page, turtle.Cancelled).Locator(".status")).ToHaveTextAsync("cancelled");
         await Expect(Row(page, turtle.NoPhone).Locator(".status")).ToHaveTextAsync("no-phone");
         await Expect(Row(page, turtle.Failed).Locator("li", new() { HasText = "Confirmation" }).Locator(".stage")).ToHaveTextAsync("failed");
+
+        // A reschedule: the earlier booking is listed as rescheduled with its planned messages withdrawn; the new one is
+        // booked and announced with the Rescheduled message, not a second confirmation.
+        var earlier = Row(page, turtle.RescheduledFrom);
+        await Expect(earlier.Locator(".status")).ToHaveTextAsync("rescheduled");
+        await Expect(earlier.Locator("li", new() { HasText = "Advisor bio" }).Locator(".stage")).ToHaveTextAsync("cancelled");
+        var rescheduled = Row(page, turtle.RescheduledTo);
+        await Expect(rescheduled.Locator(".status")).ToHaveTextAsync("booked");
+        await Expect(AdvisorCell(rescheduled)).ToHaveTextAsync("Priya Sharma");
+        await Expect(rescheduled.Locator("li", new() { HasText = "Rescheduled" }).Locator(".stage")).ToHaveTextAsync("sent");
+        await Expect(rescheduled.Locator("li", new() { HasText = "Confirmation" })).ToHaveCountAsync(0);
+        // Booked while no advisor was active: no advisor shown, and the status says so.
+        var noAdvisor = Row(page, turtle.NoAdvisor);
+        await Expect(noAdvisor.Locator(".status")).ToHaveTextAsync("no-advisor");
+        await Expect(AdvisorCell(noAdvisor)).ToHaveTextAsync("—");
+        await Expect(AttendanceCell(Row(page, turtle.Declined))).ToHaveTextAsync("declined");
+        await Expect(AttendanceCell(Row(page, turtle.NoShow))).ToHaveTextAsync("no-show");
 
         // The day a booking is listed under is its day in Asia/Kolkata, with the time of day there.
         var kolkata = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
@@ -89,7 +108,7 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
     }
 
     [Fact]
-    public async Task AttentionListsTheBookingsWithoutAPhoneAndWithAFailedMessage()
+    public async Task AttentionListsEveryReasonWithItsLabelAndTheActionItAllows()
     {
         var page = await _browser.Context.NewPageAsync();
         await page.GotoAsync(turtle.Url("/attention").ToString());
@@ -97,16 +116,44 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
 
         await Expect(page).ToHaveURLAsync(turtle.Url("/attention").ToString());
         var table = page.GetByRole(AriaRole.Table);
-        var noPhone = table.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.NoPhone.Name });
-        await Expect(noPhone.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync("No phone number");
+        var expected = new (TestBooking Booking, string Label, Remedy Remedy)[]
+        {
+            (turtle.NoPhone, "No phone number", Remedy.OpenBooking),
+            (turtle.NoAdvisor, "No advisor", Remedy.AdvisorDirectory),
+            (turtle.Failed, "Message failed", Remedy.SendAgain),
+            (turtle.OptedOut, "Opted out", Remedy.OpenBooking),
+            (turtle.Declined, "Declined", Remedy.OpenBooking),
+            (turtle.NoShow, "No-show", Remedy.OpenBooking),
+            (turtle.Replied, "Client replied", Remedy.OpenBooking),
+            (turtle.AdvisorNoPhone, "Advisor has no phone", Remedy.AdvisorDirectory),
+        };
+        foreach (var (booking, label, remedy) in expected)
+        {
+            var row = table.GetByRole(AriaRole.Row).Filter(new() { HasText = booking.Name });
+            await Expect(row.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync(label);
+            var sendAgain = row.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send again") });
+            var open = row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Open the booking") });
+            var directory = row.GetByRole(AriaRole.Link, new() { Name = "Advisor directory" });
+            await Expect(sendAgain).ToHaveCountAsync(remedy == Remedy.SendAgain ? 1 : 0);
+            await Expect(open).ToHaveCountAsync(remedy == Remedy.OpenBooking ? 1 : 0);
+            await Expect(directory).ToHaveCountAsync(remedy == Remedy.AdvisorDirectory ? 1 : 0);
+            if (remedy == Remedy.OpenBooking)
+            {
+                await Expect(open).ToHaveAttributeAsync("href", $"/appointments/{booking.Id}");
+            }
+            if (remedy == Remedy.AdvisorDirectory)
+            {
+                await Expect(directory).ToHaveAttributeAsync("href", "/advisors");
+            }
+            await Expect(row.GetByRole(AriaRole.Button, new() { NameRegex = new Regex($"^Mark handled\\s*: {Regex.Escape(label.ToLowerInvariant())},") })).ToBeVisibleAsync();
+        }
         var failed = table.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.Failed.Name });
-        await Expect(failed.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync("Message failed");
         await Expect(failed).ToContainTextAsync("131026");
         await Expect(failed.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send again the confirmation") })).ToBeVisibleAsync();
+        await Expect(table.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.Replied.Name })).ToContainTextAsync(ConsoleDeployment.ReplyText);
+        await Expect(table.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.AdvisorNoPhone.Name })).ToContainTextAsync("Meera Iyer");
         await Expect(table.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.Booked.Name })).ToHaveCountAsync(0);
-        var optedOut = table.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.OptedOut.Name });
-        await Expect(optedOut.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync("Opted out");
-        await Expect(optedOut.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Mark handled") })).ToBeVisibleAsync();
+        await Expect(table.GetByRole(AriaRole.Row).Filter(new() { HasText = turtle.RescheduledTo.Name })).ToHaveCountAsync(0);
         // The cluster keeps the whole list: nothing on the page says part of it is missing.
         await Expect(page.Locator("#attention-limitation")).ToHaveCountAsync(0);
         await ScreenshotsAsync(page, "attention");
@@ -259,9 +306,25 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         }
     }
 
-    private static ILocator Row(IPage page, TestBooking booking) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = booking.Name });
+    /// <summary>What the attention list offers for a reason, besides marking it handled.</summary>
+    private enum Remedy
+    {
+        OpenBooking,
+        SendAgain,
+        AdvisorDirectory,
+    }
 
-    private static ILocator Row(ILocator within, TestBooking booking) => within.GetByRole(AriaRole.Row).Filter(new() { HasText = booking.Name });
+    /// <summary>The booking's row, found by the link to its page: a rescheduled client has two rows under one name.</summary>
+    private static ILocator Row(IPage page, TestBooking booking) =>
+        page.GetByRole(AriaRole.Row).Filter(new() { Has = page.Locator($"a[href='/appointments/{booking.Id}']") });
+
+    private static ILocator Row(ILocator within, TestBooking booking) =>
+        within.GetByRole(AriaRole.Row).Filter(new() { Has = within.Page.Locator($"a[href='/appointments/{booking.Id}']") });
+
+    // A week-page row's cells: Time, Advisor, Status, Attendance, Messages (the client is the row's header).
+    private static ILocator AdvisorCell(ILocator row) => row.Locator("td").Nth(1);
+
+    private static ILocator AttendanceCell(ILocator row) => row.Locator("td").Nth(3);
 
     private static async Task SignInAsync(IPage page)
     {
@@ -294,6 +357,12 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
     private async Task ScreenshotsAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Screenshots);
+        if (Interlocked.Exchange(ref _screenshotsRecorded, 1) == 0)
+        {
+            // Once per run, with the figures test.sh prints: where to find the pictures after it.
+            Figures.Record($"console screenshots (1280 px and 390 px wide): {Screenshots}");
+        }
+        output.WriteLine($"screenshots folder: {Screenshots}");
         var viewport = page.ViewportSize;
         foreach (var (width, height) in new[] { (1280, 900), (390, 844) })
         {
