@@ -75,7 +75,9 @@ public sealed partial class TableProxy : IAsyncDisposable
         var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         body.Position = 0;
-        string Request() => raw + "\n" + System.Text.Encoding.UTF8.GetString(body.ToArray());
+        string? text = null;
+        // The raw target and the body as text, built once and only when something reads it.
+        string Request() => text ??= raw + "\n" + System.Text.Encoding.UTF8.GetString(body.ToArray());
         if (table == "$batch" && BatchTable().Match(Request()) is { Success: true } inner)
         {
             // An entity group transaction is one table's: counted under it, so the membership table's batches can be told apart.
