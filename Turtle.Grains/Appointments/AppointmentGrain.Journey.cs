@@ -6,30 +6,32 @@ namespace Turtle.Grains.Appointments;
 /// </summary>
 public sealed partial class AppointmentGrain
 {
-    public Task<bool> AnswerAttendanceAsync(AttendanceAnswer answer) => FollowAsync(JourneyRules.Answer(State, answer));
+    public async Task<bool> AnswerAttendanceAsync(AttendanceAnswer answer) => (await FollowAsync(state => JourneyRules.Answer(state, answer))).Applies;
 
     public async Task<BookingResult> MarkNoShowAsync(NoShowMark mark)
     {
-        var step = JourneyRules.MarkNoShow(State, mark);
-        await FollowAsync(step);
+        var step = await FollowAsync(state => JourneyRules.MarkNoShow(state, mark));
         return new(State.Status, step.Changed);
     }
 
-    public Task RecordReplyAsync(ClientReply reply) => FollowAsync(JourneyRules.Reply(State, reply));
+    public Task RecordReplyAsync(ClientReply reply) => FollowAsync(state => JourneyRules.Reply(state, reply));
 
     /// <summary>
     /// Carries out a step of the client's journey: records its reasons for a person in the booking, stores it, lets its
-    /// messages go, and tells the attention list.
+    /// messages go, and tells the attention list. A send's outcome held in memory is written before the step is decided:
+    /// when that write fails the caller is refused with the booking unchanged, so its retry decides the step afresh
+    /// (decided first, a no-show would be in memory already and its retry would find nothing to do).
     /// </summary>
-    private async Task<bool> FollowAsync(JourneyStep step)
+    private async Task<JourneyStep> FollowAsync(Func<AppointmentState, JourneyStep> decide)
     {
-        if (!step.Applies)
-        {
-            return false;
-        }
         if (_writer.HoldsUnrecordedOutcome)
         {
             await _writer.WriteAsync();
+        }
+        var step = decide(State);
+        if (!step.Applies)
+        {
+            return step;
         }
         var marked = false;
         foreach (var change in step.Attention)
@@ -47,6 +49,6 @@ public sealed partial class AppointmentGrain
             await StoreAsync();
             _alarm.WakeIn(TimeSpan.Zero);
         }
-        return true;
+        return step;
     }
 }

@@ -4,7 +4,7 @@ using Turtle.Testing;
 
 namespace Turtle.Grains.Tests.Appointments;
 
-/// <summary>A one-silo cluster whose storage passes through a proxy that can refuse the attention list's writes.</summary>
+/// <summary>A one-silo cluster whose storage passes through a proxy that can refuse chosen writes (the attention list's, one booking's).</summary>
 public sealed class AttentionOutageFixture : TurtleClusterFixture, IAsyncLifetime
 {
     public TableProxy Proxy { get; } = new(TestStorage.ConnectionString);
@@ -81,6 +81,33 @@ public class AttentionOutageTests(AttentionOutageFixture fixture) : IClassFixtur
         Assert.True(retry.Changed);
         Assert.Contains(await shard.ListAsync(), e => e.AppointmentId == booking.InviteeId);
         Assert.Contains(await fixture.Grains.GetGrain<IAppointmentQueryGrain>(0).ListAsync(booking.StartTime.AddMinutes(-1), booking.StartTime.AddMinutes(1)), v => v.Id == booking.InviteeId);
+    }
+
+    [Fact]
+    public async Task NoShowRefusedWhileASentMessageIsUnstoredIsMarkedAndSentByTheWebhooksRetry()
+    {
+        var booking = Bookings.New(TimeSpan.FromHours(2));
+        var grain = fixture.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
+        // The booking's own row cannot be written: its confirmation goes out and its outcome is held in memory only.
+        fixture.Proxy.RefuseRequest = (verb, request) =>
+            verb != "GET" && request.Contains("TurtleAppointments", StringComparison.Ordinal) && request.Contains(booking.InviteeId, StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.BookAsync(booking));
+        await fixture.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation), 1, TimeSpan.FromSeconds(30));
+
+        // Calendly's first delivery of the no-show is refused (the held outcome cannot be written first) ...
+        var mark = new NoShowMark { InviteeId = booking.InviteeId, NoShow = true, At = DateTimeOffset.UtcNow };
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.MarkNoShowAsync(mark));
+        fixture.Proxy.RefuseRequest = null;
+        // ... and its retry, with storage back, marks it and sends the re-book invitation (found by the 30-minute chaos run).
+        var retry = await grain.MarkNoShowAsync(mark);
+        var noShow = await fixture.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.NoShow), 1, TimeSpan.FromSeconds(30));
+
+        Assert.True(retry.Changed);
+        Assert.Single(noShow);
+        var stored = await ReadAsync<AppointmentState>("appointment", grain.GetGrainId());
+        Assert.Equal(Attendance.NoShow, stored.Attendance);
+        Assert.Contains(stored.Notifications, n => n.Kind == NotificationKind.Confirmation && n.State == NotificationState.Sent);
+        Assert.Single(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
     }
 
     private async Task<T> ReadAsync<T>(string name, GrainId grain)
