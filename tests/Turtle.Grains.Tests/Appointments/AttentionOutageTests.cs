@@ -53,12 +53,9 @@ public class AttentionOutageTests(AttentionOutageFixture fixture) : IClassFixtur
         Assert.DoesNotContain((await ReadAsync<AttentionState>("attention", list.GetGrainId())).Entries.Values, e => e.AppointmentId == booking.InviteeId);
 
         fixture.Proxy.RefuseRequest = null;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
-        while (!(await ReadAsync<AttentionState>("attention", list.GetGrainId())).Entries.Values.Any(e => e.AppointmentId == booking.InviteeId && e.Reason == AttentionReasonCodes.NoPhone))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the booking never told the attention list");
-            await Task.Delay(250);
-        }
+        await Eventually.HoldsAsync(
+            async () => (await ReadAsync<AttentionState>("attention", list.GetGrainId())).Entries.Values.Any(e => e.AppointmentId == booking.InviteeId && e.Reason == AttentionReasonCodes.NoPhone),
+            TimeSpan.FromSeconds(40), "the booking told the attention list");
         Assert.Contains(await list.ListAsync(), e => e.AppointmentId == booking.InviteeId);
     }
 
