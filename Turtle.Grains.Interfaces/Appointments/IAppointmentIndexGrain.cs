@@ -7,11 +7,12 @@ namespace Turtle.Grains.Appointments;
 public interface IAppointmentIndexGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Records a booking and its client's number (E.164, null when it has none); repeating it changes nothing.
-    /// Interleaves: a sweep may be waiting on the booking calling.
+    /// Records a booking and its client's number (E.164, null when it has none); repeating it changes nothing. True when
+    /// the entry, as given, is stored; false while it is held in memory only (a silo's death would lose it: add it again
+    /// later). Interleaves: a sweep may be waiting on the booking calling.
     /// </summary>
     [AlwaysInterleave]
-    Task AddAsync(string appointmentId, DateTimeOffset start, string? phone);
+    Task<bool> AddAsync(string appointmentId, DateTimeOffset start, string? phone);
 
     /// <summary>The bookings of this shard whose client has the number <paramref name="phone"/>.</summary>
     [AlwaysInterleave]

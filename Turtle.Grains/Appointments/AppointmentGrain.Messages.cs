@@ -44,7 +44,7 @@ public sealed partial class AppointmentGrain
         LogRetried(_logger, Id, kind, by);
         await _dispatcher.DispatchAsync(Id, State, _writer, answerBy: now + _options.Value.BookingAnswerDeadline);
         await TellAttentionAsync();
-        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State));
+        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State), wakeSoon: ListingUnstored);
         await Listing.ExpectWakeAsync(State.Details, State.Notifications);
         return new RetryResult(RetryOutcome.Retried, Notification: entry.ToView());
     }
@@ -87,7 +87,7 @@ public sealed partial class AppointmentGrain
             await _dispatcher.DispatchAsync(Id, State, _writer);
         }
         await TellAttentionAsync();
-        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State));
+        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State), wakeSoon: ListingUnstored);
         await Listing.ExpectWakeAsync(State.Details, State.Notifications);
     }
 
@@ -97,7 +97,7 @@ public sealed partial class AppointmentGrain
     /// </summary>
     private async Task StoreAsync()
     {
-        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Review(State, _time.GetUtcNow()));
+        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Review(State, _time.GetUtcNow()), wakeSoon: ListingUnstored);
         await _writer.WriteAsync();
         _unstored = false;
         await TellAttentionAsync();

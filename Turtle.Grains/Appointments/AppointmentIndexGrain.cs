@@ -14,8 +14,9 @@ public sealed class AppointmentIndexState
 
 /// <summary>
 /// One shard of a day's bookings. Adds are answered from memory and written at most once per <see cref="FlushDelay"/>,
-/// so a burst of bookings costs a write per shard, not per booking. An add lost with a crashed silo comes back:
-/// every booking adds itself again whenever its reminder wakes it. It also keeps when each booking means to wake, and
+/// so a burst of bookings costs a write per shard, not per booking. An add lost with a crashed silo comes back: an add
+/// answers whether the entry is stored yet, and a booking told "not yet" wakes again within a reminder period to add
+/// itself again until it is (and adds itself whenever its reminder wakes it). It also keeps when each booking means to wake, and
 /// sweeps (<see cref="BookingWatchdog"/>): a booking overdue by more than the grace lost its reminder tick and is woken.
 /// </summary>
 public sealed partial class AppointmentIndexGrain(
@@ -25,9 +26,12 @@ public sealed partial class AppointmentIndexGrain(
     public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(5);
 
     private IGrainTimer? _flush;
+    /// <summary>Bookings whose entry changed since the last write began, and those of the write in flight: not stored yet.</summary>
+    private HashSet<string> _unflushed = [];
+    private HashSet<string> _writing = [];
     private DateTimeOffset? _sweptAt;
 
-    public Task AddAsync(string appointmentId, DateTimeOffset start, string? phone)
+    public Task<bool> AddAsync(string appointmentId, DateTimeOffset start, string? phone)
     {
         RecordStart(appointmentId, start);
         if (state.State.Phones.GetValueOrDefault(appointmentId) != phone)
@@ -40,9 +44,9 @@ public sealed partial class AppointmentIndexGrain(
             {
                 state.State.Phones[appointmentId] = phone;
             }
-            FlushSoon();
+            Changed(appointmentId);
         }
-        return Task.CompletedTask;
+        return Task.FromResult(!_unflushed.Contains(appointmentId) && !_writing.Contains(appointmentId));
     }
 
     public Task ExpectWakeAsync(string appointmentId, DateTimeOffset start, DateTimeOffset? wakeAt)
@@ -108,8 +112,14 @@ public sealed partial class AppointmentIndexGrain(
         if (!state.State.Starts.TryGetValue(appointmentId, out var known) || known != start)
         {
             state.State.Starts[appointmentId] = start;
-            FlushSoon();
+            Changed(appointmentId);
         }
+    }
+
+    private void Changed(string appointmentId)
+    {
+        _unflushed.Add(appointmentId);
+        FlushSoon();
     }
 
     private void FlushSoon() => _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
@@ -121,9 +131,13 @@ public sealed partial class AppointmentIndexGrain(
         // the chaos run's branches: bookings added before a silo was killed were gone from listings after it).
         var timer = _flush;
         _flush = null;
+        // Adds interleave with the write: one made while it is in flight may or may not be in it, so counts as unstored.
+        (_writing, _unflushed) = (_unflushed, []);
+        var written = false;
         try
         {
             await state.WriteStateAsync(timer is null ? cancellationToken : CancellationToken.None);
+            written = true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -133,6 +147,11 @@ public sealed partial class AppointmentIndexGrain(
         }
         finally
         {
+            if (!written)
+            {
+                _unflushed.UnionWith(_writing);
+            }
+            _writing = [];
             timer?.Dispose();
         }
     }

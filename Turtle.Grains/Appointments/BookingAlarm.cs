@@ -19,10 +19,11 @@ public sealed class BookingAlarm(IGrainBase grain, WakePlanner planner, TimeProv
     /// <summary>Points the reminder (and, for a short wait, a timer) at the next wake-up, or removes it when nothing is left.</summary>
     /// <param name="notifications">The booking's messages.</param>
     /// <param name="keepWaking">Something besides a message needs the booking to wake (telling the attention list): the reminder stays.</param>
-    public async Task ArmAsync(IEnumerable<Notification> notifications, bool keepWaking = false)
+    /// <param name="wakeSoon">Something needs the booking to wake within a reminder period (its listing is not stored yet).</param>
+    public async Task ArmAsync(IEnumerable<Notification> notifications, bool keepWaking = false, bool wakeSoon = false)
     {
         var now = time.GetUtcNow();
-        var plan = planner.Plan(notifications, _armedFor, now);
+        var plan = wakeSoon ? planner.PlanSoon(notifications, _armedFor, now) : planner.Plan(notifications, _armedFor, now);
         if (plan.Disarm && keepWaking)
         {
             plan = new WakePlan(TimerIn: null, ReminderDue: _armedFor > now ? null : planner.ReminderPeriod, Disarm: false);

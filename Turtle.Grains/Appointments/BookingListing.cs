@@ -9,9 +9,20 @@ public sealed class BookingListing(IGrainFactory grains, string appointmentId, M
     private bool _told;
     private DateTimeOffset? _toldWake;
 
+    /// <summary>
+    /// This activation listed the booking and the index holds the entry in memory only, as it answered: a silo's death
+    /// could lose it, so the booking wakes again soon to list itself once more until the index says it is stored.
+    /// </summary>
+    public bool Unconfirmed { get; private set; }
+
     /// <summary>Lists the booking with its client's number; cheap and repeatable, so every wake-up repairs a lost add.</summary>
-    public Task AddAsync(BookingDetails? booking) =>
-        booking is null ? Task.CompletedTask : Shard(booking).AddAsync(appointmentId, booking.StartTime, booking.Phone);
+    public async Task AddAsync(BookingDetails? booking)
+    {
+        if (booking is not null)
+        {
+            Unconfirmed = !await Shard(booking).AddAsync(appointmentId, booking.StartTime, booking.Phone);
+        }
+    }
 
     /// <summary>Tells the index when the booking next wakes (none: nothing left to send), unless it was told so already.</summary>
     public async Task ExpectWakeAsync(BookingDetails? booking, IEnumerable<Notification> notifications)

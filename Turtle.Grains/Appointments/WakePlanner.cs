@@ -36,6 +36,23 @@ public sealed class WakePlanner(IOptions<NotificationOptions> options, MessageRu
         return new WakePlan(timer, armedAlready ? null : due, Disarm: false);
     }
 
+    /// <summary>
+    /// As <see cref="Plan"/>, but the reminder ticks within one period whatever is due, and stays when nothing is:
+    /// something besides a message needs the booking to wake soon (its listing is not stored yet).
+    /// </summary>
+    public WakePlan PlanSoon(IEnumerable<Notification> notifications, DateTimeOffset? armedFor, DateTimeOffset now)
+    {
+        var plan = Plan(notifications, armedFor, now);
+        var latest = now + _options.ReminderPeriod + ArmTolerance;
+        var ticksAt = plan.ReminderDue is { } due ? now + due : armedFor;
+        if (!plan.Disarm && ticksAt > now && ticksAt <= latest)
+        {
+            return plan;
+        }
+        var armedSoon = armedFor is { } armed && armed > now && armed <= latest;
+        return new WakePlan(plan.TimerIn, armedSoon ? null : _options.ReminderPeriod, Disarm: false);
+    }
+
     /// <summary>How long the booking's reminder should wait: toward the next wake-up, never longer than the cap.</summary>
     public TimeSpan ReminderDueTime(DateTimeOffset wake, DateTimeOffset now)
     {

@@ -73,9 +73,9 @@ public class AttentionOutageTests(AttentionOutageFixture fixture) : IClassFixtur
         Assert.Equal(AppointmentStatus.Cancelled, (await ReadAsync<AppointmentState>("appointment", grain.GetGrainId())).Status);
 
         fixture.Proxy.RefuseRequest = null;
-        var retry = await grain.CancelAsync(Bookings.Cancel(booking));
+        // The retry answers once the cancel is listed (its own reminder, a period on, may have listed it already).
+        await grain.CancelAsync(Bookings.Cancel(booking));
 
-        Assert.True(retry.Changed);
         Assert.Contains(await shard.ListAsync(), e => e.AppointmentId == booking.InviteeId);
         Assert.Contains(await fixture.Grains.GetGrain<IAppointmentQueryGrain>(0).ListAsync(booking.StartTime.AddMinutes(-1), booking.StartTime.AddMinutes(1)), v => v.Id == booking.InviteeId);
     }

@@ -291,6 +291,32 @@ public class MessageRulesTests
 
         Assert.True(Planner().Plan(plan, armedFor: Now + TimeSpan.FromMinutes(1), Current).Disarm);
     }
+
+    [Fact]
+    public void BookingWhoseListingIsNotStoredWakesWithinAPeriodThoughItsNextMessageIsDaysAway()
+    {
+        var rules = Rules();
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromDays(3)), canSend: true, Current);
+        plan[0].State = NotificationState.Sent;
+        var planner = Planner(o => o.ReminderPeriod = TimeSpan.FromMinutes(1));
+
+        Assert.Equal(TimeSpan.FromDays(2), planner.Plan(plan, armedFor: null, Current).ReminderDue);
+        Assert.Equal(TimeSpan.FromMinutes(1), planner.PlanSoon(plan, armedFor: Now + TimeSpan.FromDays(2), Current).ReminderDue);
+        Assert.Null(planner.PlanSoon(plan, armedFor: Now + TimeSpan.FromSeconds(40), Current).ReminderDue);
+    }
+
+    [Fact]
+    public void BookingWhoseListingIsNotStoredKeepsItsReminderWithNothingLeftToSend()
+    {
+        var rules = Rules();
+        var plan = rules.PlanForClient(Booking(TimeSpan.FromMinutes(-1)), canSend: true, Current);
+        var planner = Planner(o => o.ReminderPeriod = TimeSpan.FromMinutes(1));
+
+        var wake = planner.PlanSoon(plan, armedFor: null, Current);
+
+        Assert.False(wake.Disarm);
+        Assert.Equal(TimeSpan.FromMinutes(1), wake.ReminderDue);
+    }
 }
 
 internal static class ClientPlans

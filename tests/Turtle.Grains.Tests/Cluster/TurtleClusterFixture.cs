@@ -76,11 +76,14 @@ public class TurtleClusterFixture : IAsyncLifetime
     public Task<bool> HasReminderAsync(string appointmentId) => HasReminderAsync(Grains.GetGrain<IAppointmentGrain>(appointmentId));
 
     /// <summary>Whether the grain's (a booking's, an agenda's) reminder row is in the reminder table.</summary>
-    public async Task<bool> HasReminderAsync(IAddressable grain)
+    public async Task<bool> HasReminderAsync(IAddressable grain) => await ReminderAtAsync(grain) is not null;
+
+    /// <summary>When the grain's reminder next ticks as stored (its first tick, UTC); null when it has none.</summary>
+    public async Task<DateTime?> ReminderAtAsync(IAddressable grain)
     {
         var silo = (InProcessSiloHandle)Cluster.Silos[0];
         var table = silo.SiloHost.Services.GetRequiredService<IReminderTable>();
-        return await table.ReadRow(grain.GetGrainId(), BookingAlarm.ReminderName) is not null;
+        return (await table.ReadRow(grain.GetGrainId(), BookingAlarm.ReminderName))?.StartAt;
     }
 
     /// <summary>A grain storage as the silos have it (Orleans' Azure Table provider, configured by Turtle.Silo).</summary>
