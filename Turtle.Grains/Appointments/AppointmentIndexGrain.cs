@@ -16,8 +16,8 @@ public sealed class AppointmentIndexState
 /// One shard of a day's bookings. Adds are answered from memory and written at most once per <see cref="FlushDelay"/>,
 /// so a burst of bookings costs a write per shard, not per booking. An add lost with a crashed silo comes back: an add
 /// answers whether the entry is stored yet, and a booking told "not yet" wakes again within a reminder period to add
-/// itself again until it is (and adds itself whenever its reminder wakes it). It also keeps when each booking means to wake, and
-/// sweeps (<see cref="BookingWatchdog"/>): a booking overdue by more than the grace lost its reminder tick and is woken.
+/// itself again until it is (and adds itself whenever its reminder wakes it). It also keeps when each booking means to
+/// wake, and sweeps (<see cref="BookingWatchdog"/>): a booking overdue by more than the grace lost its reminder tick and is woken.
 /// </summary>
 public sealed partial class AppointmentIndexGrain(
     [PersistentState("index", TurtleStorage.Appointments)] IPersistentState<AppointmentIndexState> state,
