@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
 
 namespace Turtle.EndToEnd.Tests;
@@ -20,13 +17,11 @@ public class AdminApiEndToEndTests : IAsyncLifetime
     {
         using var http = _turtle.CreateClient();
         var monday = new DateTimeOffset(DateTimeOffset.UtcNow.Date.AddDays(10), TimeSpan.Zero);
-        var early = await BookAsync(http, "+91 98300 00001", monday.AddHours(23).AddMinutes(30));
-        var late = await BookAsync(http, "+91 98300 00002", monday.AddDays(1).AddHours(9));
-        var outside = await BookAsync(http, "+91 98300 00003", monday.AddDays(3));
+        var early = await AppointmentApi.BookAsync(_turtle, http, "+91 98300 00001", monday.AddHours(23).AddMinutes(30));
+        var late = await AppointmentApi.BookAsync(_turtle, http, "+91 98300 00002", monday.AddDays(1).AddHours(9));
+        var outside = await AppointmentApi.BookAsync(_turtle, http, "+91 98300 00003", monday.AddDays(3));
 
-        var from = Uri.EscapeDataString(monday.AddHours(12).ToString("O"));
-        var to = Uri.EscapeDataString(monday.AddDays(2).ToString("O"));
-        var list = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/appointments?from={from}&to={to}", UriKind.Relative));
+        var list = await AppointmentApi.ListAsync(http, monday.AddHours(12), monday.AddDays(2));
 
         Assert.Equal([early, late], list.EnumerateArray().Select(a => a.GetProperty("id").GetString()));
         Assert.DoesNotContain(outside, list.ToString(), StringComparison.Ordinal);
@@ -53,14 +48,5 @@ public class AdminApiEndToEndTests : IAsyncLifetime
         Assert.Contains("\"id\"", await badId.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
-    }
-
-    private async Task<string> BookAsync(HttpClient http, string phone, DateTimeOffset start)
-    {
-        var id = Guid.NewGuid().ToString();
-        using var response = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey,
-            CalendlyWebhooks.InviteeCreated(id, phone, start)));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return id;
     }
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Turtle.Testing;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
@@ -100,23 +98,18 @@ public class BookingEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         // Found by the 30-minute chaos run: the day's index writes its adds a few seconds later, and a booking whose
         // index died in that window stayed missing from GET /api/appointments until its next message fell due.
         using var http = _turtle.CreateClient();
-        var id = Guid.NewGuid().ToString();
         var start = DateTimeOffset.UtcNow.AddDays(3);
-        var body = CalendlyWebhooks.InviteeCreated(id, "+91 98765 43212", start);
-        using var response = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey, body));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = await AppointmentApi.BookAsync(_turtle, http, "+91 98765 43212", start);
         var silo = _turtle.Silos[0];
         silo.Kill();
         var killedAt = DateTimeOffset.UtcNow;
         await _turtle.StartSiloAsync(silo.Ports);
 
-        var from = Uri.EscapeDataString(start.AddHours(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        var to = Uri.EscapeDataString(start.AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         async Task<bool> ListedAsync()
         {
             try
             {
-                var list = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/appointments?from={from}&to={to}", UriKind.Relative));
+                var list = await AppointmentApi.ListAsync(http, start.AddHours(-1), start.AddHours(1));
                 return list.EnumerateArray().Any(a => a.GetProperty("id").GetString() == id);
             }
             catch (HttpRequestException)
