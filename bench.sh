@@ -6,11 +6,17 @@
 #                              (seed-baseline: the design Turtle replaces, tests/Turtle.Benchmarks/SeedBaseline; needs python3)
 #                              (whole-life: storage transactions per booking from webhook to FollowUp, about ten minutes)
 #   ./bench.sh --smoke         every scenario at tiny sizes (about four minutes, most of it whole-life's steps); results in .data/bench-smoke/
+# Environment: TURTLE_BENCH_CONFIGURATION [Release] and TURTLE_BENCH_NO_BUILD=1 run what is already built (./test.sh
+# runs the smoke run on its Debug build); TURTLE_BENCH_PORT_BASE [10200] moves Azurite's three ports.
 # Extra options go to the program (e.g. --scale-bookings 50000, --ingest-levels 32, --whole-life-bookings 32, --whole-life-gap 90).
 # Exits non-zero on errors, missing or duplicated messages.
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/lib.sh
+
+PORT_BASE="${TURTLE_BENCH_PORT_BASE:-10200}"
+BLOB_PORT=$PORT_BASE QUEUE_PORT=$((PORT_BASE + 1)) TABLE_PORT=$((PORT_BASE + 2))
+CONFIGURATION="${TURTLE_BENCH_CONFIGURATION:-Release}"
 
 trap stop_all EXIT
 trap 'exit 130' INT TERM
@@ -22,11 +28,11 @@ start_bench_azurite() {
   mkdir -p .data
   "$AZURITE_BIN" --silent --skipApiVersionCheck --loose --disableTelemetry --inMemoryPersistence \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-    --blobPort 10200 --queuePort 10201 --tablePort 10202 >.data/bench-azurite.log 2>&1 &
+    --blobPort "$BLOB_PORT" --queuePort "$QUEUE_PORT" --tablePort "$TABLE_PORT" >.data/bench-azurite.log 2>&1 &
   TURTLE_PIDS+=($!)
-  wait_for_port 10202 60 || { log "Azurite did not open port 10202; see .data/bench-azurite.log"; return 1; }
+  wait_for_port "$TABLE_PORT" 60 || { log "Azurite did not open port $TABLE_PORT; see .data/bench-azurite.log"; return 1; }
   export TURTLE_AZURITE_PID=$!
-  export TURTLE_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:10200/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10201/devstoreaccount1;TableEndpoint=http://127.0.0.1:10202/devstoreaccount1;"
+  export TURTLE_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;"
 }
 
 scenarios=(storage-limit ingest due-burst scale failover seed-baseline console whole-life)
@@ -42,12 +48,14 @@ done
 
 ensure_azurite || exit 1
 ensure_chromium || true   # the console scenario also times the page in chromium
-log "building (Release)"
-dotnet build Turtle.sln -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
+if [ "${TURTLE_BENCH_NO_BUILD:-}" != "1" ]; then
+  log "building ($CONFIGURATION)"
+  dotnet build Turtle.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly || exit 1
+fi
 export TURTLE_AZURITE_VERSION="$AZURITE_VERSION"
 TURTLE_COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 export TURTLE_COMMIT
-program=(dotnet tests/Turtle.Benchmarks/bin/Release/net10.0/Turtle.Benchmarks.dll)
+program=(dotnet "tests/Turtle.Benchmarks/bin/$CONFIGURATION/net10.0/Turtle.Benchmarks.dll")
 
 if [ $smoke = 1 ]; then
   # One process, one Azurite: the smoke run overlaps its scenarios to stay short.

@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
-# Runs every test project against a fresh Azurite of its own, then prints one totals line:
+# Runs every test: the test projects, the package audit, the benchmark smoke run and a 3-minute chaos run, side by
+# side (most of their time is spent waiting on timers, processes and storage, not on the two cores), each against an
+# Azurite and ports of its own. Prints each one's duration, then one totals line:
 #   N passed, M failed, K skipped
+# Environment: TURTLE_TEST_PORT_BASE [10100] moves every port it opens (Azurite at base..base+2, the benchmark's at
+# base+100.., the chaos run's at base+333..), so two checkouts can run their tests at once; TURTLE_SKIP_BENCH_SMOKE=1
+# and TURTLE_SKIP_CHAOS=1 leave those two out.
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/lib.sh
 
-trap stop_all EXIT
+PORT_BASE="${TURTLE_TEST_PORT_BASE:-10100}"
+LOGS=.data/test-logs
+JOB_PIDS=()
+stop_jobs() {
+  local pid
+  for pid in "${JOB_PIDS[@]}"; do kill -- -"$pid" 2>/dev/null || true; done
+  stop_all
+}
+trap stop_jobs EXIT
 trap 'exit 130' INT TERM
 
+started=$SECONDS
 ensure_azurite || exit 1
 # Without it the console's browser tests fail, saying so; the other tests still run.
 ensure_chromium || true
-# Ports apart from ./run.sh's, so tests can run beside a running Turtle.
-rm -rf .data/azurite-test
-start_azurite .data/azurite-test 10100 10101 10102 || exit 1
+rm -rf .data/azurite-test "$LOGS"
+mkdir -p "$LOGS"
+start_azurite .data/azurite-test "$PORT_BASE" $((PORT_BASE + 1)) $((PORT_BASE + 2)) || exit 1
 export TURTLE_TEST_STORAGE="$AZURITE_CONNECTION"
 
 log "building"
@@ -22,64 +36,98 @@ if ! dotnet build Turtle.sln -c Debug -nologo -v quiet -clp:ErrorsOnly; then
   exit 1
 fi
 
-passed=0 failed=0 skipped=0
-mkdir -p .data/test-logs
-rm -f .data/test-logs/figures.txt
+# job NAME COMMAND...: runs COMMAND in the background in a process group of its own; its output goes to
+# $LOGS/NAME.log, and "passed failed skipped seconds" to $LOGS/NAME.result when it ends.
+job() {
+  local name=$1
+  shift
+  set -m
+  (
+    local begin=$SECONDS
+    "$@" >"$LOGS/$name.log" 2>&1 </dev/null
+    local status=$?
+    echo "$status $((SECONDS - begin))" >"$LOGS/$name.status"
+  ) &
+  JOB_PIDS+=($!)
+  set +m
+}
+
+# A test project's counts from its VSTest summary: "Passed!  - Failed:     0, Passed:    12, Skipped:     0, ...".
+project_result() {
+  local name=$1 summary
+  summary="$(grep -E '(Passed|Failed)! +- Failed: ' "$LOGS/$name.log" | tail -n 1)"
+  if [ -z "$summary" ]; then
+    log "$name produced no summary (the test host crashed?); see $LOGS/$name.log"
+    echo "0 1 0"
+    return
+  fi
+  sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/' <<<"$summary"
+}
+
+projects=()
 for project in tests/*.Tests/*.Tests.csproj; do
   name="$(basename "$project" .csproj)"
-  log "running $name"
-  out=".data/test-logs/$name.log"
-  dotnet test "$project" -c Debug --no-build -nologo 2>&1 | tee "$out"
-  # VSTest summary: "Passed!  - Failed:     0, Passed:    12, Skipped:     0, Total:    12, ..."
-  summary="$(grep -E '(Passed|Failed)! +- Failed: ' "$out" | tail -n 1)"
-  if [ -z "$summary" ]; then
-    log "$name produced no summary (the test host crashed?)"
-    failed=$((failed + 1))
-    continue
-  fi
-  f="$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")"
-  p="$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")"
-  s="$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")"
-  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  projects+=("$name")
+  job "$name" dotnet test "$project" -c Debug --no-build -nologo
 done
 
 # Known vulnerabilities in the packages, direct or transitive: high or critical fails; a source without
 # vulnerability data is reported and counted as skipped, not as passed.
-log "vulnerable packages"
-scripts/vulnerable-packages.sh >.data/test-logs/vulnerable-packages.log 2>&1
-case $? in
-  0) passed=$((passed + 1)) ;;
-  2) skipped=$((skipped + 1)); log "$(tail -n 2 .data/test-logs/vulnerable-packages.log | head -n 1)" ;;
-  *) failed=$((failed + 1)); log "vulnerable packages: high or critical advisories (or the listing failed); see .data/test-logs/vulnerable-packages.log" ;;
-esac
+job vulnerable-packages scripts/vulnerable-packages.sh
 
 if [ -x ./bench.sh ] && [ "${TURTLE_SKIP_BENCH_SMOKE:-}" != "1" ]; then
-  log "benchmark smoke run"
-  if ./bench.sh --smoke >.data/test-logs/bench-smoke.log 2>&1; then
-    passed=$((passed + 1))
-  else
-    log "benchmark smoke run failed; see .data/test-logs/bench-smoke.log"
-    failed=$((failed + 1))
-  fi
+  job bench-smoke env TURTLE_BENCH_NO_BUILD=1 TURTLE_BENCH_CONFIGURATION=Debug \
+    TURTLE_BENCH_PORT_BASE=$((PORT_BASE + 100)) ./bench.sh --smoke
 fi
 
 # Three minutes of faults on three silos (issue #22), counted as one test; its summary goes with the figures.
 if [ "${TURTLE_SKIP_CHAOS:-}" != "1" ]; then
-  log "chaos run (3 minutes of faults)"
-  if TURTLE_CHAOS_NO_BUILD=1 ./chaos.sh --minutes 3 >.data/test-logs/chaos.log 2>&1; then
-    passed=$((passed + 1))
-  else
-    log "chaos run failed; see .data/test-logs/chaos.log and its chaos-results/ folder"
-    failed=$((failed + 1))
-  fi
-  grep -E '\] (bookings|messages expected|sent of owed|missing|worst lateness|no-shows|button replies|lost webhooks|reconciliation|kills survived|watchdog|result):' .data/test-logs/chaos.log \
-    | sed -E 's/^\[ *[0-9.]+s\] /chaos: /' >>.data/test-logs/figures.txt || true
+  job chaos env TURTLE_CHAOS_NO_BUILD=1 ./chaos.sh --minutes 3 --port-base $((PORT_BASE + 333))
 fi
 
-if [ -s .data/test-logs/figures.txt ]; then
-  log "figures measured by the tests:"
-  cat .data/test-logs/figures.txt >&2
+log "running ${#JOB_PIDS[@]} jobs side by side; logs in $LOGS/"
+for pid in "${JOB_PIDS[@]}"; do wait "$pid"; done
+JOB_PIDS=()
+
+passed=0 failed=0 skipped=0
+count() { passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + $3)); }
+duration() { cut -d' ' -f2 "$LOGS/$1.status" 2>/dev/null || echo '?'; }
+code() { cut -d' ' -f1 "$LOGS/$1.status" 2>/dev/null || echo 1; }
+
+for name in "${projects[@]}"; do
+  read -r p f s <<<"$(project_result "$name")"
+  count "$p" "$f" "$s"
+  log "$name: $p passed, $f failed, $s skipped in $(duration "$name") s"
+done
+
+case "$(code vulnerable-packages)" in
+  0) count 1 0 0 ;;
+  2) count 0 0 1; log "$(tail -n 2 "$LOGS/vulnerable-packages.log" | head -n 1)" ;;
+  *) count 0 1 0; log "vulnerable packages: high or critical advisories (or the listing failed); see $LOGS/vulnerable-packages.log" ;;
+esac
+log "vulnerable packages: checked in $(duration vulnerable-packages) s"
+
+if [ -f "$LOGS/bench-smoke.status" ]; then
+  if [ "$(code bench-smoke)" = 0 ]; then count 1 0 0; else
+    count 0 1 0; log "benchmark smoke run failed; see $LOGS/bench-smoke.log"
+  fi
+  log "benchmark smoke run: $(duration bench-smoke) s"
 fi
+
+if [ -f "$LOGS/chaos.status" ]; then
+  if [ "$(code chaos)" = 0 ]; then count 1 0 0; else
+    count 0 1 0; log "chaos run failed; see $LOGS/chaos.log and its chaos-results/ folder"
+  fi
+  log "chaos run: $(duration chaos) s"
+  grep -E '\] (bookings|messages expected|sent of owed|missing|worst lateness|no-shows|button replies|lost webhooks|reconciliation|kills survived|watchdog|result):' "$LOGS/chaos.log" \
+    | sed -E 's/^\[ *[0-9.]+s\] /chaos: /' >>"$LOGS/figures.txt" || true
+fi
+
+if [ -s "$LOGS/figures.txt" ]; then
+  log "figures measured by the tests:"
+  cat "$LOGS/figures.txt" >&2
+fi
+log "test.sh took $((SECONDS - started)) s"
 
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
