@@ -45,8 +45,9 @@ public static class WholeLife
         var count = settings.Smoke ? 5 : settings.WholeLifeBookings;
         var gap = settings.Smoke ? TimeSpan.FromSeconds(20) : settings.WholeLifeGap;
         // The steps' times are fixed before the silo starts: the agenda's time of day is configuration. The webhooks get
-        // two gaps, every later step one.
-        var begin = DateTimeOffset.UtcNow + (settings.Smoke ? TimeSpan.FromSeconds(75) : TimeSpan.FromSeconds(120));
+        // two gaps, every later step one. The smoke run shares the machine with the whole test suite, so its deployment
+        // gets as long as the full run's.
+        var begin = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(150);
         DateTimeOffset Step(int n) => begin + gap * (n == 0 ? 0 : n + 1);
         var start = Step(6);
         var firm = TimeZoneInfo.FindSystemTimeZoneById(NotificationOptions.DefaultFirmTimeZone);
