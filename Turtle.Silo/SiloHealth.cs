@@ -10,8 +10,8 @@ namespace Turtle.Silo;
 /// <summary>
 /// The silo's probes on its web host (<c>Orleans:DashboardPort</c>). Live: the process serves HTTP (no grain or storage
 /// call, so a slow storage account never gets silos restarted). Ready: this silo is an active member of the cluster and
-/// not shutting down (a rolling update waits for it; SIGTERM makes it unready at once), and storage answers. A refused
-/// WhatsApp access token is reported there as degraded, with the reason, not as unready: the silo still stores bookings
+/// not shutting down (a rolling update waits for it; SIGTERM makes it unready at once), and storage answers. A WhatsApp
+/// account Meta refused (token, permission, lock, billing) is reported there as degraded, with the reason, not as unready: the silo still stores bookings
 /// and keeps their messages (held), and taking every silo out of service would help no one.
 /// </summary>
 public static class SiloHealth
@@ -22,7 +22,7 @@ public static class SiloHealth
         services.AddHealthChecks()
             .AddCheck<MembershipHealthCheck>("membership", tags: ["ready"])
             .AddCheck("storage", new StorageHealthCheck(tables), tags: ["ready"])
-            .AddCheck<WhatsAppTokenHealthCheck>("whatsapp-access-token", tags: ["ready"]);
+            .AddCheck<WhatsAppAccountHealthCheck>("whatsapp-account", tags: ["ready"]);
         return services;
     }
 
@@ -76,7 +76,7 @@ public static class SiloHealth
         }
     }
 
-    private sealed class WhatsAppTokenHealthCheck(AccessTokenStatus token) : IHealthCheck
+    private sealed class WhatsAppAccountHealthCheck(AccessTokenStatus token) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(token.Problem is { } problem ? HealthCheckResult.Degraded(problem) : HealthCheckResult.Healthy());

@@ -6,16 +6,19 @@ using Microsoft.Extensions.Options;
 namespace Turtle.Grains.Messaging;
 
 /// <summary>
-/// Whether Meta accepts this silo's WhatsApp access token. After a refusal (error 190) messages are held, not failed:
-/// nothing is sent with that token again except one probe per <see cref="WhatsAppOptions.AccessTokenProbeInterval"/>
-/// (Meta may restore it), and the first message after the operator replaces the token goes out at once. The operator
-/// is alerted by one critical log line per minute at most, the silo's <c>/health/ready</c> and the held messages.
+/// Whether Meta accepts sends from this silo's WhatsApp account. After a refusal of the account rather than of a message
+/// (an expired token, a lost permission, a locked account, a billing problem: <see cref="MetaErrorKind.AccountHold"/>)
+/// messages are held, not failed: nothing is sent with that token again except one probe per
+/// <see cref="WhatsAppOptions.AccessTokenProbeInterval"/> (Meta may restore the account), and the first message after the
+/// operator replaces the token goes out at once. The operator is alerted by one critical log line per minute at most,
+/// the silo's <c>/health/ready</c> (check <c>whatsapp-account</c>, with Meta's code and text) and the held messages.
 /// </summary>
 public sealed partial class AccessTokenStatus(IOptionsMonitor<WhatsAppOptions> options, TurtleClock time, ILogger<AccessTokenStatus> logger)
 {
     private static readonly TimeSpan AlertInterval = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();
     private string? _refusedToken;
+    private string _refusal = "";
     private DateTimeOffset _refusedAt;
     private DateTimeOffset _lastProbe;
     private DateTimeOffset _lastAlert = DateTimeOffset.MinValue;
@@ -27,7 +30,9 @@ public sealed partial class AccessTokenStatus(IOptionsMonitor<WhatsAppOptions> o
         {
             lock (_lock)
             {
-                return IsRefused(CurrentToken) ? $"Meta refused WhatsApp:AccessToken at {_refusedAt:u} (error 190): messages are held until it is replaced" : null;
+                return IsRefused(CurrentToken)
+                    ? $"Meta refused the WhatsApp account at {_refusedAt:u} ({_refusal}): messages are held until a probe succeeds or WhatsApp:AccessToken is replaced"
+                    : null;
             }
         }
     }
@@ -50,10 +55,11 @@ public sealed partial class AccessTokenStatus(IOptionsMonitor<WhatsAppOptions> o
                 _lastProbe = now;
                 return null;
             }
-            return "held: Meta refused the WhatsApp access token (190); sent once WhatsApp:AccessToken works again";
+            return $"held: Meta refused the WhatsApp account ({_refusal}); sent once Meta accepts it again";
         }
     }
 
+    /// <summary>Meta refused the account; <paramref name="error"/> is its code and text, as shown to operators.</summary>
     public void Refused(string token, string error, string? fbTraceId)
     {
         var now = time.GetUtcNow();
@@ -65,6 +71,7 @@ public sealed partial class AccessTokenStatus(IOptionsMonitor<WhatsAppOptions> o
                 _refusedAt = now;
             }
             _refusedToken = Fingerprint(token);
+            _refusal = error;
             _lastProbe = now;
             alert = now - _lastAlert >= AlertInterval;
             if (alert)
@@ -98,9 +105,9 @@ public sealed partial class AccessTokenStatus(IOptionsMonitor<WhatsAppOptions> o
     /// <summary>Only a hash is kept: the token itself never sits in this object's memory longer than a call.</summary>
     private static string Fingerprint(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "OPERATOR ACTION: Meta refused the WhatsApp access token ({Error}) [fbtrace {FbTraceId}]. Messages are held, not lost, until WhatsApp:AccessToken is replaced.")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "OPERATOR ACTION: Meta refused the WhatsApp account ({Error}) [fbtrace {FbTraceId}]. Messages are held, not lost, until Meta accepts it again or WhatsApp:AccessToken is replaced.")]
     private partial void LogRefused(string error, string? fbTraceId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Meta accepts the WhatsApp access token again; held messages go out")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meta accepts the WhatsApp account again; held messages go out")]
     private partial void LogRestored();
 }

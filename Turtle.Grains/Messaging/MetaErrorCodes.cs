@@ -5,8 +5,11 @@ public enum MetaErrorKind
 {
     /// <summary>Meta's trouble or limits, not the message's: try again later with backoff.</summary>
     Retry,
-    /// <summary>Meta refused the access token (190): nothing can go out until it is replaced; the message waits.</summary>
-    AccessToken,
+    /// <summary>
+    /// Meta refused the account, not the message (an expired token, a lost permission, a locked account, a billing
+    /// problem, an unregistered number): nothing can go out until it is mended; the message waits.
+    /// </summary>
+    AccountHold,
     /// <summary>The message can never go as it is: failed, with Meta's code and text, not retried.</summary>
     Permanent,
 }
@@ -18,6 +21,22 @@ public enum MetaErrorKind
 public static class MetaErrorCodes
 {
     public const int AccessTokenExpired = 190;
+
+    /// <summary>
+    /// Refusals of the whole account, from Meta's WhatsApp error codes page
+    /// (developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes): every message would get
+    /// the same answer until a person mends the account, so messages are held, not failed. Any code answered with HTTP
+    /// 401 is one too ("get a new access token").
+    /// </summary>
+    private static readonly HashSet<int> AccountRefusals =
+    [
+        0,      // AuthException: unable to authenticate the app user
+        10,     // Permission denied: permission not granted or revoked
+        AccessTokenExpired,
+        131031, // Business account locked
+        131042, // Business eligibility payment issue
+        133010, // Phone number not registered on the Cloud API
+    ];
 
     /// <summary>Invalid parameter; also what the Graph API answers for an object id it does not know.</summary>
     public const int InvalidParameter = 100;
@@ -48,16 +67,13 @@ public static class MetaErrorCodes
 
     public static MetaErrorKind Classify(int? code, int httpStatus) => code switch
     {
-        AccessTokenExpired => MetaErrorKind.AccessToken,
+        _ when httpStatus == 401 => MetaErrorKind.AccountHold,
+        { } known when AccountRefusals.Contains(known) => MetaErrorKind.AccountHold,
         { } known when Retryable.Contains(known) => MetaErrorKind.Retry,
-        null when httpStatus == 401 => MetaErrorKind.AccessToken,
         _ when httpStatus is 429 or >= 500 => MetaErrorKind.Retry,
         _ => MetaErrorKind.Permanent,
     };
 
     /// <summary>What a code means for an operator, when Meta's own text does not say what to do.</summary>
     public static string? Meaning(int? code) => code is { } known && NeedsAPerson.TryGetValue(known, out var meaning) ? meaning : null;
-
-    /// <summary>Codes that put a booking on the attention list with their meaning.</summary>
-    public static bool NeedsPerson(int? code) => code is { } known && NeedsAPerson.ContainsKey(known);
 }

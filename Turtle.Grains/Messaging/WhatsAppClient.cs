@@ -123,8 +123,8 @@ public sealed partial class WhatsAppClient(
                 var retryAfter = RetryAfter(response);
                 LogTransientFailure(masked, callbackData, status, error?.Code, text, error?.FbTraceId);
                 return new SendOutcome(SendResult.Transient, ErrorCode: error?.Code, ErrorText: text, RetryAfter: retryAfter);
-            case MetaErrorKind.AccessToken:
-                tokens.Refused(token, $"HTTP {status}: {text}", error?.FbTraceId);
+            case MetaErrorKind.AccountHold:
+                tokens.Refused(token, error?.Code is { } code ? $"error {code}: {text}" : $"HTTP {status}: {text}", error?.FbTraceId);
                 return new SendOutcome(SendResult.TokenRefused, ErrorCode: error?.Code ?? MetaErrorCodes.AccessTokenExpired, ErrorText: text);
             default:
                 LogPermanentFailure(masked, callbackData, status, error?.Code, text, error?.FbTraceId);

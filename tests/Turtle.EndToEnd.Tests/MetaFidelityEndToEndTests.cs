@@ -57,7 +57,7 @@ public class MetaFidelityEndToEndTests(ITestOutputHelper output) : IAsyncLifetim
         var ready = await silo.GetStringAsync(new Uri($"http://127.0.0.1:{_turtle.Silos[0].Ports!.Dashboard}/health/ready"));
 
         Assert.Contains("190", held.GetProperty("lastError").GetString(), StringComparison.Ordinal);
-        Assert.Contains("whatsapp-access-token", ready, StringComparison.Ordinal);
+        Assert.Contains("whatsapp-account", ready, StringComparison.Ordinal);
         Assert.Contains("Degraded", ready, StringComparison.Ordinal);
         Assert.Contains("WhatsApp:AccessToken", ready, StringComparison.Ordinal);
         Assert.DoesNotContain(_turtle.WhatsApp.AccessToken, ready, StringComparison.Ordinal);

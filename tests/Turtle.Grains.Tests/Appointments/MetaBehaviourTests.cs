@@ -61,6 +61,42 @@ public class MetaBehaviourTests(MetaBehaviourClusterFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task BillingLapseHoldsEveryMessageWithMetasCodeAndSendsEachOnceWhenMetaAcceptsAgain()
+    {
+        fixture.WhatsApp.RefuseAccount(WhatsAppFault.PaymentIssue);
+        var bookings = Enumerable.Range(0, 3).Select(_ => Bookings.New(TimeSpan.FromDays(3))).ToList();
+        try
+        {
+            foreach (var booking in bookings)
+            {
+                await Grain(booking).BookAsync(booking);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            foreach (var booking in bookings)
+            {
+                var held = await WaitForStateAsync(booking, NotificationKind.Confirmation, NotificationState.Pending, TimeSpan.FromSeconds(5));
+                Assert.Contains("131042", held.LastError, StringComparison.Ordinal);
+            }
+            Assert.DoesNotContain(fixture.WhatsApp.Accepted, r => bookings.Any(b => r.BizOpaqueCallbackData == Bookings.Tag(b, NotificationKind.Confirmation)));
+        }
+        finally
+        {
+            fixture.WhatsApp.RestoreAccount();
+        }
+
+        foreach (var booking in bookings)
+        {
+            await fixture.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation) && r.MessageId is not null, 1, Wait);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.All(bookings, b => Assert.Single(fixture.WhatsApp.Accepted, r => r.BizOpaqueCallbackData == Bookings.Tag(b, NotificationKind.Confirmation)));
+        foreach (var booking in bookings)
+        {
+            Assert.DoesNotContain((await Grain(booking).GetAsync())!.Notifications, n => n.State == NotificationState.Failed);
+        }
+    }
+
+    [Fact]
     public async Task StopFromTheWaIdMetaAnsweredSilencesTheNumberSentTo()
     {
         var first = Bookings.New(TimeSpan.FromDays(3));

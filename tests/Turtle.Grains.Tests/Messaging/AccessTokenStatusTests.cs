@@ -22,7 +22,7 @@ public sealed class AccessTokenStatusTests : IDisposable
         var status = Status();
         Assert.Null(status.HoldReason());
 
-        status.Refused("token-one", "HTTP 401: expired", "trace");
+        status.Refused("token-one", "error 190: Error validating access token: Session has expired.", "trace");
 
         Assert.Contains("190", status.HoldReason(), StringComparison.Ordinal);
         _time.Advance(TimeSpan.FromMinutes(4));

@@ -216,6 +216,33 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
         AssertNoSecretsLogged(phone, "expired-token");
     }
 
+    public static TheoryData<string> AccountRefusals => ["AuthException", "PermissionDenied", "AccountLocked", "PaymentIssue", "NumberNotRegistered"];
+
+    [Theory]
+    [MemberData(nameof(AccountRefusals))]
+    public async Task AccountLevelRefusalsHoldTheMessageInsteadOfFailingIt(string refusal)
+    {
+        var fault = (WhatsAppFault)typeof(WhatsAppFault).GetProperty(refusal)!.GetValue(null)!;
+        var phone = NewPhone();
+        _api.FailNext(phone, fault);
+
+        var outcome = await Send(phone, NotificationKind.Reminder);
+
+        Assert.Equal(SendResult.TokenRefused, outcome.Result);
+        Assert.Equal(fault.MetaCode, outcome.ErrorCode);
+        var alert = Assert.Single(_logs.Entries, e => e.Level == LogLevel.Critical);
+        Assert.Contains($"error {fault.MetaCode}", alert.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnyCodeAnsweredWith401HoldsTheMessage()
+    {
+        var phone = NewPhone();
+        _api.FailNext(phone, 1, 401, 100, "(#100) Invalid OAuth 2.0 Access Token");
+
+        Assert.Equal(SendResult.TokenRefused, (await Send(phone, NotificationKind.Confirmation)).Result);
+    }
+
     [Theory]
     [InlineData(131050, "stopped marketing messages")]
     [InlineData(131049, "per-user limit on marketing messages")]

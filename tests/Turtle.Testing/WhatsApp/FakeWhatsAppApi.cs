@@ -28,6 +28,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     private readonly ConcurrentDictionary<string, string> _waIds = new();
     private readonly ConcurrentDictionary<string, byte> _heldForQuality = new();
     private volatile bool _tokenRevoked;
+    private volatile WhatsAppFault? _accountRefusal;
     private volatile EveryoneFault? _everyone;
     private readonly List<JsonObject> _templates = [];
     private readonly List<FakeTemplateRequest> _templateRequests = [];
@@ -129,6 +130,14 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     public void RevokeToken() => _tokenRevoked = true;
 
     public void RestoreToken() => _tokenRevoked = false;
+
+    /// <summary>
+    /// Meta refuses every send of the account with <paramref name="fault"/> (one of the account-level faults: permission,
+    /// lock, billing, unregistered number) until <see cref="RestoreAccount"/>, whoever the message is to.
+    /// </summary>
+    public void RefuseAccount(WhatsAppFault fault) => _accountRefusal = fault;
+
+    public void RestoreAccount() => _accountRefusal = null;
 
     /// <summary>Until <paramref name="until"/>, every request is answered with <paramref name="fault"/>, whoever it is to (a burst of 429s or 500s).</summary>
     public void FailEveryoneUntil(DateTimeOffset until, WhatsAppFault fault) => _everyone = new EveryoneFault(until, fault, null);
@@ -408,6 +417,10 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
         if (_tokenRevoked)
         {
             return Error(401, 190, "Error validating access token: Session has expired on Wednesday, 02-Dec-26 10:00:00 PST.", subcode: 463);
+        }
+        if (_accountRefusal is { } refusal)
+        {
+            return Error(refusal.HttpStatus, refusal.MetaCode, refusal.Message, details: refusal.Details);
         }
         if (phoneNumberId != PhoneNumberId)
         {
@@ -832,6 +845,15 @@ public sealed record WhatsAppFault(int HttpStatus, int MetaCode, string Message,
     public static WhatsAppFault TemplatePaused { get; } = new(400, 132015, "(#132015) Template is paused", Details: "Template is paused due to low quality so it cannot be sent in a template message.");
     public static WhatsAppFault MarketingStopped { get; } = new(400, 131050, "(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.");
     public static WhatsAppFault EcosystemEngagement { get; } = new(400, 131049, "(#131049) This message was not delivered to maintain healthy ecosystem engagement.");
+
+    // Refusals of the whole account, titled and described as on Meta's WhatsApp error codes page
+    // (developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes). That page gives no HTTP
+    // status for them: 401 for the authentication one, 403 for the permission one and 400 for the rest are a guess.
+    public static WhatsAppFault AuthException { get; } = new(401, 0, "(#0) AuthException", Details: "We were unable to authenticate the app user.");
+    public static WhatsAppFault PermissionDenied { get; } = new(403, 10, "(#10) Permission denied", Details: "Permission is either not granted or has been removed.");
+    public static WhatsAppFault AccountLocked { get; } = new(400, 131031, "(#131031) Business Account locked", Details: "Your WhatsApp Business Account has been locked.");
+    public static WhatsAppFault PaymentIssue { get; } = new(400, 131042, "(#131042) Business eligibility payment issue", Details: "Message failed to send because there were one or more errors related to your payment method.");
+    public static WhatsAppFault NumberNotRegistered { get; } = new(400, 133010, "(#133010) Phone number not registered", Details: "The phone number is not registered on the WhatsApp Business Platform.");
 }
 
 /// <summary>One message_templates call the fake received and the status it answered.</summary>
