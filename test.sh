@@ -66,7 +66,8 @@ done
 # run_named NAME: one job of a lane.
 run_named() {
   case "$1" in
-    *.Tests) dotnet test "tests/$1/$1.csproj" -c Debug --no-build -nologo ;;
+    # The trx file keeps each test's duration, for finding what makes a lane long.
+    *.Tests) dotnet test "tests/$1/$1.csproj" -c Debug --no-build -nologo --logger "trx;LogFileName=$1.trx" --results-directory "$LOGS" ;;
     # Known vulnerabilities in the packages, direct or transitive: high or critical fails; a source without
     # vulnerability data is reported and counted as skipped, not as passed.
     vulnerable-packages) scripts/vulnerable-packages.sh ;;
