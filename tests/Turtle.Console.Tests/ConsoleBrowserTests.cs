@@ -293,17 +293,12 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
     /// <summary>Reloads <paramref name="url"/> until <paramref name="done"/> holds (what the page shows changes in the cluster, not in it).</summary>
     private static async Task UntilAsync(IPage page, string url, Func<Task<bool>> done)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
+        var shown = await Eventually.ReadAsync(async () =>
         {
             await page.GotoAsync(url);
-            if (await done())
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{url} did not show what was expected in time");
-            await Task.Delay(500);
-        }
+            return await done();
+        }, shown => shown, TimeSpan.FromSeconds(30));
+        Assert.True(shown, $"{url} did not show what was expected in time");
     }
 
     /// <summary>What the attention list offers for a reason, besides marking it handled.</summary>

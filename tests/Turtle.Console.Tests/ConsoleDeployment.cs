@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Turtle.Testing;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
 
@@ -151,18 +152,11 @@ public sealed class ConsoleDeployment : IAsyncLifetime
 
     private static async Task UntilAnswerAsync(HttpClient http, string path, Func<JsonElement, bool> done, string failure)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        JsonElement answer = default;
-        while (DateTime.UtcNow < deadline)
+        var answer = await Eventually.ReadAsync(() => http.GetFromJsonAsync<JsonElement>(new Uri(path, UriKind.Relative)), done, TimeSpan.FromSeconds(30));
+        if (!done(answer))
         {
-            answer = await http.GetFromJsonAsync<JsonElement>(new Uri(path, UriKind.Relative));
-            if (done(answer))
-            {
-                return;
-            }
-            await Task.Delay(250);
+            Assert.Fail($"{failure}: {answer}");
         }
-        Assert.Fail($"{failure}: {answer}");
     }
 
     private static JsonElement? Message(JsonElement booking, string kind) =>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Turtle.Testing;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
 
@@ -26,26 +27,33 @@ internal static class AppointmentApi
     /// <summary>GET /api/appointments/{id}, retried until it answers 200 (the silo may still be starting).</summary>
     public static async Task<JsonElement> GetAsync(HttpClient http, string id, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(10));
-        while (true)
+        HttpRequestException? refused = null;
+        var (view, failure) = await Eventually.ReadAsync<(JsonElement? View, string? Failure)>(async () =>
         {
             try
             {
                 using var response = await http.GetAsync(new Uri($"/api/appointments/{id}", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return await response.Content.ReadFromJsonAsync<JsonElement>();
-                }
-                if (DateTime.UtcNow > deadline)
-                {
-                    Assert.Fail($"GET /api/appointments/{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                }
+                refused = null;
+                return response.StatusCode == HttpStatusCode.OK
+                    ? (await response.Content.ReadFromJsonAsync<JsonElement>(), null)
+                    : (null, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (HttpRequestException e)
             {
+                refused = e;
+                return (null, null);
             }
-            await Task.Delay(500);
+        }, answer => answer.View is not null, patience ?? TimeSpan.FromSeconds(10));
+        if (view is { } found)
+        {
+            return found;
         }
+        if (refused is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(refused);
+        }
+        Assert.Fail($"GET /api/appointments/{id}: {failure}");
+        return default;
     }
 
     private static string Iso(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));

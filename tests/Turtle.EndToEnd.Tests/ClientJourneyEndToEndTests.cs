@@ -1,6 +1,7 @@
 using System.Net;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
+using Turtle.Testing;
 
 namespace Turtle.EndToEnd.Tests;
 
@@ -156,19 +157,8 @@ public class ClientJourneyEndToEndTests : IAsyncLifetime
     }
 
     /// <summary>Meta retries a delivery that was not answered 2xx; here, until it is (the restarted silo may still be joining).</summary>
-    private async Task<HttpStatusCode> RedeliverUntilAcceptedAsync(string body)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            var status = await _turtle.WhatsApp.PostWebhookAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, body);
-            if (status == HttpStatusCode.OK || DateTime.UtcNow > deadline)
-            {
-                return status;
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-    }
+    private Task<HttpStatusCode> RedeliverUntilAcceptedAsync(string body) =>
+        Eventually.ReadAsync(() => _turtle.WhatsApp.PostWebhookAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, body), status => status == HttpStatusCode.OK, Wait);
 
     private async Task<string> BookAsync(HttpClient http, string phone, DateTimeOffset start)
     {

@@ -66,17 +66,11 @@ public class MetaFidelityEndToEndTests(ITestOutputHelper output) : IAsyncLifetim
 
     private static async Task<System.Text.Json.JsonElement> WaitForConfirmationStateAsync(HttpClient http, string id, string state, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var view = await AppointmentApi.GetAsync(http, id, timeout);
-            var confirmation = view.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "Confirmation");
-            if (confirmation.GetProperty("state").GetString() == state && (state != "pending" || confirmation.TryGetProperty("lastError", out _)))
-            {
-                return confirmation;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"Confirmation of {id} did not become {state}: {confirmation}");
-            await Task.Delay(300);
-        }
+        var confirmation = await Eventually.ReadAsync(
+            async () => (await AppointmentApi.GetAsync(http, id, timeout)).GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "Confirmation"),
+            c => c.GetProperty("state").GetString() == state && (state != "pending" || c.TryGetProperty("lastError", out _)), timeout);
+        Assert.True(confirmation.GetProperty("state").GetString() == state && (state != "pending" || confirmation.TryGetProperty("lastError", out _)),
+            $"Confirmation of {id} did not become {state}: {confirmation}");
+        return confirmation;
     }
 }

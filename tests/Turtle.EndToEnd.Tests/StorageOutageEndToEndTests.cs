@@ -47,11 +47,7 @@ public class StorageOutageEndToEndTests(ITestOutputHelper output) : IAsyncLifeti
         var writesBefore = AppointmentWrites();
         _appointmentWritesDown = false;
         // No webhook retry yet: the booking writes itself once storage answers again.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (AppointmentWrites() == writesBefore && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await Eventually.ReadAsync(AppointmentWrites, writes => writes != writesBefore, TimeSpan.FromSeconds(30));
         Assert.True(AppointmentWrites() > writesBefore, "the booking was not written within 30 s of storage returning");
         var figure = $"e2e storage outage: booking stored {(DateTimeOffset.UtcNow - healedAt).TotalSeconds:0.0} s after appointment writes were accepted again";
         output.WriteLine(figure);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
+using Turtle.Testing;
 
 namespace Turtle.EndToEnd.Tests;
 
@@ -122,17 +123,6 @@ public class WhatsAppWebhookEndToEndTests : IAsyncLifetime
         return view.GetProperty("notifications").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == kind);
     }
 
-    private static async Task<string?> WaitForStateAsync(HttpClient http, string id, string kind, Func<string?, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var state = (await NotificationAsync(http, id, kind)).GetProperty("state").GetString();
-            if (done(state) || DateTime.UtcNow > deadline)
-            {
-                return state;
-            }
-            await Task.Delay(250);
-        }
-    }
+    private static Task<string?> WaitForStateAsync(HttpClient http, string id, string kind, Func<string?, bool> done) =>
+        Eventually.ReadAsync(async () => (await NotificationAsync(http, id, kind)).GetProperty("state").GetString(), done, TimeSpan.FromSeconds(30));
 }

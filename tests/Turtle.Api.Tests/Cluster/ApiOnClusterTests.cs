@@ -70,18 +70,13 @@ public sealed class ApiOnClusterTests(ApiOnClusterTests.Deployment turtle) : ICl
     }
 
     /// <summary>The client connects in the background after the host starts; until it has, webhooks are answered 503.</summary>
-    private static async Task<HttpResponseMessage> SendUntilConnectedAsync(HttpClient http, string body)
+    private static Task<HttpResponseMessage> SendUntilConnectedAsync(HttpClient http, string body)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        HttpResponseMessage? last = null;
+        return Eventually.ReadAsync(async () =>
         {
-            var response = await http.SendAsync(CalendlyWebhooks.SignedRequest(http.BaseAddress!, SigningKey, body));
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
-            {
-                return response;
-            }
-            response.Dispose();
-            await Task.Delay(500);
-        }
+            last?.Dispose();
+            return last = await http.SendAsync(CalendlyWebhooks.SignedRequest(http.BaseAddress!, SigningKey, body));
+        }, r => r.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60));
     }
 }

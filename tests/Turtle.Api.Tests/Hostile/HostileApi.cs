@@ -73,20 +73,15 @@ public sealed class HostileApi : IAsyncLifetime
     {
         var id = Guid.NewGuid().ToString();
         var body = CalendlyWebhooks.InviteeCreated(id, phone, start);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
+        HttpResponseMessage? last = null;
+        using var response = await Eventually.ReadAsync(async () =>
         {
-            using var response = await PostAsync(CalendlyWebhookEndpoints.Route, Encoding.UTF8.GetBytes(body), (CalendlySignature.Header, SignCalendly(Encoding.UTF8.GetBytes(body))));
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return id;
-            }
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"booking answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            }
-            await Task.Delay(500);
-        }
+            last?.Dispose();
+            return last = await PostAsync(CalendlyWebhookEndpoints.Route, Encoding.UTF8.GetBytes(body), (CalendlySignature.Header, SignCalendly(Encoding.UTF8.GetBytes(body))));
+        }, r => r.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(90));
+        return response.StatusCode == HttpStatusCode.OK
+            ? id
+            : throw new InvalidOperationException($"booking answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     public async Task<JsonElement?> GetAppointmentAsync(string id)

@@ -201,7 +201,7 @@ public sealed class HostileInputTests(HostileApi api, ITestOutputHelper output)
         {
             0 => CalendlyWebhooks.InviteeCreated(id, phone, start),
             1 => CalendlyWebhooks.InviteeCanceled(id, phone, start),
-            _ => Encoding.UTF8.GetString(Webhooks.Payloads.Read(Webhooks.Payloads.Created))
+            _ => Encoding.UTF8.GetString(Payloads.Read(Payloads.Created))
                 .Replace("5A1C9E0B-7D3F-4C2A-9B8E-1F2D3C4B5A69", id, StringComparison.Ordinal)
                 .Replace("+91 98765 43210", phone, StringComparison.Ordinal)
                 .Replace("2026-11-25T10:00:00.000000Z", start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), StringComparison.Ordinal)

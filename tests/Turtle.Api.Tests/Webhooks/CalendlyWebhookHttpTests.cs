@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Turtle.Api.Webhooks;
+using Turtle.Testing.Calendly;
 
 namespace Turtle.Api.Tests.Webhooks;
 

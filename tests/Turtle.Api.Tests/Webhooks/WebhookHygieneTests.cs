@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Turtle.Api.Webhooks;
+using Turtle.Testing.Calendly;
 using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Api.Tests.Webhooks;

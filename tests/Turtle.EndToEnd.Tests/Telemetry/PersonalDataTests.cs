@@ -1,6 +1,7 @@
 using System.Net;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
+using Turtle.Testing;
 
 namespace Turtle.EndToEnd.Tests.Telemetry;
 
@@ -97,18 +98,7 @@ public sealed class PersonalDataTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static async Task<bool> WaitForOptOutAsync(HttpClient http, string id)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            var booking = await http.GetStringAsync(new Uri($"/api/appointments/{id}", UriKind.Relative));
-            if (booking.Contains("\"opted-out\"", StringComparison.Ordinal))
-            {
-                return true;
-            }
-            await Task.Delay(200);
-        }
-        return false;
-    }
+    private static async Task<bool> WaitForOptOutAsync(HttpClient http, string id) =>
+        await Eventually.ReadAsync(async () => (await http.GetStringAsync(new Uri($"/api/appointments/{id}", UriKind.Relative))).Contains("\"opted-out\"", StringComparison.Ordinal),
+            optedOut => optedOut, Patience);
 }

@@ -4,6 +4,7 @@ using Turtle.Testing.Calendly;
 using Turtle.Testing.Otlp;
 using Turtle.Testing.Processes;
 using Turtle.Testing.Prometheus;
+using Turtle.Testing;
 
 namespace Turtle.EndToEnd.Tests.Telemetry;
 
@@ -135,15 +136,8 @@ public class TelemetryEndToEndTests(TelemetryDeployment deployment) : IClassFixt
         Assert.Empty(background);
     }
 
-    private async Task<bool> MetricsExportedAsync()
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (deployment.Collector.MetricsExports == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
-        return deployment.Collector.MetricsExports > 0;
-    }
+    private async Task<bool> MetricsExportedAsync() =>
+        await Eventually.ReadAsync(() => deployment.Collector.MetricsExports > 0, exported => exported, Patience);
 
     private static bool IsWebhookSpan(OtlpSpan span) => span.ServiceName == "turtle-api" && span.Kind == OtlpSpanKind.Server
         && span.Attributes.GetValueOrDefault("url.path") == "/webhooks/calendly";
@@ -168,18 +162,12 @@ public class TelemetryEndToEndTests(TelemetryDeployment deployment) : IClassFixt
 
     private static async Task<string> MetricsAsync(HttpClient http, Uri baseAddress, Func<string, bool>? until = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (true)
+        return await Eventually.ReadAsync(async () =>
         {
             using var response = await http.GetAsync(new Uri(baseAddress, "/metrics"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
-            var text = await response.Content.ReadAsStringAsync();
-            if (until is null || until(text) || DateTime.UtcNow > deadline)
-            {
-                return text;
-            }
-            await Task.Delay(100);
-        }
+            return await response.Content.ReadAsStringAsync();
+        }, text => until is null || until(text), TimeSpan.FromSeconds(5));
     }
 }

@@ -1,60 +1,46 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
-using Orleans.TestingHost;
 using Turtle.Grains.Advisors;
-using Turtle.Silo;
-using Turtle.Testing;
+using Turtle.Testing.Cluster;
 using Turtle.Testing.Google;
 
 namespace Turtle.Grains.Tests.Advisors;
 
 /// <summary>
-/// An Orleans test cluster whose advisor directory reads the fake Google Sheet, with grain state in Azurite.
-/// The refresh interval is long, so only the tests decide when the sheet is read (and can count the reads).
+/// An Orleans test cluster (<see cref="ClusterFixture"/>) whose advisor directory reads the fake Google Sheet, with grain
+/// state in Azurite. The refresh interval is long, so only the tests decide when the sheet is read (and can count the reads).
 /// </summary>
-public class AdvisorClusterFixture : IAsyncLifetime
+public class AdvisorClusterFixture() : ClusterFixture("advisors"), IAsyncLifetime
 {
     /// <summary>How long a lookup worker keeps its copy; tests wait this long after changing the sheet.</summary>
     public static readonly TimeSpan LookupCacheDuration = TimeSpan.FromMilliseconds(300);
 
     private string? keyDirectory;
+    private string? keyFile;
 
     public FakeGoogle Google { get; private set; } = null!;
-    public TestCluster Cluster { get; private set; } = null!;
-    public string ServiceId { get; } = TestStorage.UniqueId("advisors");
 
     protected virtual TimeSpan RefreshInterval => TimeSpan.FromHours(1);
 
-    public IAdvisorDirectoryGrain Directory => Cluster.GrainFactory.GetGrain<IAdvisorDirectoryGrain>(0);
-    public IAdvisorLookupGrain Lookup => Cluster.GrainFactory.GetGrain<IAdvisorLookupGrain>(0);
-    public IAdvisorLoadGrain Loads => Cluster.GrainFactory.GetGrain<IAdvisorLoadGrain>(0);
+    public IAdvisorDirectoryGrain Directory => Grains.GetGrain<IAdvisorDirectoryGrain>(0);
+    public IAdvisorLookupGrain Lookup => Grains.GetGrain<IAdvisorLookupGrain>(0);
+    public IAdvisorLoadGrain Loads => Grains.GetGrain<IAdvisorLoadGrain>(0);
 
-    public async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>
+    {
+        ["Advisors:Source"] = "GoogleSheets",
+        ["Advisors:SpreadsheetId"] = Google.SpreadsheetId,
+        ["Advisors:CredentialsFile"] = keyFile,
+        ["Advisors:SheetsApiBaseUrl"] = Google.BaseUrl.ToString(),
+        ["Advisors:RefreshInterval"] = RefreshInterval.ToString(),
+        ["Advisors:LookupCacheDuration"] = LookupCacheDuration.ToString(),
+        ["Advisors:SheetsTimeout"] = "00:00:05",
+    };
+
+    protected override async Task StartServicesAsync()
     {
         Google = await FakeGoogle.StartAsync();
         Google.SetRows(SampleSheet.Rows());
         keyDirectory = System.IO.Directory.CreateTempSubdirectory("turtle-advisors-").FullName;
-        var keyFile = Google.WriteKeyFile(Path.Combine(keyDirectory, "service-account.json"));
-
-        var builder = new TestClusterBuilder(1);
-        builder.Options.UseTestClusterMembership = false;
-        builder.Options.ClusterId = ServiceId;
-        builder.Options.ServiceId = ServiceId;
-        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:AzureStorage"] = TestStorage.ConnectionString,
-            ["Advisors:Source"] = "GoogleSheets",
-            ["Advisors:SpreadsheetId"] = Google.SpreadsheetId,
-            ["Advisors:CredentialsFile"] = keyFile,
-            ["Advisors:SheetsApiBaseUrl"] = Google.BaseUrl.ToString(),
-            ["Advisors:RefreshInterval"] = RefreshInterval.ToString(),
-            ["Advisors:LookupCacheDuration"] = LookupCacheDuration.ToString(),
-            ["Advisors:SheetsTimeout"] = "00:00:05",
-        }));
-        builder.AddSiloBuilderConfigurator<AdvisorSiloConfigurator>();
-        builder.AddClientBuilderConfigurator<AdvisorClientConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        keyFile = Google.WriteKeyFile(Path.Combine(keyDirectory, "service-account.json"));
     }
 
     /// <summary>Puts <paramref name="rows"/> in the sheet, reloads the directory, and waits until lookups see it.</summary>
@@ -68,10 +54,8 @@ public class AdvisorClusterFixture : IAsyncLifetime
         return snapshot;
     }
 
-    public async Task DisposeAsync()
+    protected override async Task StopServicesAsync()
     {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
         await Google.DisposeAsync();
         if (keyDirectory is not null)
         {
@@ -84,18 +68,6 @@ public class AdvisorClusterFixture : IAsyncLifetime
 public sealed class FastRefreshClusterFixture : AdvisorClusterFixture
 {
     protected override TimeSpan RefreshInterval => TimeSpan.FromSeconds(1);
-}
-
-/// <summary>A silo built as Turtle.Silo builds its own.</summary>
-public sealed class AdvisorSiloConfigurator : ISiloConfigurator
-{
-    public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddTurtle(siloBuilder.Configuration);
-}
-
-public sealed class AdvisorClientConfigurator : IClientBuilderConfigurator
-{
-    public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-        clientBuilder.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(TestStorage.ConnectionString));
 }
 
 [CollectionDefinition(Name)]

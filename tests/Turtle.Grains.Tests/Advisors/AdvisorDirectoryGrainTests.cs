@@ -74,12 +74,7 @@ public sealed class AdvisorDirectoryGrainTests(AdvisorClusterFixture fixture)
             Assert.Equal(email, Assert.Single(served.Advisors).Email);
 
             // The reload right after activation fails and says so; the stored copy stays in service.
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            while ((await fixture.Directory.GetSnapshotAsync()).LastError is null && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-            var afterReload = await fixture.Directory.GetSnapshotAsync();
+            var afterReload = await Eventually.ReadAsync(fixture.Directory.GetSnapshotAsync, s => s.LastError is not null, TimeSpan.FromSeconds(15));
             Assert.StartsWith("Sheets API unreachable:", afterReload.LastError, StringComparison.Ordinal);
             Assert.Equal(email, Assert.Single(afterReload.Advisors).Email);
         }

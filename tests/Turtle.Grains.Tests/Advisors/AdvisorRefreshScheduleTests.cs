@@ -1,4 +1,5 @@
 using Turtle.Grains.Advisors;
+using Turtle.Testing;
 using Turtle.Testing.Google;
 
 namespace Turtle.Grains.Tests.Advisors;
@@ -32,16 +33,8 @@ public sealed class AdvisorRefreshScheduleTests(FastRefreshClusterFixture fixtur
 
     private async Task<AdvisorDirectorySnapshot> PollAsync(Func<AdvisorDirectorySnapshot, bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var snapshot = await fixture.Directory.GetSnapshotAsync();
-            if (condition(snapshot) || DateTime.UtcNow > deadline)
-            {
-                Assert.True(condition(snapshot), "The directory did not reload within 10 s.");
-                return snapshot;
-            }
-            await Task.Delay(100);
-        }
+        var snapshot = await Eventually.ReadAsync(fixture.Directory.GetSnapshotAsync, condition, TimeSpan.FromSeconds(10));
+        Assert.True(condition(snapshot), "The directory did not reload within 10 s.");
+        return snapshot;
     }
 }

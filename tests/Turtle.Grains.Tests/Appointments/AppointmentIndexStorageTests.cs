@@ -1,5 +1,6 @@
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Tests.Cluster;
+using Turtle.Testing;
 
 namespace Turtle.Grains.Tests.Appointments;
 
@@ -15,10 +16,12 @@ public class AppointmentIndexStorageTests(TurtleClusterFixture fixture)
         var id = Guid.NewGuid().ToString();
         await fixture.Grains.GetGrain<IAppointmentIndexGrain>(key).ExpectWakeAsync(id, DateTimeOffset.UtcNow.AddDays(3), DateTimeOffset.UtcNow.AddDays(2));
 
-        await Task.Delay(AppointmentIndexGrain.FlushDelay + TimeSpan.FromSeconds(3));
-
-        var stored = new GrainState<AppointmentIndexState>();
-        await fixture.Storage(TurtleStorage.Appointments).ReadStateAsync("index", GrainId.Create("appointmentindex", key), stored);
+        var stored = await Eventually.ReadAsync(async () =>
+        {
+            var state = new GrainState<AppointmentIndexState>();
+            await fixture.Storage(TurtleStorage.Appointments).ReadStateAsync("index", GrainId.Create("appointmentindex", key), state);
+            return state;
+        }, s => s.RecordExists && s.State!.Starts.ContainsKey(id) && s.State.Wakes.ContainsKey(id), AppointmentIndexGrain.FlushDelay + TimeSpan.FromSeconds(3));
         Assert.True(stored.RecordExists);
         Assert.Contains(id, stored.State!.Starts.Keys);
         Assert.Contains(id, stored.State.Wakes.Keys);

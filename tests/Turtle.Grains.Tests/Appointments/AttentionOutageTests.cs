@@ -5,7 +5,7 @@ using Turtle.Testing;
 namespace Turtle.Grains.Tests.Appointments;
 
 /// <summary>A one-silo cluster whose storage passes through a proxy that can refuse chosen writes (the attention list's, one booking's).</summary>
-public sealed class AttentionOutageFixture : TurtleClusterFixture, IAsyncLifetime
+public sealed class AttentionOutageFixture : TurtleClusterFixture
 {
     public TableProxy Proxy { get; } = new(TestStorage.ConnectionString);
 
@@ -16,17 +16,9 @@ public sealed class AttentionOutageFixture : TurtleClusterFixture, IAsyncLifetim
         ["ConnectionStrings:AzureStorage"] = Proxy.ConnectionString,
     };
 
-    public new async Task InitializeAsync()
-    {
-        await Proxy.StartAsync();
-        await base.InitializeAsync();
-    }
+    protected override Task StartFakesAsync() => Proxy.StartAsync();
 
-    public new async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Proxy.DisposeAsync();
-    }
+    protected override Task StopFakesAsync() => Proxy.DisposeAsync().AsTask();
 }
 
 public class AttentionOutageTests(AttentionOutageFixture fixture) : IClassFixture<AttentionOutageFixture>

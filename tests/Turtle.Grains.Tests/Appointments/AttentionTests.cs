@@ -1,6 +1,7 @@
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 using Turtle.Grains.Tests.Cluster;
+using Turtle.Testing;
 using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Grains.Tests.Appointments;
@@ -46,7 +47,8 @@ public class AttentionTests(TurtleClusterFixture fixture)
         var booking = Bookings.New(TimeSpan.FromDays(3));
         WhatsApp.FailAlways(booking.Phone!, WhatsAppFault.Undeliverable);
         await Grain(booking).BookAsync(booking);
-        await UntilAsync(async () => (await EntriesAsync(booking)).Any(e => e.Reason == AttentionReasonCodes.MessageFailed));
+        await Eventually.HoldsAsync(async () => (await EntriesAsync(booking)).Any(e => e.Reason == AttentionReasonCodes.MessageFailed), Wait,
+            "the booking listed as a failed message");
         var listed = (await EntriesAsync(booking)).Single();
         Assert.Equal(NotificationKind.Confirmation, listed.Kind);
         Assert.Contains("131026", listed.Detail, StringComparison.Ordinal);
@@ -61,7 +63,8 @@ public class AttentionTests(TurtleClusterFixture fixture)
 
         Assert.Single(results, r => r.Retried);
         Assert.Equal(RetryOutcome.NotFailed, Assert.Single(results, r => !r.Retried).Outcome);
-        await UntilAsync(async () => (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation).State == NotificationState.Sent);
+        await Eventually.HoldsAsync(async () => (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation).State == NotificationState.Sent,
+            Wait, "the confirmation sent");
         await Task.Delay(TimeSpan.FromSeconds(2));
         var confirmation = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
         Assert.Equal(BookingSources.Console, confirmation.RetriedBy);
@@ -80,7 +83,8 @@ public class AttentionTests(TurtleClusterFixture fixture)
         var booking = Bookings.New(TimeSpan.FromSeconds(4));
         WhatsApp.FailAlways(booking.Phone!, WhatsAppFault.Undeliverable);
         await Grain(booking).BookAsync(booking);
-        await UntilAsync(async () => (await Grain(booking).GetAsync())!.Notifications.Any(n => n.Kind == NotificationKind.Confirmation && n.State == NotificationState.Failed));
+        await Eventually.HoldsAsync(async () => (await Grain(booking).GetAsync())!.Notifications.Any(n => n.Kind == NotificationKind.Confirmation && n.State == NotificationState.Failed),
+            Wait, "the confirmation failed");
         await Task.Delay(booking.StartTime - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
 
         var result = await Grain(booking).RetryNotificationAsync(NotificationKind.Confirmation, BookingSources.Console);
@@ -122,14 +126,4 @@ public class AttentionTests(TurtleClusterFixture fixture)
     /// <summary>The booking's entries about its client; the fixture's advisors have no phone, which the advisor tests cover.</summary>
     private async Task<List<AttentionEntry>> EntriesAsync(BookingDetails booking) =>
         [.. (await List.ListAsync()).Where(e => e.AppointmentId == booking.InviteeId && e.Reason != AttentionReasonCodes.AdvisorNoPhone)];
-
-    private static async Task UntilAsync(Func<Task<bool>> done)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!await done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(200);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 using Turtle.Grains.Tests.Cluster;
+using Turtle.Testing;
 using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Grains.Tests.Appointments;
@@ -198,16 +199,8 @@ public class MetaBehaviourTests(MetaBehaviourClusterFixture fixture) : IClassFix
 
     private async Task<NotificationView> WaitForStateAsync(BookingDetails booking, NotificationKind kind, NotificationState state, TimeSpan timeout)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (true)
-        {
-            var entry = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == kind);
-            if (entry.State == state || DateTimeOffset.UtcNow > deadline)
-            {
-                Assert.Equal(state, entry.State);
-                return entry;
-            }
-            await Task.Delay(200);
-        }
+        var entry = await Eventually.ReadAsync(async () => (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == kind), e => e.State == state, timeout);
+        Assert.Equal(state, entry.State);
+        return entry;
     }
 }

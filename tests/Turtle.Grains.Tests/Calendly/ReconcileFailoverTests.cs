@@ -1,5 +1,6 @@
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Calendly;
+using Turtle.Testing;
 
 namespace Turtle.Grains.Tests.Calendly;
 
@@ -14,7 +15,11 @@ public sealed class ReconcileFailoverTests(ReconcileClusterFixture fixture) : IC
         // Calendly goes quiet after /users/me, the events and some invitees: the run waits there with its bookings made.
         fixture.Calendly.HoldAfter(14);
         var cutShort = fixture.Grains.ReconcileAsync();
-        await WaitUntilAsync(() => fixture.Calendly.Held > 0 && Confirmations() == InviteeListingsServed());
+        await Eventually.HoldsAsync(() => fixture.Calendly.Held > 0 && Confirmations() == InviteeListingsServed(), TimeSpan.FromSeconds(60),
+            "the run held at Calendly with a confirmation sent for every invitee listed");
+        // Settled: nothing more is on its way to Meta.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.True(fixture.Calendly.Held > 0 && Confirmations() == InviteeListingsServed(), "condition did not hold");
         var bookedBeforeKill = Confirmations();
         Assert.InRange(bookedBeforeKill, 1, 39);
 
@@ -44,17 +49,4 @@ public sealed class ReconcileFailoverTests(ReconcileClusterFixture fixture) : IC
 
     /// <summary>Each event has one active invitee: one answered invitee listing is one booking the run makes.</summary>
     private int InviteeListingsServed() => fixture.Calendly.Requests.Count(r => r.Path.EndsWith("/invitees", StringComparison.Ordinal) && r.StatusCode == 200);
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 60 s");
-            await Task.Delay(100);
-        }
-        // Settled: nothing more is on its way to Meta.
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.True(condition(), "condition did not hold");
-    }
 }

@@ -107,7 +107,7 @@ public sealed class ReconciliationTests(ReconcileClusterFixture fixture) : IClas
         fixture.Calendly.HoldAfter(0);
 
         var running = fixture.Grains.ReconcileAsync();
-        await WaitUntilAsync(() => fixture.Calendly.Held > 0);
+        await Eventually.HoldsAsync(() => fixture.Calendly.Held > 0, TimeSpan.FromSeconds(30), "the first run held at Calendly");
         var joining = fixture.Grains.ReconcileAsync();
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         fixture.Calendly.Release();
@@ -196,14 +196,4 @@ public sealed class ReconciliationTests(ReconcileClusterFixture fixture) : IClas
     private static string Describe(ReconcileResult result) =>
         $"events {result.Events}, invitees {result.Invitees}, created {result.Created}, cancelled {result.Cancelled}, unchanged {result.Unchanged}, "
         + $"outcome {result.Outcome}, errors: {string.Join(" | ", result.Errors)}";
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s");
-            await Task.Delay(50);
-        }
-    }
 }

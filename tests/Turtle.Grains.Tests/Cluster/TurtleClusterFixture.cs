@@ -1,27 +1,22 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Turtle.Grains.Appointments;
-using Turtle.Testing;
 using Turtle.Testing.Cluster;
 using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Grains.Tests.Cluster;
 
 /// <summary>
-/// A real Orleans cluster in this process: two silos built as Turtle.Silo builds its own (Azure Table clustering, grain
-/// storage and reminders on Azurite), and the fake Graph API standing in for Meta. Reminder periods are
-/// shortened so schedules play out in seconds.
+/// A real Orleans cluster in this process (<see cref="ClusterFixture"/>): two silos built as Turtle.Silo builds its own
+/// (Azure Table clustering, grain storage and reminders on Azurite), the fake Graph API standing in for Meta, and an
+/// advisor sheet in a CSV file. Reminder periods are shortened so schedules play out in seconds.
 /// </summary>
-public class TurtleClusterFixture : IAsyncLifetime
+public class TurtleClusterFixture() : ClusterFixture("grains"), IAsyncLifetime
 {
     public const string AdvisorEmail = "priya.sharma@turtle.example";
 
     public FakeWhatsAppApi WhatsApp { get; } = new();
-    public TestCluster Cluster { get; private set; } = null!;
-    public IGrainFactory Grains => Cluster.Client;
 
     /// <summary>The advisor sheet the silos read; a test may rewrite it and refresh the directory.</summary>
     public string CsvPath { get; } = Path.Combine(Path.GetTempPath(), $"turtle-advisors-{Guid.NewGuid():N}.csv");
@@ -32,38 +27,45 @@ public class TurtleClusterFixture : IAsyncLifetime
 
     protected virtual string InitialAdvisorRows => AdvisorRows;
 
-    protected virtual int Silos => 2;
+    protected override int Silos => 2;
 
     /// <summary>Settings a derived fixture adds or overrides.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    protected sealed override IReadOnlyDictionary<string, string?> Configuration
+    {
+        get
+        {
+            var configuration = new Dictionary<string, string?>
+            {
+                ["WhatsApp:ApiBaseUrl"] = WhatsApp.BaseUrl.ToString().TrimEnd('/'),
+                ["WhatsApp:AccessToken"] = WhatsApp.AccessToken,
+                ["WhatsApp:PhoneNumberId"] = WhatsApp.PhoneNumberId,
+                ["Advisors:Source"] = "Csv",
+                ["Advisors:CsvPath"] = CsvPath,
+                ["Notifications:ReminderPeriod"] = "00:00:05",
+                ["Notifications:RetryBaseDelay"] = "00:00:01",
+                ["Notifications:RetryMaxDelay"] = "00:00:16",
+            };
+            foreach (var (key, value) in Settings)
+            {
+                configuration[key] = value;
+            }
+            return configuration;
+        }
+    }
+
+    protected sealed override async Task StartServicesAsync()
     {
         await WhatsApp.StartAsync();
         await StartFakesAsync();
-        var csv = CsvPath;
-        await File.WriteAllTextAsync(csv, InitialAdvisorRows);
+        await File.WriteAllTextAsync(CsvPath, InitialAdvisorRows);
+    }
 
-        var builder = new TestClusterBuilder((short)Silos);
-        builder.Options.UseTestClusterMembership = false;
-        builder.Options.ClusterId = TestStorage.UniqueId("grains");
-        builder.Options.ServiceId = TestStorage.UniqueId("grains");
-        builder.ConfigureHostConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:AzureStorage"] = TestStorage.ConnectionString,
-            ["WhatsApp:ApiBaseUrl"] = WhatsApp.BaseUrl.ToString().TrimEnd('/'),
-            ["WhatsApp:AccessToken"] = WhatsApp.AccessToken,
-            ["WhatsApp:PhoneNumberId"] = WhatsApp.PhoneNumberId,
-            ["Advisors:Source"] = "Csv",
-            ["Advisors:CsvPath"] = csv,
-            ["Notifications:ReminderPeriod"] = "00:00:05",
-            ["Notifications:RetryBaseDelay"] = "00:00:01",
-            ["Notifications:RetryMaxDelay"] = "00:00:16",
-        }).AddInMemoryCollection(Settings));
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        builder.AddClientBuilderConfigurator<ClientConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+    protected sealed override async Task StopServicesAsync()
+    {
+        await WhatsApp.DisposeAsync();
+        await StopFakesAsync();
     }
 
     /// <summary>Starts the other outside services a derived fixture's <see cref="Settings"/> point at, before the silos.</summary>
@@ -98,28 +100,6 @@ public class TurtleClusterFixture : IAsyncLifetime
     {
         var address = await Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
         return Cluster.Silos.Single(s => s.SiloAddress.Equals(address));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
-        await WhatsApp.DisposeAsync();
-        await StopFakesAsync();
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo)
-        {
-            TestSilo.Configure(silo);
-        }
-    }
-
-    private sealed class ClientConfigurator : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder client) =>
-            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(TestStorage.ConnectionString));
     }
 }
 

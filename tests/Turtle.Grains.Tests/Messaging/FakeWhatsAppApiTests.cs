@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Turtle.Testing;
 using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Grains.Tests.Messaging;
@@ -150,16 +151,7 @@ public sealed class FakeWhatsAppApiTests(FakeWhatsAppFixture fixture) : IClassFi
         Assert.Equal(messageId, status.GetProperty("id").GetString());
         Assert.Equal("sent", status.GetProperty("status").GetString());
         Assert.Equal("appt-9:Confirmation", status.GetProperty("biz_opaque_callback_data").GetString());
-        await WaitUntilAsync(() => api.StatusesReported == 1);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-        Assert.True(condition());
+        await Eventually.HoldsAsync(() => api.StatusesReported == 1, TimeSpan.FromSeconds(5), "the fake counted the status it reported");
     }
 
     public void Dispose() => _http.Dispose();

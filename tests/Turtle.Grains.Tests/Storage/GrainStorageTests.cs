@@ -3,6 +3,7 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Tests.Cluster;
+using Turtle.Testing;
 
 namespace Turtle.Grains.Tests.Storage;
 
@@ -94,9 +95,12 @@ public class GrainStorageTests(TurtleClusterFixture fixture)
         var id = Guid.NewGuid().ToString();
         await shard.AddAsync(id, DateTimeOffset.UtcNow, "+919876500001");
 
-        await Task.Delay(AppointmentIndexGrain.FlushDelay + TimeSpan.FromSeconds(2));
-        var stored = new GrainState<AppointmentIndexState>();
-        await Appointments.ReadStateAsync("index", shard.GetGrainId(), stored);
+        var stored = await Eventually.ReadAsync(async () =>
+        {
+            var state = new GrainState<AppointmentIndexState>();
+            await Appointments.ReadStateAsync("index", shard.GetGrainId(), state);
+            return state;
+        }, s => s.RecordExists && s.State!.Phones.ContainsKey(id), AppointmentIndexGrain.FlushDelay + TimeSpan.FromSeconds(2));
 
         // What a silo killed now would leave: the shard as written, with the client's number a reply looks for.
         Assert.True(stored.RecordExists, "the shard was not written within its flush delay");

@@ -61,21 +61,13 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
     /// <summary>Polls until <paramref name="condition"/> holds for the spans received, or fails with what did arrive.</summary>
     public async Task<IReadOnlyList<OtlpSpan>> WaitForSpansAsync(Func<IReadOnlyList<OtlpSpan>, bool> condition, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        var spans = await Eventually.ReadAsync(() => Spans, condition, timeout);
+        if (condition(spans))
         {
-            var spans = Spans;
-            if (condition(spans))
-            {
-                return spans;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                var seen = string.Join(Environment.NewLine, spans.TakeLast(60).Select(s => s.ToString()));
-                throw new TimeoutException($"The collector did not receive the expected spans within {timeout}; last received:{Environment.NewLine}{seen}");
-            }
-            await Task.Delay(200);
+            return spans;
         }
+        var seen = string.Join(Environment.NewLine, spans.TakeLast(60).Select(s => s.ToString()));
+        throw new TimeoutException($"The collector did not receive the expected spans within {timeout}; last received:{Environment.NewLine}{seen}");
     }
 
     public async ValueTask DisposeAsync()

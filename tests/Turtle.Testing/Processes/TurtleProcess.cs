@@ -73,8 +73,7 @@ public sealed class TurtleProcess : IAsyncDisposable
     public async Task WaitUntilHealthyAsync(string url, TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var healthy = await Eventually.ReadAsync(async () =>
         {
             if (_process.HasExited)
             {
@@ -83,18 +82,20 @@ public sealed class TurtleProcess : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync(new Uri(url));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return response.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
+                return false;
             }
             catch (TaskCanceledException)
             {
+                return false;
             }
-            await Task.Delay(250);
+        }, answered => answered, timeout);
+        if (healthy)
+        {
+            return;
         }
         throw new TimeoutException($"{Name} was not healthy at {url} within {timeout}:{Environment.NewLine}{Output}");
     }

@@ -197,21 +197,13 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     public async Task<IReadOnlyList<FakeWhatsAppRequest>> WaitForRequestsAsync(Func<FakeWhatsAppRequest, bool> predicate, int count = 1, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
+        var matching = await Eventually.ReadAsync(() => Requests.Where(predicate).ToList(), m => m.Count >= count, timeout ?? TimeSpan.FromSeconds(30));
+        if (matching.Count >= count)
         {
-            var matching = Requests.Where(predicate).ToList();
-            if (matching.Count >= count)
-            {
-                return matching;
-            }
-            if (DateTime.UtcNow >= deadline)
-            {
-                var seen = string.Join(Environment.NewLine, Requests.Select(r => "  " + r));
-                throw new TimeoutException($"Expected {count} matching WhatsApp request(s), saw {matching.Count} within {timeout ?? TimeSpan.FromSeconds(30)}. All requests:{Environment.NewLine}{seen}");
-            }
-            await Task.Delay(50);
+            return matching;
         }
+        var seen = string.Join(Environment.NewLine, Requests.Select(r => "  " + r));
+        throw new TimeoutException($"Expected {count} matching WhatsApp request(s), saw {matching.Count} within {timeout ?? TimeSpan.FromSeconds(30)}. All requests:{Environment.NewLine}{seen}");
     }
 
     /// <summary>

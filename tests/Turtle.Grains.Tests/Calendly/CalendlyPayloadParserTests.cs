@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Calendly;
 using Turtle.Grains.Messaging;
+using Turtle.Testing.Calendly;
 
-namespace Turtle.Api.Tests.Webhooks;
+namespace Turtle.Grains.Tests.Calendly;
 
 public sealed class CalendlyPayloadParserTests
 {

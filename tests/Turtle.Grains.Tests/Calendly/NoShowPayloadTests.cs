@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Turtle.Grains.Calendly;
 using Turtle.Grains.Messaging;
+using Turtle.Testing.Calendly;
 
-namespace Turtle.Api.Tests.Webhooks;
+namespace Turtle.Grains.Tests.Calendly;
 
 /// <summary>
 /// <c>invitee_no_show.created</c> / <c>.deleted</c>. Calendly sends the invitee with its <c>no_show</c> mark (as third-party

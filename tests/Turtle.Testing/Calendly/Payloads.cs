@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Turtle.Api.Tests.Webhooks;
+namespace Turtle.Testing.Calendly;
 
 /// <summary>Realistic Calendly v2 webhook bodies stored beside the tests, and edited copies of them.</summary>
 public static class Payloads
@@ -9,7 +9,7 @@ public static class Payloads
     public const string Created = "invitee.created.json";
     public const string Canceled = "invitee.canceled.json";
 
-    public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Webhooks", "Payloads", name));
+    public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Calendly", "Payloads", name));
 
     public static byte[] Edit(string name, Action<JsonObject> edit)
     {

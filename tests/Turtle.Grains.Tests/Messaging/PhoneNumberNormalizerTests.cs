@@ -1,6 +1,6 @@
 using Turtle.Grains.Messaging;
 
-namespace Turtle.Api.Tests.Webhooks;
+namespace Turtle.Grains.Tests.Messaging;
 
 public sealed class PhoneNumberNormalizerTests
 {
