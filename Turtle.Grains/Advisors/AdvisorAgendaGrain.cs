@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Delivery;
 
 namespace Turtle.Grains.Advisors;
 
@@ -29,8 +30,8 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
     private readonly AgendaDispatcher _dispatcher;
     private readonly TimeProvider _time;
     private readonly ILogger<AdvisorAgendaGrain> _logger;
-    private readonly BookingWriter _writer;
-    private readonly BookingAlarm _alarm;
+    private readonly StateWriter _writer;
+    private readonly WakeAlarm _alarm;
     private bool _armed;
     private bool _arming;
 
@@ -38,13 +39,13 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
         [PersistentState("agenda", TurtleStorage.Advisors)] IPersistentState<AgendaState> state,
         AgendaSchedule schedule,
         AgendaDispatcher dispatcher,
-        WakePlanner planner,
+        WakePolicy planner,
         TurtleClock time,
         ILogger<AdvisorAgendaGrain> logger)
     {
         (_state, _schedule, _dispatcher, _time, _logger) = (state, schedule, dispatcher, time, logger);
-        _alarm = new BookingAlarm(this, planner, time, ProcessAsync);
-        _writer = new BookingWriter(state, logger) { Deactivate = DeactivateOnIdle, WakeIn = _alarm.WakeIn };
+        _alarm = new WakeAlarm(this, planner, time, ProcessAsync);
+        _writer = new StateWriter(state, logger) { Deactivate = DeactivateOnIdle, WakeIn = _alarm.WakeIn };
     }
 
     private string Key => this.GetPrimaryKeyString();
@@ -101,7 +102,7 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
         try
         {
             // An earlier activation's reminder still points at the agenda: reading it costs less than writing it again.
-            if (await this.GetReminder(BookingAlarm.ReminderName, cancellationToken) is not null)
+            if (await this.GetReminder(WakeAlarm.ReminderName, cancellationToken) is not null)
             {
                 _armed = true;
                 return;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Delivery;
 using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Advisors;
@@ -25,7 +26,7 @@ public sealed partial class AgendaDispatcher(
     /// <param name="key">The agenda's key (<see cref="AgendaKey"/>).</param>
     /// <param name="agenda">Its state; updated in place.</param>
     /// <param name="writer">Persists the claim and the outcome.</param>
-    public async Task DispatchAsync(string key, AgendaState agenda, BookingWriter writer)
+    public async Task DispatchAsync(string key, AgendaState agenda, StateWriter writer)
     {
         var (day, email) = AgendaKey.Parse(key);
         var entry = agenda.Message!;
@@ -88,7 +89,7 @@ public sealed partial class AgendaDispatcher(
         await RecordAsync(key, entry, writer, sent: true);
     }
 
-    private async Task RecordAsync(string key, Notification entry, BookingWriter writer, bool sent)
+    private async Task RecordAsync(string key, Notification entry, StateWriter writer, bool sent)
     {
         MessageOutcomes.Count(entry, time.GetUtcNow());
         LogOutcome(logger, key, entry.State, entry.Attempts, entry.LastError);

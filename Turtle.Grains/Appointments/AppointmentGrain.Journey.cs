@@ -1,3 +1,4 @@
+using Turtle.Grains.Attention;
 namespace Turtle.Grains.Appointments;
 
 /// <summary>

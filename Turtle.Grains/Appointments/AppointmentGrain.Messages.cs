@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Turtle.Grains.Advisors;
+using Turtle.Grains.Attention;
+using Turtle.Grains.Delivery;
 using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;

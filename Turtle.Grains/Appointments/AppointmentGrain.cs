@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Advisors;
+using Turtle.Grains.Attention;
+using Turtle.Grains.Delivery;
 
 namespace Turtle.Grains.Appointments;
 
@@ -8,7 +10,7 @@ namespace Turtle.Grains.Appointments;
 /// One booking: its state, and the commands that book and cancel it (this file); what happens to its messages once
 /// stored (<c>AppointmentGrain.Messages.cs</c>) and the client's journey (<c>AppointmentGrain.Journey.cs</c>). What to
 /// send and when is decided by <see cref="MessageRules"/>, sending by <see cref="MessageDispatcher"/>, waking by
-/// <see cref="BookingAlarm"/>, what a failed write means by <see cref="BookingWriter"/>, and what needs a person by
+/// <see cref="WakeAlarm"/>, what a failed write means by <see cref="StateWriter"/>, and what needs a person by
 /// <see cref="BookingAttention"/>.
 /// </summary>
 public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemindable
@@ -19,8 +21,8 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly IOptions<NotificationOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AppointmentGrain> _logger;
-    private readonly BookingWriter _writer;
-    private readonly BookingAlarm _alarm;
+    private readonly StateWriter _writer;
+    private readonly WakeAlarm _alarm;
     private readonly AgendaSchedule _agenda;
     private readonly BookingAttention _attention;
     private BookingListing? _listing;
@@ -40,14 +42,14 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         MessageRules rules,
         MessageDispatcher dispatcher,
         IOptions<NotificationOptions> options,
-        WakePlanner planner,
+        WakePolicy planner,
         AgendaSchedule agenda,
         TurtleClock time,
         ILogger<AppointmentGrain> logger)
     {
         (_state, _rules, _dispatcher, _options, _agenda, _time, _logger) = (state, rules, dispatcher, options, agenda, time, logger);
-        _alarm = new BookingAlarm(this, planner, time, ProcessAsync);
-        _writer = new BookingWriter(state, logger)
+        _alarm = new WakeAlarm(this, planner, time, ProcessAsync);
+        _writer = new StateWriter(state, logger)
         {
             Deactivate = DeactivateOnIdle,
             WakeIn = _alarm.WakeIn,

@@ -1,7 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Advisors;
+using Turtle.Grains.Appointments.Index;
+using Turtle.Grains.Delivery;
 using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;
@@ -12,7 +14,7 @@ public static class AppointmentServiceExtensions
     {
         services.AddNotificationOptions();
         services.AddSingleton<MessageRules>();
-        services.AddSingleton<WakePlanner>();
+        services.AddSingleton<WakePolicy>();
         services.AddSingleton<MessageRecipients>();
         services.AddSingleton<AgendaSchedule>();
         services.AddSingleton<AgendaDispatcher>();

@@ -1,3 +1,4 @@
+using Turtle.Grains.Delivery;
 namespace Turtle.Grains.Appointments;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Turtle.Grains.Delivery;
 using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;

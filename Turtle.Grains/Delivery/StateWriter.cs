@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Turtle.Grains.Hosting;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Delivery;
 
 /// <summary>
 /// Writes a booking's state and decides what a failed write means. Memory ahead of storage is normally dropped (the
@@ -11,7 +11,7 @@ namespace Turtle.Grains.Appointments;
 /// shortly. A conflict means storage holds a newer copy (another activation, or a lost answer to a write that landed).
 /// </summary>
 /// <remarks>An advisor's agenda writes its one message through it too: any grain state whose record holds a send's outcome.</remarks>
-public sealed partial class BookingWriter(Orleans.Core.IStorage state, ILogger logger)
+public sealed partial class StateWriter(Orleans.Core.IStorage state, ILogger logger)
 {
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 

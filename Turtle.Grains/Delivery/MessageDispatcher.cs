@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Turtle.Grains.Advisors;
+using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 using Turtle.Grains.Telemetry;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Delivery;
 
 /// <summary>
 /// Sends whatever of a booking's messages is due, each by the same path: gate (may it go at all?) → its number's send
@@ -39,7 +40,7 @@ public sealed partial class MessageDispatcher(
     /// When the caller must have its answer (a webhook): no message is started after it, and a send still waiting for
     /// Meta then is left in flight, claimed, its outcome recorded when it arrives.
     /// </param>
-    public async Task DispatchAsync(string appointmentId, AppointmentState booking, BookingWriter writer, DateTimeOffset? answerBy = null)
+    public async Task DispatchAsync(string appointmentId, AppointmentState booking, StateWriter writer, DateTimeOffset? answerBy = null)
     {
         await RecordLateOutcomesAsync(appointmentId, booking, writer);
         while (time.GetUtcNow() < (answerBy ?? DateTimeOffset.MaxValue) && rules.NextDue(booking.Notifications, time.GetUtcNow()) is { } entry)
@@ -52,7 +53,7 @@ public sealed partial class MessageDispatcher(
     }
 
     /// <summary>Applies and records the answers that arrived for sends left in flight.</summary>
-    private async Task RecordLateOutcomesAsync(string appointmentId, AppointmentState booking, BookingWriter writer)
+    private async Task RecordLateOutcomesAsync(string appointmentId, AppointmentState booking, StateWriter writer)
     {
         foreach (var (entry, to, send) in _inFlight.Where(f => f.Send.IsCompleted).ToList())
         {
@@ -62,7 +63,7 @@ public sealed partial class MessageDispatcher(
     }
 
     /// <returns>False when the caller's deadline came first and a send is left in flight.</returns>
-    private async Task<bool> DispatchAsync(string appointmentId, AppointmentState booking, Notification entry, BookingWriter writer, DateTimeOffset? answerBy)
+    private async Task<bool> DispatchAsync(string appointmentId, AppointmentState booking, Notification entry, StateWriter writer, DateTimeOffset? answerBy)
     {
         var details = booking.Details!;
         var now = time.GetUtcNow();
@@ -143,7 +144,7 @@ public sealed partial class MessageDispatcher(
         return true;
     }
 
-    private async Task SkippedAsync(string appointmentId, AppointmentState booking, Notification entry, BookingWriter writer)
+    private async Task SkippedAsync(string appointmentId, AppointmentState booking, Notification entry, StateWriter writer)
     {
         TurtleMetrics.Message(entry.Kind, MessageOutcome.Skipped);
         LogOutcome(logger, appointmentId, entry.Kind, entry.State, entry.Attempts, entry.LastError);
@@ -151,7 +152,7 @@ public sealed partial class MessageDispatcher(
         await writer.RecordAsync(sent: false);
     }
 
-    private async Task RecordAsync(string appointmentId, AppointmentState booking, Notification entry, string to, SendOutcome outcome, BookingWriter writer)
+    private async Task RecordAsync(string appointmentId, AppointmentState booking, Notification entry, string to, SendOutcome outcome, StateWriter writer)
     {
         if (entry.State == NotificationState.Sent || (entry.State != NotificationState.Sending && outcome.Result is not (SendResult.Sent or SendResult.DryRun)))
         {

@@ -1,10 +1,11 @@
-namespace Turtle.Grains.Appointments;
+
+namespace Turtle.Grains.Delivery;
 
 /// <summary>
-/// A booking's wake-ups, armed as <see cref="WakePlanner"/> decides: one durable reminder toward the next message due
+/// A booking's wake-ups, armed as <see cref="WakePolicy"/> decides: one durable reminder toward the next message due
 /// (re-armed on every wake-up, so no tick is relied on alone), and a grain timer for waits shorter than its period.
 /// </summary>
-public sealed class BookingAlarm(IGrainBase grain, WakePlanner planner, TimeProvider time, Func<Task> wake)
+public sealed class WakeAlarm(IGrainBase grain, WakePolicy planner, TimeProvider time, Func<Task> wake)
 {
     public const string ReminderName = "notifications";
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
+using Turtle.Grains.Appointments;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Delivery;
 
 /// <summary>What the booking arms: a timer (null: none), the reminder's due time (null: keep as armed), or no reminder at all.</summary>
 public sealed record WakePlan(TimeSpan? TimerIn, TimeSpan? ReminderDue, bool Disarm);
@@ -9,7 +10,7 @@ public sealed record WakePlan(TimeSpan? TimerIn, TimeSpan? ReminderDue, bool Dis
 /// When a booking must wake next, as a decision: one durable reminder toward the next message (capped, never sooner
 /// than one period, left alone when already armed for that time), plus a timer when the wait is shorter than a period.
 /// </summary>
-public sealed class WakePlanner(IOptions<NotificationOptions> options, MessageRules rules)
+public sealed class WakePolicy(IOptions<NotificationOptions> options, MessageRules rules)
 {
     private static readonly TimeSpan ArmTolerance = TimeSpan.FromSeconds(5);
     private readonly NotificationOptions _options = options.Value;

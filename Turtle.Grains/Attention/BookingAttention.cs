@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Turtle.Grains.Appointments;
+using Turtle.Grains.Delivery;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Attention;
 
 /// <summary>One reason a booking needs a person, as the booking keeps it in its state.</summary>
 [GenerateSerializer, Alias("Turtle.AttentionMark")]

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Appointments.Index;
 
 [GenerateSerializer, Alias("Turtle.AppointmentIndexState")]
 public sealed class AppointmentIndexState
