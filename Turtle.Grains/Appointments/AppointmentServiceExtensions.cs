@@ -13,13 +13,13 @@ public static class AppointmentServiceExtensions
     public static IServiceCollection AddAppointments(this IServiceCollection services)
     {
         services.AddNotificationOptions();
+        services.AddSingleton<SendRules>();
         services.AddSingleton<MessageRules>();
         services.AddSingleton<WakePolicy>();
         services.AddSingleton<MessageRecipients>();
         services.AddSingleton<AgendaSchedule>();
-        services.AddSingleton<AgendaDispatcher>();
-        // One per booking activation: it keeps that booking's sends left in flight.
-        services.AddTransient<MessageDispatcher>();
+        // Each booking and agenda activation builds its own dispatcher from these: it keeps that holder's sends in flight.
+        services.AddSingleton<DeliveryServices>();
         services.AddHostedService<BookingWatchdog>();
         return services;
     }

@@ -28,6 +28,14 @@ public sealed class AppointmentState
     /// <summary>Why the booking needs a person, as told (or still to be told) to the attention list (<see cref="BookingAttention"/>).</summary>
     [Id(20)] public List<AttentionMark> Attention { get; set; } = [];
 
+    /// <summary>The event that ended the booking (a cancel, or a cancel for a reschedule); null while it is on.</summary>
+    public BookingEvent? EndedBy() => Status switch
+    {
+        AppointmentStatus.Cancelled => BookingEvent.Cancelled,
+        AppointmentStatus.Rescheduled => BookingEvent.CancelledForReschedule,
+        _ => null,
+    };
+
     public AppointmentView ToView(string id)
     {
         var booking = Details;

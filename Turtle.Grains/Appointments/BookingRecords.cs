@@ -1,4 +1,5 @@
 using Turtle.Grains.Delivery;
+
 namespace Turtle.Grains.Appointments;
 
 /// <summary>

@@ -86,12 +86,7 @@ public sealed partial class BookingAttention(IGrainFactory grains, ILogger logge
         {
             return Owed(booking);
         }
-        BookingEvent? ended = booking.Status switch
-        {
-            AppointmentStatus.Cancelled => BookingEvent.Cancelled,
-            AppointmentStatus.Rescheduled => BookingEvent.CancelledForReschedule,
-            _ => null,
-        };
+        var ended = booking.EndedBy();
         Keep(booking, AttentionReasonCodes.NoPhone, booking.Status == AppointmentStatus.NoPhone, now,
             "The booking carried no usable phone number: nothing is sent to the client.");
         Keep(booking, AttentionReasonCodes.NoAdvisor, booking.Status == AppointmentStatus.NoAdvisor, now,

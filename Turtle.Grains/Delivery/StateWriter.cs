@@ -4,75 +4,89 @@ using Turtle.Grains.Hosting;
 
 namespace Turtle.Grains.Delivery;
 
-/// <summary>
-/// Writes a booking's state and decides what a failed write means. Memory ahead of storage is normally dropped (the
-/// activation goes and the next call starts from what is stored), except when memory holds the outcome of a send that
-/// storage does not know of yet: then memory is that outcome's only record, so the activation stays and writes again
-/// shortly. A conflict means storage holds a newer copy (another activation, or a lost answer to a write that landed).
-/// </summary>
-/// <remarks>An advisor's agenda writes its one message through it too: any grain state whose record holds a send's outcome.</remarks>
-public sealed partial class StateWriter(Orleans.Core.IStorage state, ILogger logger)
+/// <summary>What memory holds that storage does not.</summary>
+[Flags]
+public enum Unwritten
 {
-    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+    Nothing = 0,
+    /// <summary>A change a call made (a booking, a cancel): that call's retry must store it, not answer from memory.</summary>
+    Change = 1,
+    /// <summary>The outcome of a send: memory is its only record, so the activation stays and writes it again shortly.</summary>
+    SentOutcome = 2,
+}
 
-    /// <summary>Set by the grain: drops the activation (memory is ahead of storage).</summary>
-    public Action Deactivate { get; set; } = () => { };
-
-    /// <summary>Set by the grain: wakes the booking after a delay to write again.</summary>
-    public Action<TimeSpan> WakeIn { get; set; } = _ => { };
-
-    /// <summary>Set by the grain: brings what is derived from the state (its attention marks) up to date before each write.</summary>
-    public Action BeforeWrite { get; set; } = () => { };
-
+/// <summary>
+/// Writes a holder's state (a booking's, an agenda's) and decides what a failed write means. Memory ahead of storage is
+/// normally dropped (the activation goes and the next call starts from what is stored), except when memory holds the
+/// outcome of a send that storage does not know of yet: then the activation stays and writes again shortly. A conflict
+/// means storage holds a newer copy (another activation, or a lost answer to a write that landed).
+/// </summary>
+public sealed partial class StateWriter(Orleans.Core.IStorage state, IGrainBase grain, IDeliveryTarget target, WakeAlarm alarm, ILogger logger)
+{
     public bool IsStored => state.RecordExists;
 
+    /// <summary>What memory holds that storage does not, as far as this activation knows.</summary>
+    public Unwritten Ahead { get; private set; }
+
     /// <summary>A send's outcome is in memory only: it must be written before anything else happens.</summary>
-    public bool HoldsUnrecordedOutcome { get; private set; }
+    public bool HoldsUnrecordedOutcome => Ahead.HasFlag(Unwritten.SentOutcome);
+
+    /// <summary>The caller is changing the state: until it is written, its retry must write it.</summary>
+    public void Changing() => Ahead |= Unwritten.Change;
 
     /// <summary>
-    /// Persists a claim before its send. A booking not stored yet has no copy another activation could hold, so its
-    /// claim is this activation's memory; its first write records the outcome (two table writes per booking, not four).
+    /// Persists a claim before its send. A holder whose first write is its caller's has no copy another activation could
+    /// hold before that write, so its claim is this activation's memory, and that write records the outcome.
     /// </summary>
-    public Task ClaimAsync() => IsStored ? WriteAsync() : Task.CompletedTask;
+    public Task ClaimAsync() => IsStored || target.FirstWrite == FirstWrite.AtClaim ? WriteAsync() : Task.CompletedTask;
 
     /// <summary>
-    /// Persists what became of a due message; for a booking not stored yet, its first write does. <paramref name="sent"/>:
+    /// Persists what became of a due message; for a holder not stored yet, its first write does. <paramref name="sent"/>:
     /// a request went out, so this memory is its only record until written.
     /// </summary>
     public Task RecordAsync(bool sent)
     {
-        HoldsUnrecordedOutcome |= sent;
+        if (sent)
+        {
+            Ahead |= Unwritten.SentOutcome;
+        }
         return IsStored ? WriteAsync() : Task.CompletedTask;
     }
 
-    public async Task WriteAsync()
+    /// <summary>Writes the state; a change a call made stays its own to store (<see cref="StoreChangeAsync"/>).</summary>
+    public Task WriteAsync() => WriteAsync(Unwritten.SentOutcome);
+
+    /// <summary>Writes the state as the call that changed it: its retry has nothing left to store.</summary>
+    public Task StoreChangeAsync() => WriteAsync(Unwritten.SentOutcome | Unwritten.Change);
+
+    private async Task WriteAsync(Unwritten written)
     {
-        BeforeWrite();
+        target.BeforeWrite();
         try
         {
             await state.WriteStateAsync();
-            HoldsUnrecordedOutcome = false;
+            Ahead &= ~written;
         }
         catch (InconsistentStateException)
         {
-            HoldsUnrecordedOutcome = false;
-            Deactivate();
+            Ahead &= ~Unwritten.SentOutcome;
+            grain.DeactivateOnIdle();
             throw;
         }
         catch (Exception e) when (HoldsUnrecordedOutcome && IsOutage(e))
         {
             LogOutcomeNotStored(logger, e.Message);
-            WakeIn(RetryDelay);
-            throw new StorageUnavailableException("The booking could not be stored; it is kept in memory and written again shortly.", e);
+            alarm.WakeIn(WakePolicy.UnrecordedOutcomeRetry);
+            throw new StorageUnavailableException("The state could not be stored; it is kept in memory and written again shortly.", e);
         }
         catch (Exception e) when (IsOutage(e))
         {
-            Deactivate();
-            throw new StorageUnavailableException("The booking could not be stored.", e);
+            grain.DeactivateOnIdle();
+            throw new StorageUnavailableException("The state could not be stored.", e);
         }
         catch
         {
-            Deactivate();
+            grain.DeactivateOnIdle();
             throw;
         }
     }
