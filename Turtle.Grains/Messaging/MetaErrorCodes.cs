@@ -57,7 +57,4 @@ public static class MetaErrorCodes
 
     /// <summary>What a code means for an operator, when Meta's own text does not say what to do.</summary>
     public static string? Meaning(int? code) => code is { } known && NeedsAPerson.TryGetValue(known, out var meaning) ? meaning : null;
-
-    /// <summary>Codes that put a booking on the attention list with their meaning.</summary>
-    public static bool NeedsPerson(int? code) => code is { } known && NeedsAPerson.ContainsKey(known);
 }
