@@ -30,8 +30,8 @@ public sealed class ClusterConnection : IClusterConnectionStatusObserver
 
     /// <summary>
     /// A grain could not read or write its state because storage did not answer: Orleans wraps the storage error as
-    /// "Error from storage provider … during ReadStateAsync" (found by the chaos run: a booking activated during an
-    /// Azurite outage was answered 500). A state storage refuses for good (too large: a 4xx) stays a bug.
+    /// "Error from storage provider … during ReadStateAsync", which is an outage to retry (503), not a bug (500). A state
+    /// storage refuses for good (too large: a 4xx) stays a bug.
     /// </summary>
     private static bool IsStorageOutage(Exception e)
     {

@@ -4,8 +4,8 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Turtle.Grains;
-using Turtle.Grains.Appointments;
 using Turtle.Grains.Calendly;
+using Turtle.Grains.Delivery;
 using Turtle.Grains.Hosting;
 
 namespace Turtle.Silo;

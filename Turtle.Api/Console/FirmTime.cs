@@ -1,5 +1,5 @@
 using System.Globalization;
-using Turtle.Grains.Appointments;
+using Turtle.Grains;
 
 namespace Turtle.Api.OperationsConsole;
 

@@ -115,7 +115,7 @@ public static class WhatsAppWebhookParser
 
     /// <summary>
     /// A WhatsApp id is a phone number's digits (E.164 has at most 15; a leading + is tolerated). Anything else names no
-    /// client and, as a key, could not even be stored (found by the hostile-input tests: a 16,000-character sender was a 500).
+    /// client and, as a key, could not even be stored (a storage key has a length limit).
     /// </summary>
     private static string? WaId(string? sender)
     {

@@ -49,6 +49,19 @@ public sealed record AssignmentRequest
     [Id(1)] public IReadOnlyList<string> HostEmails { get; init; } = [];
     [Id(2)] public IReadOnlyList<string> HostUserUris { get; init; } = [];
     [Id(3)] public required DateTimeOffset StartTime { get; init; }
+
+    /// <summary>The request for a booking's advisor: its hosts as Calendly named them, and when it starts.</summary>
+    public static AssignmentRequest For(string appointmentId, Appointments.BookingDetails booking)
+    {
+        ArgumentNullException.ThrowIfNull(booking);
+        return new AssignmentRequest
+        {
+            AppointmentId = appointmentId,
+            HostEmails = booking.HostEmails,
+            HostUserUris = booking.HostUserUris,
+            StartTime = booking.StartTime,
+        };
+    }
 }
 
 /// <summary>The advisor chosen for a booking, or none when no advisor is active.</summary>

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Delivery;
+using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Advisors;
 
@@ -26,30 +28,29 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
 
     private readonly IPersistentState<AgendaState> _state;
     private readonly AgendaSchedule _schedule;
-    private readonly AgendaDispatcher _dispatcher;
     private readonly TimeProvider _time;
     private readonly ILogger<AdvisorAgendaGrain> _logger;
-    private readonly BookingWriter _writer;
-    private readonly BookingAlarm _alarm;
-    private bool _armed;
+    private readonly MessageDispatcher _delivery;
+    /// <summary>An earlier activation's reminder was found pointing at the agenda.</summary>
+    private bool _foundArmed;
     private bool _arming;
 
     public AdvisorAgendaGrain(
         [PersistentState("agenda", TurtleStorage.Advisors)] IPersistentState<AgendaState> state,
         AgendaSchedule schedule,
-        AgendaDispatcher dispatcher,
-        WakePlanner planner,
-        TurtleClock time,
+        DeliveryServices delivery,
+        PhoneNumberNormalizer phones,
         ILogger<AdvisorAgendaGrain> logger)
     {
-        (_state, _schedule, _dispatcher, _time, _logger) = (state, schedule, dispatcher, time, logger);
-        _alarm = new BookingAlarm(this, planner, time, ProcessAsync);
-        _writer = new BookingWriter(state, logger) { Deactivate = DeactivateOnIdle, WakeIn = _alarm.WakeIn };
+        ArgumentNullException.ThrowIfNull(delivery);
+        (_state, _schedule, _time, _logger) = (state, schedule, delivery.Time, logger);
+        _delivery = new MessageDispatcher(delivery, this, state, new AgendaTarget(this, state, delivery.Grains, schedule, phones, delivery.Time));
     }
 
     private string Key => this.GetPrimaryKeyString();
     private Notification Message => _state.State.Message!;
     private bool IsOpen => Message.State is NotificationState.Pending or NotificationState.Sending;
+    private bool Armed => IsOpen && (_foundArmed || _delivery.Alarm.IsArmed);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -60,7 +61,7 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
 
     public Task ArmAsync()
     {
-        if (_armed || _arming || !IsOpen || _time.GetUtcNow() >= Message.DueAt)
+        if (Armed || _arming || !IsOpen || _time.GetUtcNow() >= Message.DueAt)
         {
             // Armed already, done, or too late: a meeting booked after the agenda time is told by its AdvisorBooked notice.
             return Task.CompletedTask;
@@ -80,7 +81,7 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
             AdvisorEmail = email,
             DueAt = Message.DueAt,
             State = Message.State,
-            Armed = _armed,
+            Armed = Armed,
             MeetingCount = _state.State.MeetingCount,
             Agenda = _state.State.Agenda,
             Attempts = Message.Attempts,
@@ -92,7 +93,7 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        _alarm.Ticked(status);
+        _delivery.Alarm.Ticked(status);
         await ProcessAsync();
     }
 
@@ -101,9 +102,9 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
         try
         {
             // An earlier activation's reminder still points at the agenda: reading it costs less than writing it again.
-            if (await this.GetReminder(BookingAlarm.ReminderName, cancellationToken) is not null)
+            if (await this.GetReminder(WakeAlarm.ReminderName, cancellationToken) is not null)
             {
-                _armed = true;
+                _foundArmed = true;
                 return;
             }
             await ProcessAsync();
@@ -114,23 +115,9 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
         }
     }
 
-    /// <summary>Sends the agenda when it is due, then points the reminder at what is next (or removes it when done).</summary>
     private async Task ProcessAsync()
     {
-        if (_writer.HoldsUnrecordedOutcome)
-        {
-            try
-            {
-                await _writer.WriteAsync();
-            }
-            catch (Hosting.StorageUnavailableException)
-            {
-                return;
-            }
-        }
-        await _dispatcher.DispatchAsync(Key, _state.State, _writer);
-        await _alarm.ArmAsync([Message]);
-        _armed = IsOpen;
+        await _delivery.ProcessAsync();
         LogArmed(_logger, Key, Message.State, Message.NextAttemptAt ?? Message.DueAt);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Delivery;
 
 namespace Turtle.Grains.Advisors;
 

@@ -1,3 +1,6 @@
+using Turtle.Grains.Attention;
+using Turtle.Grains.Delivery;
+
 namespace Turtle.Grains.Appointments;
 
 /// <summary>
@@ -24,9 +27,9 @@ public sealed partial class AppointmentGrain
     /// </summary>
     private async Task<JourneyStep> FollowAsync(Func<AppointmentState, JourneyStep> decide)
     {
-        if (_writer.HoldsUnrecordedOutcome)
+        if (Writer.HoldsUnrecordedOutcome)
         {
-            await _writer.WriteAsync();
+            await Writer.WriteAsync();
         }
         var step = decide(State);
         if (!step.Applies)
@@ -47,7 +50,7 @@ public sealed partial class AppointmentGrain
         if (step.Changed || marked)
         {
             await StoreAsync();
-            _alarm.WakeIn(TimeSpan.Zero);
+            _delivery.Alarm.WakeIn(WakePolicy.Now);
         }
         return step;
     }

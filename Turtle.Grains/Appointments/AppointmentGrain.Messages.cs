@@ -1,12 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Turtle.Grains.Advisors;
+using Turtle.Grains.Attention;
+using Turtle.Grains.Delivery;
 using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;
 
 /// <summary>
 /// A stored booking's messages: Meta's statuses, a person's retry, and every wake-up (its reminder, the watchdog's
-/// sweep, a send's late answer), each ending with the booking stored, armed, listed and the attention list told.
+/// sweep, a send's late answer), each ending with the booking stored, armed, listed and the attention list told. Every
+/// wake-up goes through the dispatcher's one <see cref="MessageDispatcher.ProcessAsync"/>.
 /// </summary>
 public sealed partial class AppointmentGrain
 {
@@ -26,7 +29,7 @@ public sealed partial class AppointmentGrain
         }
         // Recorded as sent from its status: the wake-up its claim had armed is re-armed to what is left.
         // Failed after Meta accepted it: the booking needs a person, and stays armed until the attention list is told.
-        await (adopted is not null || update.Status == DeliveryStatus.Failed ? StoreAsync() : _writer.WriteAsync());
+        await (adopted is not null || update.Status == DeliveryStatus.Failed ? StoreAsync() : Writer.WriteAsync());
     }
 
     public async Task<RetryResult> RetryNotificationAsync(NotificationKind kind, string by)
@@ -40,12 +43,9 @@ public sealed partial class AppointmentGrain
         MessageRetry.Requeue(entry, by, now);
         BookingRecords.Record(State, now, by, $"{kind} to be sent again (it had failed: {entry.LastError})");
         // Stored due before it is sent: a retry asked for is never lost with the activation.
-        await _writer.WriteAsync();
+        await Writer.WriteAsync();
         LogRetried(_logger, Id, kind, by);
-        await _dispatcher.DispatchAsync(Id, State, _writer, answerBy: now + _options.Value.BookingAnswerDeadline);
-        await TellAttentionAsync();
-        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State), wakeSoon: ListingUnstored);
-        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
+        await _delivery.ProcessAsync(answerBy: now + _options.Value.BookingAnswerDeadline);
         return new RetryResult(RetryOutcome.Retried, Notification: entry.ToView());
     }
 
@@ -56,39 +56,16 @@ public sealed partial class AppointmentGrain
         {
             LogWokenBySweep(_logger, Id);
         }
-        await ProcessAsync();
+        await _delivery.ProcessAsync();
         return due;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        _alarm.Ticked(status);
-        await IndexAsync();
+        _delivery.Alarm.Ticked(status);
+        await Listing.ListAsync(State.Details, State.Notifications);
         await ArmAgendaAsync();
-        await ProcessAsync();
-    }
-
-    /// <summary>Sends everything due or overdue, then re-arms.</summary>
-    private async Task ProcessAsync()
-    {
-        if (State.Details is not null)
-        {
-            if (_writer.HoldsUnrecordedOutcome)
-            {
-                try
-                {
-                    await _writer.WriteAsync();
-                }
-                catch (Hosting.StorageUnavailableException)
-                {
-                    return;
-                }
-            }
-            await _dispatcher.DispatchAsync(Id, State, _writer);
-        }
-        await TellAttentionAsync();
-        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Owed(State), wakeSoon: ListingUnstored);
-        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
+        await _delivery.ProcessAsync();
     }
 
     /// <summary>
@@ -97,38 +74,30 @@ public sealed partial class AppointmentGrain
     /// </summary>
     private async Task StoreAsync()
     {
-        await _alarm.ArmAsync(State.Notifications, keepWaking: BookingAttention.Review(State, _time.GetUtcNow()), wakeSoon: ListingUnstored);
-        await _writer.WriteAsync();
-        _unstored = false;
+        BookingAttention.Review(State, _time.GetUtcNow());
+        await _delivery.ArmAsync();
+        await Writer.StoreChangeAsync();
         await TellAttentionAsync();
     }
 
     /// <summary>Tells the attention list what the stored booking changed; what it could not tell, a later wake-up does.</summary>
     private async Task TellAttentionAsync()
     {
-        if (BookingAttention.Owed(State) && !await _attention.TellAsync(Id, State))
+        if (!await _target.TellAttentionAsync())
         {
-            _alarm.WakeIn(BookingAttention.RetryDelay);
+            _delivery.Alarm.WakeIn(WakePolicy.SettleRetry);
         }
     }
 
     /// <summary>Lists a stored booking where it is looked for: its day, its client's number, its advisor's agenda.</summary>
     private async Task ListAsync()
     {
-        await IndexAsync();
+        await Listing.ListAsync(State.Details, State.Notifications);
         if (State.Details?.Phone is { } phone)
         {
             _ = GrainFactory.GetGrain<IRecipientGrain>(phone).BookedAsync(Id);
         }
         await ArmAgendaAsync();
-    }
-
-    /// <summary>Lists the booking under its meeting day, with when it next wakes.</summary>
-    private async Task IndexAsync()
-    {
-        await Listing.AddAsync(State.Details);
-        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
-        _unlisted = false;
     }
 
     /// <summary>

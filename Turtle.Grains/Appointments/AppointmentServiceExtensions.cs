@@ -1,7 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Advisors;
+using Turtle.Grains.Appointments.Index;
+using Turtle.Grains.Delivery;
 using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;
@@ -11,13 +13,13 @@ public static class AppointmentServiceExtensions
     public static IServiceCollection AddAppointments(this IServiceCollection services)
     {
         services.AddNotificationOptions();
+        services.AddSingleton<SendRules>();
         services.AddSingleton<MessageRules>();
-        services.AddSingleton<WakePlanner>();
+        services.AddSingleton<WakePolicy>();
         services.AddSingleton<MessageRecipients>();
         services.AddSingleton<AgendaSchedule>();
-        services.AddSingleton<AgendaDispatcher>();
-        // One per booking activation: it keeps that booking's sends left in flight.
-        services.AddTransient<MessageDispatcher>();
+        // Each booking and agenda activation builds its own dispatcher from these: it keeps that holder's sends in flight.
+        services.AddSingleton<DeliveryServices>();
         services.AddHostedService<BookingWatchdog>();
         return services;
     }

@@ -1,3 +1,5 @@
+using Turtle.Grains.Delivery;
+
 namespace Turtle.Grains.Appointments;
 
 /// <summary>

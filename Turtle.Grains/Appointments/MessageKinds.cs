@@ -1,3 +1,5 @@
+using Turtle.Grains.Delivery;
+
 namespace Turtle.Grains.Appointments;
 
 /// <summary>Who a message goes to: the client (the booking's phone) or the assigned advisor (the sheet's <c>Phone</c>).</summary>

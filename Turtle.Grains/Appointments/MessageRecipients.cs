@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Turtle.Grains.Advisors;
+using Turtle.Grains.Delivery;
 using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;

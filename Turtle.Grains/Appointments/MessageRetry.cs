@@ -1,3 +1,5 @@
+using Turtle.Grains.Delivery;
+
 namespace Turtle.Grains.Appointments;
 
 /// <summary>
@@ -22,12 +24,7 @@ public static class MessageRetry
             return (null, new RetryResult(RetryOutcome.NotFailed, state is null ? $"the booking has no {name} message" : $"the {name} message is not failed (it is {state})"));
         }
         var rule = MessageKinds.Of(kind);
-        BookingEvent? ended = booking.Status switch
-        {
-            AppointmentStatus.Cancelled => BookingEvent.Cancelled,
-            AppointmentStatus.Rescheduled => BookingEvent.CancelledForReschedule,
-            _ => null,
-        };
+        var ended = booking.EndedBy();
         if (ended is { } happened && rule.CancelledBy.Contains(happened))
         {
             return (null, new RetryResult(RetryOutcome.BookingCancelled, $"the booking was cancelled, which withdrew its {name} message"));

@@ -234,7 +234,7 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
 
     /// <summary>
     /// A meeting's time, within years Turtle can plan around: the plan subtracts lead times from it and adds delays, which
-    /// near the ends of <see cref="DateTimeOffset"/> would overflow (found by the hostile-input tests: year 1 was a 500).
+    /// near the ends of <see cref="DateTimeOffset"/> would overflow (a year-1 start would be a 500, not a refusal).
     /// </summary>
     private static DateTimeOffset? MeetingTime(DateTimeOffset? time, string path) =>
         time is { } t && (t < EarliestMeeting || t >= LatestMeeting)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Turtle.Grains.Advisors;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Calendly;
 
 namespace Turtle.Grains.Messaging;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Delivery;
 
 namespace Turtle.Grains.Messaging;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Turtle.Grains.Appointments;
+using Turtle.Grains.Appointments.Index;
 using Turtle.Testing;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;

@@ -1,3 +1,5 @@
+using Turtle.Grains.Appointments;
+
 namespace Turtle.Api.OperationsConsole.Attention;
 
 /// <summary>What a person can do about each reason a booking needs attention.</summary>
@@ -18,14 +20,14 @@ public static class AttentionReasons
 {
     public static IReadOnlyList<AttentionReason> All { get; } =
     [
-        new("no-phone", "No phone number", "The booking carried no usable number, so nothing is sent: reach the client another way.", AttentionAction.OpenBooking),
-        new("no-advisor", "No advisor", "No active advisor could be assigned: check the advisor sheet, then refresh the directory.", AttentionAction.FixAdvisorSheet),
-        new("message-failed", "Message failed", "Meta refused a message permanently: check the error, then send it again.", AttentionAction.Retry),
-        new("opted-out", "Opted out", "The client sent STOP: Turtle sends nothing more to this number.", AttentionAction.OpenBooking),
-        new("declined", "Declined", "The client said they will not attend; a reschedule offer was sent.", AttentionAction.OpenBooking),
-        new("no-show", "No-show", "The client missed the meeting; a re-booking invitation was sent.", AttentionAction.OpenBooking),
-        new("client-replied", "Client replied", "The client wrote in: read the reply and answer them yourself.", AttentionAction.OpenBooking),
-        new("advisor-no-phone", "Advisor has no phone", "The advisor gets no WhatsApp messages: add their phone to the sheet, then refresh.", AttentionAction.FixAdvisorSheet),
+        new(AttentionReasonCodes.NoPhone, "No phone number", "The booking carried no usable number, so nothing is sent: reach the client another way.", AttentionAction.OpenBooking),
+        new(AttentionReasonCodes.NoAdvisor, "No advisor", "No active advisor could be assigned: check the advisor sheet, then refresh the directory.", AttentionAction.FixAdvisorSheet),
+        new(AttentionReasonCodes.MessageFailed, "Message failed", "Meta refused a message permanently: check the error, then send it again.", AttentionAction.Retry),
+        new(AttentionReasonCodes.OptedOut, "Opted out", "The client sent STOP: Turtle sends nothing more to this number.", AttentionAction.OpenBooking),
+        new(AttentionReasonCodes.Declined, "Declined", "The client said they will not attend; a reschedule offer was sent.", AttentionAction.OpenBooking),
+        new(AttentionReasonCodes.NoShow, "No-show", "The client missed the meeting; a re-booking invitation was sent.", AttentionAction.OpenBooking),
+        new(AttentionReasonCodes.ClientReplied, "Client replied", "The client wrote in: read the reply and answer them yourself.", AttentionAction.OpenBooking),
+        new(AttentionReasonCodes.AdvisorNoPhone, "Advisor has no phone", "The advisor gets no WhatsApp messages: add their phone to the sheet, then refresh.", AttentionAction.FixAdvisorSheet),
     ];
 
     /// <summary>The reason, or a plain one for a code this console does not know yet.</summary>

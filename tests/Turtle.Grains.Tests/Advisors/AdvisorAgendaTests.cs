@@ -93,8 +93,8 @@ public class AdvisorAgendaTests(AgendaClusterFixture fixture, ITestOutputHelper 
 
         Assert.Equal(NotificationState.Sent, (await Agenda(AgendaClusterFixture.Asha).GetAsync()).State);
         Assert.Equal(MessageRecipients.AdvisorNoPhone, (await Agenda(AgendaClusterFixture.NoPhone).GetAsync()).LastError);
-        Assert.Equal(AgendaDispatcher.AdvisorGone, (await Agenda(AgendaClusterFixture.Leaving).GetAsync()).LastError);
-        Assert.Equal(AgendaDispatcher.NoMeetings, (await Agenda(AgendaClusterFixture.Quiet).GetAsync()).LastError);
+        Assert.Equal(AgendaTarget.AdvisorGone, (await Agenda(AgendaClusterFixture.Leaving).GetAsync()).LastError);
+        Assert.Equal(AgendaTarget.NoMeetings, (await Agenda(AgendaClusterFixture.Quiet).GetAsync()).LastError);
         var tomorrow = await Agenda(AgendaClusterFixture.Asha, days: 1).GetAsync();
         Assert.Equal(NotificationState.Pending, tomorrow.State);
         Assert.True(tomorrow.Armed, "the moved meeting arms its new day's agenda");

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Turtle.Grains.Advisors;
-using Turtle.Grains.Appointments;
 
 namespace Turtle.Grains.Tests.Advisors;
 

@@ -1,5 +1,3 @@
-using Turtle.Grains.Appointments;
-
 namespace Turtle.Grains.Tests.Appointments;
 
 public class AppointmentIndexTests

@@ -16,10 +16,10 @@ public class MessageRulesTests
 
     private static MessageRules Rules(Action<NotificationOptions>? configure = null) => new(Options.Create(Configured(configure)));
 
-    private static WakePlanner Planner(Action<NotificationOptions>? configure = null)
+    private static WakePolicy Planner(Action<NotificationOptions>? configure = null)
     {
         var options = Options.Create(Configured(configure));
-        return new WakePlanner(options, new MessageRules(options));
+        return new WakePolicy(options, new MessageRules(options));
     }
 
     private static NotificationOptions Configured(Action<NotificationOptions>? configure)

@@ -21,8 +21,8 @@ public sealed class WatchdogClusterFixture : TurtleClusterFixture
     {
         var table = ((InProcessSiloHandle)Cluster.Silos[0]).SiloHost.Services.GetRequiredService<IReminderTable>();
         var grainId = Grains.GetGrain<IAppointmentGrain>(appointmentId).GetGrainId();
-        var row = await table.ReadRow(grainId, BookingAlarm.ReminderName) ?? throw new InvalidOperationException("no reminder row");
-        Assert.True(await table.RemoveRow(grainId, BookingAlarm.ReminderName, row.ETag!));
+        var row = await table.ReadRow(grainId, WakeAlarm.ReminderName) ?? throw new InvalidOperationException("no reminder row");
+        Assert.True(await table.RemoveRow(grainId, WakeAlarm.ReminderName, row.ETag!));
     }
 }
 

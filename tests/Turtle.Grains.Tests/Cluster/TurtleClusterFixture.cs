@@ -85,7 +85,7 @@ public class TurtleClusterFixture() : ClusterFixture("grains"), IAsyncLifetime
     {
         var silo = (InProcessSiloHandle)Cluster.Silos[0];
         var table = silo.SiloHost.Services.GetRequiredService<IReminderTable>();
-        return (await table.ReadRow(grain.GetGrainId(), BookingAlarm.ReminderName))?.StartAt;
+        return (await table.ReadRow(grain.GetGrainId(), WakeAlarm.ReminderName))?.StartAt;
     }
 
     /// <summary>A grain storage as the silos have it (Orleans' Azure Table provider, configured by Turtle.Silo).</summary>

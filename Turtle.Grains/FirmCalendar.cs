@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
+using Turtle.Grains.Delivery;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains;
 
 /// <summary>
 /// Days and local times in the firm's own zone (<c>Notifications:FirmTimeZone</c>), as the console and the advisors'

@@ -1,10 +1,10 @@
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Delivery;
 
 /// <summary>
-/// A booking's wake-ups, armed as <see cref="WakePlanner"/> decides: one durable reminder toward the next message due
+/// A holder's wake-ups, armed as <see cref="WakePolicy"/> decides: one durable reminder toward the next message due
 /// (re-armed on every wake-up, so no tick is relied on alone), and a grain timer for waits shorter than its period.
 /// </summary>
-public sealed class BookingAlarm(IGrainBase grain, WakePlanner planner, TimeProvider time, Func<Task> wake)
+public sealed class WakeAlarm(IGrainBase grain, WakePolicy policy, TimeProvider time, Func<Task> wake)
 {
     public const string ReminderName = "notifications";
 
@@ -12,22 +12,18 @@ public sealed class BookingAlarm(IGrainBase grain, WakePlanner planner, TimeProv
     /// <summary>When this activation last armed the reminder to tick; null when unknown or disarmed.</summary>
     private DateTimeOffset? _armedFor;
 
+    /// <summary>This activation armed the reminder and has not removed it.</summary>
+    public bool IsArmed => _armedFor is not null;
+
     /// <summary>A tick consumed the reminder's due time: it next fires a period later unless re-armed.</summary>
     public void Ticked(TickStatus status) =>
         _armedFor = new DateTimeOffset(DateTime.SpecifyKind(status.CurrentTickTime, DateTimeKind.Utc)) + status.Period;
 
     /// <summary>Points the reminder (and, for a short wait, a timer) at the next wake-up, or removes it when nothing is left.</summary>
-    /// <param name="notifications">The booking's messages.</param>
-    /// <param name="keepWaking">Something besides a message needs the booking to wake (telling the attention list): the reminder stays.</param>
-    /// <param name="wakeSoon">Something needs the booking to wake within a reminder period (its listing is not stored yet).</param>
-    public async Task ArmAsync(IEnumerable<Notification> notifications, bool keepWaking = false, bool wakeSoon = false)
+    public async Task ArmAsync(WakeNeeds needs)
     {
         var now = time.GetUtcNow();
-        var plan = wakeSoon ? planner.PlanSoon(notifications, _armedFor, now) : planner.Plan(notifications, _armedFor, now);
-        if (plan.Disarm && keepWaking)
-        {
-            plan = new WakePlan(TimerIn: null, ReminderDue: _armedFor > now ? null : planner.ReminderPeriod, Disarm: false);
-        }
+        var plan = policy.Plan(needs, _armedFor, now);
         if (plan.TimerIn is { } soon)
         {
             // Too soon for a reminder to be exact: a timer wakes this activation, the reminder backs it up.
@@ -43,7 +39,7 @@ public sealed class BookingAlarm(IGrainBase grain, WakePlanner planner, TimeProv
         }
         else if (plan.ReminderDue is { } due)
         {
-            await grain.RegisterOrUpdateReminder(ReminderName, due, planner.ReminderPeriod);
+            await grain.RegisterOrUpdateReminder(ReminderName, due, policy.ReminderPeriod);
             _armedFor = now + due;
         }
     }

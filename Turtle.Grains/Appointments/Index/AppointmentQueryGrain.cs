@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Orleans.Concurrency;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Appointments.Index;
 
 /// <summary>Lists bookings by meeting time from the per-day index shards; on every silo, so listing never queues behind one activation.</summary>
 [StatelessWorker, Reentrant]

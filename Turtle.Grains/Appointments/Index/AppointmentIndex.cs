@@ -1,4 +1,4 @@
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Appointments.Index;
 
 /// <summary>How the per-day index is sharded: known to the grains only.</summary>
 public static class AppointmentIndex

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Turtle.Grains.Appointments;
+using Turtle.Grains.Delivery;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Attention;
 
 /// <summary>One reason a booking needs a person, as the booking keeps it in its state.</summary>
 [GenerateSerializer, Alias("Turtle.AttentionMark")]
@@ -84,12 +86,7 @@ public sealed partial class BookingAttention(IGrainFactory grains, ILogger logge
         {
             return Owed(booking);
         }
-        BookingEvent? ended = booking.Status switch
-        {
-            AppointmentStatus.Cancelled => BookingEvent.Cancelled,
-            AppointmentStatus.Rescheduled => BookingEvent.CancelledForReschedule,
-            _ => null,
-        };
+        var ended = booking.EndedBy();
         Keep(booking, AttentionReasonCodes.NoPhone, booking.Status == AppointmentStatus.NoPhone, now,
             "The booking carried no usable phone number: nothing is sent to the client.");
         Keep(booking, AttentionReasonCodes.NoAdvisor, booking.Status == AppointmentStatus.NoAdvisor, now,

@@ -1,4 +1,4 @@
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Calendly;
 
 /// <summary>What the firm's booking questions ask, as far as Turtle reads them.</summary>
 public static class BookingQuestions

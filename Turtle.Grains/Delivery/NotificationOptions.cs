@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Turtle.Grains.Appointments;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Delivery;
 
 /// <summary>The <c>Notifications</c> section: when planned messages fall due.</summary>
 public sealed class NotificationOptions : IValidatableObject
@@ -65,7 +66,7 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>A claimed send older than this was interrupted (the silo died mid-send) and is tried again.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often every silo sweeps the current days for bookings whose reminder tick was lost (<see cref="BookingWatchdog"/>).</summary>
+    /// <summary>How often every silo sweeps the current days for bookings whose reminder tick was lost (<see cref="Appointments.Index.BookingWatchdog"/>).</summary>
     public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How far past its wake-up a booking must be before the sweep wakes it (its own reminder comes back within a period).</summary>

@@ -1,6 +1,7 @@
+using Turtle.Grains.Appointments;
 using Turtle.Grains.Telemetry;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Delivery;
 
 /// <summary>What an attempt's outcome counts as in the <c>Turtle</c> meter, for a booking's messages and an agenda alike.</summary>
 public static class MessageOutcomes

@@ -1,4 +1,6 @@
-namespace Turtle.Grains.Appointments;
+using Turtle.Grains.Appointments;
+
+namespace Turtle.Grains.Attention;
 
 [GenerateSerializer, Alias("Turtle.AttentionState")]
 public sealed class AttentionState

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Turtle.Grains.Delivery;
 using Turtle.Grains.Telemetry;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Appointments.Index;
 
 /// <summary>
 /// The watch against lost reminder ticks. Orleans does not replay a tick missed while no silo owned the reminder

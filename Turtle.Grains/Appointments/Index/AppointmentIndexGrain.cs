@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Appointments.Index;
 
 [GenerateSerializer, Alias("Turtle.AppointmentIndexState")]
 public sealed class AppointmentIndexState
@@ -127,8 +127,7 @@ public sealed partial class AppointmentIndexGrain(
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         // The timer is disposed only once the write is done: disposing a grain timer cancels its callback's token, and a
-        // write given that token was cancelled every time, so the index was never stored (found on both the journey's and
-        // the chaos run's branches: bookings added before a silo was killed were gone from listings after it).
+        // write given that token would be cancelled every time, so the index would never be stored.
         var timer = _flush;
         _flush = null;
         // Adds interleave with the write: one made while it is in flight may or may not be in it, so counts as unstored.

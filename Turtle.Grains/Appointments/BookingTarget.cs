@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Logging;
+using Turtle.Grains.Advisors;
+using Turtle.Grains.Attention;
+using Turtle.Grains.Delivery;
+using Turtle.Grains.Messaging;
+
+namespace Turtle.Grains.Appointments;
+
+/// <summary>
+/// A booking as the <see cref="MessageDispatcher"/> sees it: its messages, each one's gate (SPEC §5, §6) and recipient,
+/// the meeting's start as the deadline of those that must go before it, its history, and what it owes once they went
+/// (its attention marks told, its index told when it next wakes).
+/// </summary>
+public sealed partial class BookingTarget(
+    Grain grain,
+    IPersistentState<AppointmentState> state,
+    IGrainFactory grains,
+    MessageRules rules,
+    MessageRecipients recipients,
+    WakePolicy policy,
+    TimeProvider time,
+    ILogger logger) : IDeliveryTarget
+{
+    private readonly BookingAttention _attention = new(grains, logger);
+    private BookingListing? _listing;
+
+    public string Holder => grain.GetPrimaryKeyString();
+
+    public IReadOnlyList<Notification> Messages => State.Notifications;
+
+    public FirstWrite FirstWrite => FirstWrite.ByCaller;
+
+    public BookingListing Listing => _listing ??= new BookingListing(grains, () => Holder, policy);
+
+    private AppointmentState State => state.State;
+
+    public async Task<Address> AddressAsync(Notification entry)
+    {
+        var details = State.Details!;
+        var now = time.GetUtcNow();
+        var gate = rules.Gate(entry, details, State.Advisor is not null, now);
+        if (gate == GateDecision.NeedsAdvisor && await AssignAdvisorAsync())
+        {
+            gate = rules.Gate(entry, details, hasAdvisor: true, now);
+        }
+        switch (gate)
+        {
+            case GateDecision.Skipped:
+                return Address.Skip(entry.LastError!);
+            case GateDecision.NeedsAdvisor:
+                rules.WaitForAdvisor(entry, now);
+                return Address.Later;
+        }
+        var recipient = await recipients.ResolveAsync(Holder, State, entry);
+        if (recipient.SkipReason is { } reason)
+        {
+            return Address.Skip(reason);
+        }
+        return Address.To(recipient.To!, () => new OutgoingMessage(Holder, entry.Kind, details, recipient.Advisor)
+        {
+            To = recipient.To,
+            TimeZone = recipient.TimeZone,
+            Values = new Dictionary<string, string?> { [TemplateVariables.CancelReason] = State.CancelReason },
+        });
+    }
+
+    public Deadline? SendBy(Notification entry) => MessageRules.SendBy(entry, State.Details!);
+
+    public void Recorded(Notification entry, DateTimeOffset now) => BookingRecords.RecordMessage(State, entry, now);
+
+    public async Task KnownAsAsync(Notification entry, string number, string waId)
+    {
+        if (MessageKinds.Of(entry.Kind).Audience == Audience.Client)
+        {
+            State.ClientWaId = waId;
+        }
+        await grains.GetGrain<IRecipientGrain>(number).KnownAsAsync(waId);
+    }
+
+    public void BeforeWrite() => BookingAttention.Review(State, time.GetUtcNow());
+
+    public async Task<bool> SettleAsync()
+    {
+        var told = await TellAttentionAsync();
+        await Listing.ExpectWakeAsync(State.Details, State.Notifications);
+        return told;
+    }
+
+    public WakeNeeds Needs() => new(State.Notifications, KeepWaking: BookingAttention.Owed(State), WakeSoon: Listing.NeedsAnotherTry);
+
+    /// <summary>Tells the attention list what the booking changed; false when some of it is still to be told.</summary>
+    public async Task<bool> TellAttentionAsync() => !BookingAttention.Owed(State) || await _attention.TellAsync(Holder, State);
+
+    /// <summary>A booking stored without an advisor asks again when a message needs one: the sheet may have gained one.</summary>
+    private async Task<bool> AssignAdvisorAsync()
+    {
+        var assignment = await grains.GetGrain<IAdvisorLookupGrain>(0).AssignAsync(AssignmentRequest.For(Holder, State.Details!));
+        if (assignment.Advisor is null)
+        {
+            return false;
+        }
+        State.Advisor = assignment.Advisor;
+        State.AssignmentReason = assignment.Reason;
+        if (State.Status == AppointmentStatus.NoAdvisor)
+        {
+            State.Status = AppointmentStatus.Booked;
+        }
+        LogAssignedLate(logger, Holder, assignment.Reason);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id}: advisor assigned after booking ({Reason})")]
+    private static partial void LogAssignedLate(ILogger logger, string id, string reason);
+}

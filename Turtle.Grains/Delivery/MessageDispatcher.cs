@@ -1,0 +1,195 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+using Turtle.Grains.Appointments;
+using Turtle.Grains.Messaging;
+
+namespace Turtle.Grains.Delivery;
+
+/// <summary>
+/// Sends whatever of a holder's messages is due (a booking's, an advisor's agenda), each by the same steps: record a
+/// late outcome → what is due → gate and recipient (the <see cref="IDeliveryTarget"/>) → its number's send slot and
+/// opt-out → hold → claim (persisted before the request) → send → apply → record. A message waiting for its number's
+/// slot is only given that time as its next attempt; nothing here waits for a slot, so messages to other numbers go on.
+/// One per grain activation: it keeps the sends left in flight, the state's writer and the wake-up alarm.
+/// Delivery is at least once: Meta has no idempotency key, so a message Meta took is sent again only when its silo died
+/// before the outcome was recorded and before Meta's status about it arrived (the claim then times out after
+/// <c>Notifications:SendTimeout</c>); a new booking's first messages, recorded by its first write, go again only when
+/// that write never happened and Calendly delivers the webhook again (README, "Delivery is at least once").
+/// </summary>
+public sealed partial class MessageDispatcher
+{
+    private readonly DeliveryServices _services;
+    private readonly IDeliveryTarget _target;
+    /// <summary>Sends still waiting for Meta's answer after the caller had to be answered; their outcome is recorded when it comes.</summary>
+    private readonly List<(Notification Entry, string To, Task<SendOutcome> Send)> _inFlight = [];
+
+    public MessageDispatcher(DeliveryServices services, IGrainBase grain, Orleans.Core.IStorage state, IDeliveryTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        (_services, _target) = (services, target);
+        Alarm = new WakeAlarm(grain, services.Policy, services.Time, () => ProcessAsync());
+        Writer = new StateWriter(state, grain, target, Alarm, services.Logger);
+    }
+
+    public StateWriter Writer { get; }
+
+    public WakeAlarm Alarm { get; }
+
+    private SendRules Rules => _services.Rules;
+    private TimeProvider Time => _services.Time;
+    private ILogger Logger => _services.Logger;
+
+    /// <summary>
+    /// Every wake-up: writes an outcome memory alone holds, sends what is due, settles what the holder owes others, and
+    /// re-arms toward what is next (or disarms when nothing is).
+    /// </summary>
+    /// <param name="answerBy">When the caller must have its answer; see <see cref="DispatchAsync"/>.</param>
+    public async Task ProcessAsync(DateTimeOffset? answerBy = null)
+    {
+        if (Writer.HoldsUnrecordedOutcome)
+        {
+            try
+            {
+                await Writer.WriteAsync();
+            }
+            catch (Hosting.StorageUnavailableException)
+            {
+                return;
+            }
+        }
+        await DispatchAsync(answerBy);
+        if (!await _target.SettleAsync())
+        {
+            Alarm.WakeIn(WakePolicy.SettleRetry);
+        }
+        await ArmAsync();
+    }
+
+    /// <summary>Points the wake-up at what the holder needs next.</summary>
+    public Task ArmAsync() => Alarm.ArmAsync(_target.Needs());
+
+    /// <param name="answerBy">
+    /// When the caller must have its answer (a webhook): no message is started after it, and a send still waiting for
+    /// Meta then is left in flight, claimed, its outcome recorded when it arrives.
+    /// </param>
+    public async Task DispatchAsync(DateTimeOffset? answerBy = null)
+    {
+        foreach (var (entry, to, send) in _inFlight.Where(f => f.Send.IsCompleted).ToList())
+        {
+            _inFlight.Remove((entry, to, send));
+            await RecordSentAsync(entry, to, await send);
+        }
+        while (Time.GetUtcNow() < (answerBy ?? DateTimeOffset.MaxValue) && Rules.NextDue(_target.Messages, Time.GetUtcNow()) is { } entry)
+        {
+            if (!await SendAsync(entry, answerBy))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <returns>False when the caller's deadline came first and a send is left in flight.</returns>
+    private async Task<bool> SendAsync(Notification entry, DateTimeOffset? answerBy)
+    {
+        var address = await _target.AddressAsync(entry);
+        if (address.SkipReason is { } reason)
+        {
+            SendRules.Skip(entry, reason);
+            await RecordAsync(entry, sent: false);
+            return true;
+        }
+        if (address is not { Number: { } to, Compose: { } compose })
+        {
+            return true;
+        }
+        var slot = await _services.Grains.GetGrain<IRecipientGrain>(to).ReserveSendSlotAsync(holder: _target.Holder);
+        if (slot.OptedOut)
+        {
+            entry.State = NotificationState.OptedOut;
+            entry.LastError = "the number opted out (STOP)";
+            await RecordAsync(entry, sent: false);
+            return true;
+        }
+        var now = Time.GetUtcNow();
+        if (slot.IsLaterThan(now))
+        {
+            // Another message went to this number moments ago: this one waits for its turn (Meta's pair rate limit),
+            // without a wait here, so the holder's messages to other numbers go on.
+            entry.NextAttemptAt = slot.At;
+            return true;
+        }
+        if (_services.Sender.HoldReason() is { } held)
+        {
+            // Nothing can be sent at all now (the access token): the message waits, unclaimed, and costs no write.
+            Rules.Hold(entry, held, now);
+            return true;
+        }
+
+        SendRules.Claim(entry, now);
+        var message = compose();
+        try
+        {
+            await Writer.ClaimAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation of this holder wrote first: it owns the send. Step aside.
+            LogLostClaim(Logger, _target.Holder, entry.Kind);
+            throw;
+        }
+        var sending = _services.Sender.TrySendAsync(message);
+        if (answerBy is { } deadline && !sending.IsCompleted)
+        {
+            var wait = deadline - Time.GetUtcNow();
+            if (wait <= TimeSpan.Zero || await Task.WhenAny(sending, Task.Delay(wait, Time)) != sending)
+            {
+                // Answer the caller now with this message stored as claimed; record what Meta says when it says it.
+                _inFlight.Add((entry, to, sending));
+                _ = sending.ContinueWith(_ => Alarm.WakeIn(WakePolicy.Now), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
+                LogLeftInFlight(Logger, _target.Holder, entry.Kind);
+                return false;
+            }
+        }
+        await RecordSentAsync(entry, to, await sending);
+        return true;
+    }
+
+    private async Task RecordSentAsync(Notification entry, string to, SendOutcome outcome)
+    {
+        if (entry.State == NotificationState.Sent || (entry.State != NotificationState.Sending && outcome.Result is not (SendResult.Sent or SendResult.DryRun)))
+        {
+            // Meta's status recorded it sent while its answer was awaited, or it was cancelled and the answer is no send:
+            // the late answer changes nothing. It must not put a cancelled message back to be tried again.
+            LogLateAnswerIgnored(Logger, _target.Holder, entry.Kind, entry.State, outcome.Result);
+            return;
+        }
+        Rules.Apply(entry, outcome, _target.SendBy(entry), Time.GetUtcNow(), Random.Shared);
+        await RecordAsync(entry, sent: true);
+        if (outcome.WaId is { Length: > 0 } waId && waId != PhoneMask.Digits(to))
+        {
+            await _target.KnownAsAsync(entry, to, "+" + waId);
+        }
+    }
+
+    /// <summary>Counts, logs and records what became of a message, and persists it.</summary>
+    private async Task RecordAsync(Notification entry, bool sent)
+    {
+        var now = Time.GetUtcNow();
+        MessageOutcomes.Count(entry, now);
+        LogOutcome(Logger, _target.Holder, entry.Kind, entry.State, entry.Attempts, entry.LastError);
+        _target.Recorded(entry, now);
+        await Writer.RecordAsync(sent);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Holder} {Kind}: {State} after {Attempts} attempt(s) {Error}")]
+    private static partial void LogOutcome(ILogger logger, string holder, NotificationKind kind, NotificationState state, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Holder} {Kind}: another activation claimed the send first; this one steps aside")]
+    private static partial void LogLostClaim(ILogger logger, string holder, NotificationKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Holder} {Kind}: Meta has not answered yet; it is stored claimed and its outcome will be recorded when it comes")]
+    private static partial void LogLeftInFlight(ILogger logger, string holder, NotificationKind kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Holder} {Kind}: the late answer ({Answer}) leaves it {State}")]
+    private static partial void LogLateAnswerIgnored(ILogger logger, string holder, NotificationKind kind, NotificationState state, SendResult answer);
+}

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Options;
+using Turtle.Grains.Appointments;
+using Turtle.Grains.Messaging;
+
+namespace Turtle.Grains.Delivery;
+
+/// <summary>Until when a message may still be retried, and what the failure says once that is too late.</summary>
+public sealed record Deadline(DateTimeOffset At, string Passed)
+{
+    public static Deadline Until(DateTimeOffset at) => new(at, "too late for the next attempt");
+}
+
+/// <summary>
+/// What every message Turtle sends goes through, as decisions: when it is due, its claim, what an attempt's outcome does
+/// (sent, retried with backoff, held, failed), and when its holder must next wake. A booking's own rules add to these
+/// (<see cref="MessageRules"/>).
+/// </summary>
+public class SendRules(IOptions<NotificationOptions> options)
+{
+    protected NotificationOptions Options { get; } = options?.Value ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>Nothing may be sent now (Meta refuses the access token): the message waits, unclaimed, and looks again later.</summary>
+    public void Hold(Notification entry, string reason, DateTimeOffset now)
+    {
+        entry.NextAttemptAt = now + Options.HeldRecheckInterval;
+        entry.LastError = reason;
+    }
+
+    /// <summary>A message to send now, or null when nothing is due: pending or interrupted, oldest first.</summary>
+    public Notification? NextDue(IEnumerable<Notification> notifications, DateTimeOffset now) =>
+        notifications.Where(n => IsOpen(n) && WakeAt(n) <= now).OrderBy(WakeAt).FirstOrDefault();
+
+    /// <summary>When the booking must next wake up to send, or null when nothing is left to send.</summary>
+    public DateTimeOffset? NextWake(IEnumerable<Notification> notifications) =>
+        notifications.Where(IsOpen).Select(n => (DateTimeOffset?)WakeAt(n)).Min();
+
+    /// <summary>Marks the message as being sent by this activation; persisted before the request goes out.</summary>
+    public static void Claim(Notification entry, DateTimeOffset now)
+    {
+        entry.State = NotificationState.Sending;
+        entry.Attempts++;
+        entry.ClaimedAt = now;
+        entry.NextAttemptAt = null;
+    }
+
+    /// <summary>Applies one attempt's outcome; a retry that would come at or after <paramref name="sendBy"/> fails instead.</summary>
+    public void Apply(Notification entry, SendOutcome outcome, DateTimeOffset? sendBy, DateTimeOffset now, Random random) =>
+        Apply(entry, outcome, sendBy is { } at ? Deadline.Until(at) : null, now, random);
+
+    /// <summary>Applies one attempt's outcome; a retry that would come at or after the deadline fails instead.</summary>
+    public void Apply(Notification entry, SendOutcome outcome, Deadline? sendBy, DateTimeOffset now, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(outcome);
+        entry.ClaimedAt = null;
+        entry.LastError = outcome.Describe();
+        switch (outcome.Result)
+        {
+            case SendResult.Sent:
+            case SendResult.DryRun:
+                entry.State = outcome.Result == SendResult.Sent ? NotificationState.Sent : NotificationState.DryRun;
+                entry.MessageId = outcome.MessageId;
+                entry.MetaStatus = outcome.MessageStatus;
+                entry.SentAt = now;
+                break;
+            case SendResult.TokenRefused:
+                // Not the message's fault: it waits for a working token without using up its attempts.
+                entry.State = NotificationState.Pending;
+                entry.Attempts--;
+                entry.NextAttemptAt = now + Options.HeldRecheckInterval;
+                entry.LastError = $"held: Meta refused the WhatsApp access token ({outcome.Describe()}); sent once WhatsApp:AccessToken works again";
+                break;
+            case SendResult.Transient when entry.Attempts < Options.MaxAttempts:
+                var retryAt = now + RetryDelay(entry.Attempts, outcome.RetryAfter, random);
+                if (sendBy is { } deadline && retryAt >= deadline.At)
+                {
+                    entry.State = NotificationState.Failed;
+                    entry.FailedAt = now;
+                    entry.LastError += $" (no retry: {deadline.Passed})";
+                    break;
+                }
+                entry.State = NotificationState.Pending;
+                entry.NextAttemptAt = retryAt;
+                break;
+            default:
+                entry.State = NotificationState.Failed;
+                entry.FailedAt = now;
+                break;
+        }
+    }
+
+    public static void Skip(Notification entry, string reason)
+    {
+        entry.State = NotificationState.Skipped;
+        entry.LastError = reason;
+    }
+
+    /// <summary>Exponential backoff with full jitter over the upper half, honouring Meta's Retry-After.</summary>
+    public TimeSpan RetryDelay(int attempts, TimeSpan? retryAfter, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var exponential = Options.RetryBaseDelay * Math.Pow(2, Math.Min(attempts - 1, 16));
+        var capped = exponential > Options.RetryMaxDelay ? Options.RetryMaxDelay : exponential;
+        var jittered = capped * (0.5 + (random.NextDouble() / 2));
+        return retryAfter is { } after && after > jittered ? after : jittered;
+    }
+
+    protected static bool IsOpen(Notification n) => n.State is NotificationState.Pending or NotificationState.Sending;
+
+    /// <summary>A claim older than the send timeout was interrupted (the silo died mid-send): it is due again then.</summary>
+    private DateTimeOffset WakeAt(Notification n) => n.State == NotificationState.Sending
+        ? (n.ClaimedAt ?? n.DueAt) + Options.SendTimeout
+        : n.NextAttemptAt ?? n.DueAt;
+}
