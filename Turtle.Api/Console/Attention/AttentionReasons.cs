@@ -9,6 +9,8 @@ public enum AttentionAction
     Retry,
     /// <summary>Fix the advisor sheet, then refresh the directory.</summary>
     FixAdvisorSheet,
+    /// <summary>No booking to open: the detail says it all.</summary>
+    ReadDetail,
 }
 
 /// <summary>A reason of SPEC §4's attention list, as the console explains it.</summary>
@@ -26,6 +28,7 @@ public static class AttentionReasons
         new("no-show", "No-show", "The client missed the meeting; a re-booking invitation was sent.", AttentionAction.OpenBooking),
         new("client-replied", "Client replied", "The client wrote in: read the reply and answer them yourself.", AttentionAction.OpenBooking),
         new("advisor-no-phone", "Advisor has no phone", "The advisor gets no WhatsApp messages: add their phone to the sheet, then refresh.", AttentionAction.FixAdvisorSheet),
+        new("unmatched-reply", "Unmatched reply", "Someone Meta names only by their WhatsApp user id wrote in, and no booking's number is linked to it yet: read the message and answer them yourself.", AttentionAction.ReadDetail),
     ];
 
     /// <summary>The reason, or a plain one for a code this console does not know yet.</summary>
