@@ -38,6 +38,7 @@ public static partial class WhatsAppWebhookEndpoints
     {
         // The silo's own WhatsApp options: the app secret, verify token and phone number id are one set of keys for both.
         services.AddOptions<WhatsAppOptions>().BindConfiguration(WhatsAppOptions.Section);
+        services.AddSingleton<WhatsAppUsers>();
         return services;
     }
 
@@ -67,7 +68,8 @@ public static partial class WhatsAppWebhookEndpoints
     }
 
     public static async Task<Results<Ok<WhatsAppWebhookAnswer>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpContext context, IOptions<WhatsAppOptions> options, IHostEnvironment environment, IClusterClient cluster, ClusterConnection connection, ILoggerFactory loggers)
+        HttpContext context, IOptions<WhatsAppOptions> options, IHostEnvironment environment, IClusterClient cluster, ClusterConnection connection,
+        WhatsAppUsers users, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(WhatsAppWebhookEndpoints));
         var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
@@ -113,7 +115,7 @@ public static partial class WhatsAppWebhookEndpoints
         var received = Event(batch);
         try
         {
-            (batch, var unmatched) = await WhatsAppUsers.ResolveAsync(cluster, batch);
+            (batch, var unmatched) = await users.ResolveAsync(batch);
             foreach (var status in batch.Statuses)
             {
                 await cluster.GetGrain<IAppointmentGrain>(status.AppointmentId).ApplyDeliveryStatusAsync(status.Update);
