@@ -13,13 +13,13 @@ NOW="$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)"
 
 BODY=$(cat <<JSON
 {"event":"invitee.created","created_at":"$NOW","created_by":"https://api.calendly.com/users/SAMPLEUSER",
- "payload":{"uri":"https://api.calendly.com/scheduled_events/SAMPLEEVENT/invitees/$ID",
+ "payload":{"uri":"https://api.calendly.com/scheduled_events/SAMPLEEVENT00001/invitees/$ID",
   "email":"asha.rao@example.com","name":"Asha Rao","first_name":"Asha","last_name":"Rao",
   "timezone":"Asia/Kolkata","text_reminder_number":"$PHONE","status":"active","rescheduled":false,
   "old_invitee":null,"new_invitee":null,"questions_and_answers":[],
   "cancel_url":"https://calendly.com/cancellations/$ID","reschedule_url":"https://calendly.com/reschedulings/$ID",
   "created_at":"$NOW","updated_at":"$NOW",
-  "scheduled_event":{"uri":"https://api.calendly.com/scheduled_events/SAMPLEEVENT","name":"Financial planning consultation",
+  "scheduled_event":{"uri":"https://api.calendly.com/scheduled_events/SAMPLEEVENT00001","name":"Financial planning consultation",
    "status":"active","start_time":"$START","end_time":"$END",
    "location":{"type":"google_conference","join_url":"https://meet.google.com/abc-defg-hij"},
    "event_memberships":[{"user":"https://api.calendly.com/users/SAMPLEUSER","user_email":"priya.sharma@turtle.example","user_name":"Priya Sharma"}]}}}

@@ -24,13 +24,13 @@ public static class ClientMessages
         foreach (var text in batch.Texts)
         {
             var recipient = cluster.GetGrain<IRecipientGrain>(text.From);
-            switch (text.Body.Trim().ToUpperInvariant())
+            switch (Consent(text))
             {
-                case "STOP":
+                case true:
                     await recipient.OptOutAsync();
                     optOuts++;
                     break;
-                case "START":
+                case false:
                     await recipient.OptInAsync();
                     optIns++;
                     break;
@@ -41,7 +41,7 @@ public static class ClientMessages
         }
         foreach (var button in batch.Buttons)
         {
-            if (StopWords.Contains(button.Payload?.Trim() ?? "") || StopWords.Contains(button.Text?.Trim() ?? ""))
+            if (IsStop(button))
             {
                 await cluster.GetGrain<IRecipientGrain>(button.From).OptOutAsync();
                 optOuts++;
@@ -59,6 +59,25 @@ public static class ClientMessages
             }
         }
         return new ClientMessageTally(optOuts, optIns, answers, replies);
+    }
+
+    /// <summary>True for <c>STOP</c>, false for <c>START</c>, null for any other text.</summary>
+    public static bool? Consent(WhatsAppInboundText text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Body.Trim().ToUpperInvariant() switch
+        {
+            "STOP" => true,
+            "START" => false,
+            _ => null,
+        };
+    }
+
+    /// <summary>A tap that means "no more messages".</summary>
+    public static bool IsStop(WhatsAppButtonTap button)
+    {
+        ArgumentNullException.ThrowIfNull(button);
+        return StopWords.Contains(button.Payload?.Trim() ?? "") || StopWords.Contains(button.Text?.Trim() ?? "");
     }
 
     /// <summary>Records the reply with its number's booking; false when the number has none.</summary>

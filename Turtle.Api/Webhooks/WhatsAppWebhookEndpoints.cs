@@ -17,6 +17,9 @@ public sealed record WhatsAppWebhookAnswer(int Statuses, int OptOuts, int OptIns
 
     /// <summary>Messages recorded as replies with a booking of their number.</summary>
     public int Replies { get; init; }
+
+    /// <summary>Messages from a BSUID linked to no number, listed under <c>unmatched-reply</c>.</summary>
+    public int Unmatched { get; init; }
 }
 
 /// <summary>
@@ -35,6 +38,7 @@ public static partial class WhatsAppWebhookEndpoints
     {
         // The silo's own WhatsApp options: the app secret, verify token and phone number id are one set of keys for both.
         services.AddOptions<WhatsAppOptions>().BindConfiguration(WhatsAppOptions.Section);
+        services.AddSingleton<WhatsAppUsers>();
         return services;
     }
 
@@ -64,7 +68,8 @@ public static partial class WhatsAppWebhookEndpoints
     }
 
     public static async Task<Results<Ok<WhatsAppWebhookAnswer>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpContext context, IOptions<WhatsAppOptions> options, IHostEnvironment environment, IClusterClient cluster, ClusterConnection connection, ILoggerFactory loggers)
+        HttpContext context, IOptions<WhatsAppOptions> options, IHostEnvironment environment, IClusterClient cluster, ClusterConnection connection,
+        WhatsAppUsers users, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(WhatsAppWebhookEndpoints));
         var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
@@ -107,24 +112,27 @@ public static partial class WhatsAppWebhookEndpoints
             TurtleMetrics.Webhook(WebhookSource.WhatsApp, Event(batch), WebhookOutcome.Unavailable);
             return ClusterConnection.RetryLater(context);
         }
+        var received = Event(batch);
         try
         {
+            (batch, var unmatched) = await users.ResolveAsync(batch);
             foreach (var status in batch.Statuses)
             {
                 await cluster.GetGrain<IAppointmentGrain>(status.AppointmentId).ApplyDeliveryStatusAsync(status.Update);
             }
             var clients = await ClientMessages.ApplyAsync(cluster, batch);
-            TurtleMetrics.Webhook(WebhookSource.WhatsApp, Event(batch), batch.Count > 0 ? WebhookOutcome.Applied : WebhookOutcome.Ignored);
+            TurtleMetrics.Webhook(WebhookSource.WhatsApp, received, batch.Count + unmatched > 0 ? WebhookOutcome.Applied : WebhookOutcome.Ignored);
             return TypedResults.Ok(new WhatsAppWebhookAnswer(batch.Statuses.Count, clients.OptOuts, clients.OptIns, batch.Ignored)
             {
                 Answers = clients.Answers,
                 Replies = clients.Replies,
+                Unmatched = unmatched,
             });
         }
         catch (Exception e) when (ClusterConnection.IsUnavailability(e))
         {
             LogClusterUnavailable(logger, e);
-            TurtleMetrics.Webhook(WebhookSource.WhatsApp, Event(batch), WebhookOutcome.Unavailable);
+            TurtleMetrics.Webhook(WebhookSource.WhatsApp, received, WebhookOutcome.Unavailable);
             return ClusterConnection.RetryLater(context);
         }
     }

@@ -2,13 +2,17 @@ using System.Globalization;
 using System.Text.Json;
 using Turtle.Grains;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Messaging;
 
 namespace Turtle.Api.Webhooks;
 
 /// <summary>A status about a message Turtle sent, already pointed at its appointment by the callback data.</summary>
 public sealed record WhatsAppStatus(string AppointmentId, DeliveryStatusUpdate Update);
 
-/// <summary>A text a client wrote to the business number; <see cref="From"/> is E.164.</summary>
+/// <summary>
+/// A text a client wrote to the business number; <see cref="From"/> is E.164, or empty when Meta named the sender only by
+/// their business-scoped user id (<see cref="UserId"/>).
+/// </summary>
 public sealed record WhatsAppInboundText(string From, string Body)
 {
     /// <summary>Meta's id of the message (<c>wamid.…</c>): a redelivery is recorded once.</summary>
@@ -16,11 +20,18 @@ public sealed record WhatsAppInboundText(string From, string Body)
 
     /// <summary>When the client sent it (Meta's <c>timestamp</c>).</summary>
     public DateTimeOffset At { get; init; }
+
+    /// <summary>The sender's BSUID, when Meta gave one.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>The sender's profile name or username, when Meta gave one.</summary>
+    public string? Name { get; init; }
 }
 
 /// <summary>
 /// A tapped button: a template's quick reply (<c>type: button</c>: <c>button.payload</c>, <c>button.text</c>) or an
-/// interactive reply button (<c>interactive.button_reply</c>: <c>id</c>, <c>title</c>). <see cref="From"/> is E.164.
+/// interactive reply button (<c>interactive.button_reply</c>: <c>id</c>, <c>title</c>). <see cref="From"/> is E.164, or
+/// empty when Meta named the sender only by their BSUID (<see cref="UserId"/>).
 /// </summary>
 public sealed record WhatsAppButtonTap(string From, string? Payload, string? Text)
 {
@@ -28,21 +39,37 @@ public sealed record WhatsAppButtonTap(string From, string? Payload, string? Tex
 
     public DateTimeOffset At { get; init; }
 
+    /// <summary>The sender's BSUID, when Meta gave one.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>The sender's profile name or username, when Meta gave one.</summary>
+    public string? Name { get; init; }
+
     /// <summary>Meta's id of the message whose button was tapped (<c>context.id</c>).</summary>
     public string? ContextId { get; init; }
 }
+
+/// <summary>Meta named one user by both their BSUID and their number (E.164) in one webhook.</summary>
+public sealed record WhatsAppUserLink(string UserId, string Phone);
 
 public sealed record WhatsAppWebhookBatch(IReadOnlyList<WhatsAppStatus> Statuses, IReadOnlyList<WhatsAppInboundText> Texts, int Ignored)
 {
     public IReadOnlyList<WhatsAppButtonTap> Buttons { get; init; } = [];
 
+    /// <summary>Every BSUID ↔ number pair the delivery carried, each once.</summary>
+    public IReadOnlyList<WhatsAppUserLink> Links { get; init; } = [];
+
     /// <summary>Everything the cluster must apply.</summary>
-    public int Count => Statuses.Count + Texts.Count + Buttons.Count;
+    public int Count => Statuses.Count + Texts.Count + Buttons.Count + Links.Count;
 }
 
 /// <summary>
 /// Reads Meta's <c>whatsapp_business_account</c> webhook: <c>entry[].changes[].value.statuses[]</c> and
 /// <c>.messages[]</c>. Statuses without Turtle's callback data (messages sent by other tools) are counted as ignored.
+/// Business-scoped user ids (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/,
+/// sent since April 2026): <c>contacts[].user_id</c> beside <c>wa_id</c>, <c>statuses[].recipient_user_id</c> beside
+/// <c>recipient_id</c>, and the sender's <c>messages[].from_user_id</c> (else the contact's <c>user_id</c>); a user who
+/// adopted a username may come with no number at all, and is then named by the BSUID alone.
 /// </summary>
 public static class WhatsAppWebhookParser
 {
@@ -61,6 +88,7 @@ public static class WhatsAppWebhookParser
         var statuses = new List<WhatsAppStatus>();
         var texts = new List<WhatsAppInboundText>();
         var buttons = new List<WhatsAppButtonTap>();
+        var links = new HashSet<WhatsAppUserLink>();
         var ignored = 0;
         if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
@@ -78,8 +106,14 @@ public static class WhatsAppWebhookParser
                 ignored += Array(value, "statuses").Count + Array(value, "messages").Count;
                 continue;
             }
+            var contacts = Array(value, "contacts");
+            foreach (var contact in contacts)
+            {
+                AddLink(links, UserId(Text(contact, "user_id")), WaId(Text(contact, "wa_id")));
+            }
             foreach (var status in Array(value, "statuses"))
             {
+                AddLink(links, UserId(Text(status, "recipient_user_id")), WaId(Text(status, "recipient_id")));
                 if (ReadStatus(status) is { } parsed)
                 {
                     statuses.Add(parsed);
@@ -92,17 +126,23 @@ public static class WhatsAppWebhookParser
             foreach (var message in Array(value, "messages"))
             {
                 var from = WaId(Text(message, "from"));
-                if (from is null)
+                var contact = Sender(contacts, from);
+                var userId = UserId(Text(message, "from_user_id")) ?? UserId(Text(contact, "user_id"));
+                AddLink(links, userId, from);
+                var sender = from is null ? "" : "+" + from;
+                var name = Text(contact, "username") is { Length: > 0 } username ? "@" + username.TrimStart('@')
+                    : contact.ValueKind == JsonValueKind.Object && contact.TryGetProperty("profile", out var profile) ? Text(profile, "name") : null;
+                if (from is null && userId is null)
                 {
                     ignored++;
                 }
-                else if (ReadText(message, "+" + from) is { } text)
+                else if (ReadText(message, sender) is { } text)
                 {
-                    texts.Add(text);
+                    texts.Add(text with { UserId = userId, Name = name });
                 }
-                else if (ReadButton(message, "+" + from) is { } button)
+                else if (ReadButton(message, sender) is { } button)
                 {
-                    buttons.Add(button);
+                    buttons.Add(button with { UserId = userId, Name = name });
                 }
                 else
                 {
@@ -110,8 +150,24 @@ public static class WhatsAppWebhookParser
                 }
             }
         }
-        return new WhatsAppWebhookBatch(statuses, texts, ignored) { Buttons = buttons };
+        return new WhatsAppWebhookBatch(statuses, texts, ignored) { Buttons = buttons, Links = [.. links] };
     }
+
+    /// <summary>The contact a message came from: the one of its <c>wa_id</c>, else the only one.</summary>
+    private static JsonElement Sender(List<JsonElement> contacts, string? waId) =>
+        contacts.FirstOrDefault(c => waId is not null && WaId(Text(c, "wa_id")) == waId) is { ValueKind: JsonValueKind.Object } match ? match
+            : contacts.Count == 1 ? contacts[0] : default;
+
+    private static void AddLink(HashSet<WhatsAppUserLink> links, string? userId, string? waId)
+    {
+        if (userId is not null && waId is not null)
+        {
+            links.Add(new WhatsAppUserLink(userId, "+" + waId));
+        }
+    }
+
+    /// <summary>A BSUID as Meta shapes it; anything else names nobody and, as a grain key, is not trusted.</summary>
+    private static string? UserId(string? value) => BusinessScopedUserId.IsValid(value) ? value : null;
 
     /// <summary>
     /// A WhatsApp id is a phone number's digits (E.164 has at most 15; a leading + is tolerated). Anything else names no

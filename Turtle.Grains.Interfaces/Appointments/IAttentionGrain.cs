@@ -51,4 +51,10 @@ public static class AttentionReasonCodes
     public const string NoShow = "no-show";
     public const string ClientReplied = "client-replied";
     public const string AdvisorNoPhone = "advisor-no-phone";
+
+    /// <summary>
+    /// A message from a WhatsApp user Meta named only by their BSUID, not linked to any number (SPEC §6): the entry's
+    /// appointment id names the message, not a booking.
+    /// </summary>
+    public const string UnmatchedReply = "unmatched-reply";
 }

@@ -23,6 +23,25 @@ public static partial class InviteeId
         return IsValid(last) ? Normalize(last) : null;
     }
 
+    /// <summary>
+    /// The normalized invitee id of an invitee URI (<c>…/scheduled_events/{event id}/invitees/{invitee id}</c>, as Calendly's
+    /// Get Event Invitee names it: https://developer.calendly.com/api-docs/calendly-api/scheduled-events/get-event-invitee),
+    /// or null for anything else: an event's URI, a URI with other segments, or ids that are neither UUIDs nor Calendly's
+    /// older 16-character ids (e.g. <c>GBGBDCAADAEDCRZ2</c>, still in Calendly's examples).
+    /// </summary>
+    public static string? FromInviteeUri(string uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var path = Uri.TryCreate(uri, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : uri;
+        var match = InviteeUriPattern().Match(path);
+        return match.Success ? Normalize(match.Groups["invitee"].Value) : null;
+    }
+
     [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
     private static partial Regex Pattern();
+
+    private const string CalendlyId = "(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[A-Za-z0-9]{16})";
+
+    [GeneratedRegex("(?:^|/)scheduled_events/" + CalendlyId + "/invitees/(?<invitee>" + CalendlyId + ")/?$")]
+    private static partial Regex InviteeUriPattern();
 }

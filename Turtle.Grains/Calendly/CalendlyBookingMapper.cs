@@ -11,6 +11,9 @@ namespace Turtle.Grains.Calendly;
 /// </summary>
 public sealed class CalendlyBookingMapper(PhoneNumberNormalizer phones)
 {
+    /// <summary>What is wrong with a <c>uri</c> that names no invitee (SPEC §5).</summary>
+    public const string NotAnInviteeUri = "must be an invitee URI (…/scheduled_events/{id}/invitees/{id}, ids UUIDs or Calendly's 16-character ids)";
+
     /// <param name="scheduled">The invitee's event.</param>
     /// <param name="invitee">The invitee.</param>
     /// <param name="source">What delivered it (<see cref="BookingSources"/>).</param>
@@ -21,10 +24,10 @@ public sealed class CalendlyBookingMapper(PhoneNumberNormalizer phones)
         ArgumentNullException.ThrowIfNull(scheduled);
         ArgumentNullException.ThrowIfNull(invitee);
         var inviteeUri = invitee.Uri.OriginalString;
-        var inviteeId = InviteeId.FromUri(inviteeUri) ?? throw new CalendlyPayloadException($"{path}.uri", "must end with the invitee UUID");
-        if (scheduled.EndTime < scheduled.StartTime)
+        var inviteeId = InviteeId.FromInviteeUri(inviteeUri) ?? throw new CalendlyPayloadException($"{path}.uri", NotAnInviteeUri);
+        if (scheduled.EndTime <= scheduled.StartTime)
         {
-            throw new CalendlyPayloadException($"{path}.scheduled_event.end_time", "before start_time");
+            throw new CalendlyPayloadException($"{path}.scheduled_event.end_time", "must be after start_time");
         }
         var hosts = scheduled.EventMemberships ?? [];
         return new BookingDetails

@@ -38,7 +38,7 @@ public sealed class CalendlyPayloadException(string field, string problem)
 /// anything wrong, into the API's own resources, and <see cref="CalendlyBookingMapper"/> makes the booking from them,
 /// as reconciliation does from the API.
 /// </summary>
-public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
+public sealed class CalendlyPayloadParser(PhoneNumberNormalizer phones)
 {
     private readonly CalendlyBookingMapper _mapper = new(phones);
 
@@ -91,34 +91,29 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
     private static NoShowMark ParseNoShow(JsonElement payload, bool created, DateTimeOffset? eventCreatedAt)
     {
         var uri = RequiredString(payload, "uri", "payload.uri");
-        var (inviteeUri, path) = IsInviteeUri(uri) ? (uri, "payload.uri") : Property(payload, "invitee") switch
+        var (inviteeUri, path) = InviteeId.FromInviteeUri(uri) is not null ? (uri, "payload.uri") : Property(payload, "invitee") switch
         {
             { ValueKind: JsonValueKind.String } invitee => (invitee.GetString()!, "payload.invitee"),
             { ValueKind: JsonValueKind.Object } invitee => (OptionalString(invitee, "uri", "payload.invitee.uri") ?? "", "payload.invitee.uri"),
             _ => (uri, "payload.uri"),
         };
-        var inviteeId = IsInviteeUri(inviteeUri) ? InviteeId.FromUri(inviteeUri) : null;
+        var inviteeId = InviteeId.FromInviteeUri(inviteeUri);
         var mark = OptionalObject(payload, "no_show", "payload.no_show");
         return new NoShowMark
         {
-            InviteeId = inviteeId ?? throw new CalendlyPayloadException(path, "must be an invitee URI (…/scheduled_events/{uuid}/invitees/{uuid})"),
+            InviteeId = inviteeId ?? throw new CalendlyPayloadException(path, CalendlyBookingMapper.NotAnInviteeUri),
             NoShow = created,
             // A removal happens when it is sent; a mark says when the host made it.
             At = (created && mark is { } made ? OptionalDate(made, "created_at", "payload.no_show.created_at") : null) ?? eventCreatedAt ?? default,
         };
     }
 
-    private static bool IsInviteeUri(string uri) => InviteeUriPattern().IsMatch(Uri.TryCreate(uri, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : uri);
-
-    [System.Text.RegularExpressions.GeneratedRegex("/scheduled_events/[^/]+/invitees/[^/]+/?$")]
-    private static partial System.Text.RegularExpressions.Regex InviteeUriPattern();
-
     private static CalendlyInvitee ReadInvitee(JsonElement payload, DateTimeOffset? eventCreatedAt, bool canceled)
     {
         var uri = RequiredString(payload, "uri", "payload.uri");
-        if (InviteeId.FromUri(uri) is null || !Uri.TryCreate(uri, UriKind.RelativeOrAbsolute, out var inviteeUri))
+        if (InviteeId.FromInviteeUri(uri) is null || !Uri.TryCreate(uri, UriKind.RelativeOrAbsolute, out var inviteeUri))
         {
-            throw new CalendlyPayloadException("payload.uri", "must end with the invitee UUID");
+            throw new CalendlyPayloadException("payload.uri", CalendlyBookingMapper.NotAnInviteeUri);
         }
         var cancellation = OptionalObject(payload, "cancellation", "payload.cancellation");
         return new CalendlyInvitee(
@@ -168,7 +163,8 @@ public sealed partial class CalendlyPayloadParser(PhoneNumberNormalizer phones)
             Name: OptionalString(scheduled, "name", "payload.scheduled_event.name"),
             Status: OptionalString(scheduled, "status", "payload.scheduled_event.status") ?? "active",
             StartTime: start,
-            EndTime: MeetingTime(OptionalDate(scheduled, "end_time", "payload.scheduled_event.end_time"), "payload.scheduled_event.end_time") ?? start,
+            EndTime: MeetingTime(OptionalDate(scheduled, "end_time", "payload.scheduled_event.end_time"), "payload.scheduled_event.end_time")
+                ?? throw new CalendlyPayloadException("payload.scheduled_event.end_time", "required"),
             EventType: null,
             Location: location,
             EventMemberships: [.. Objects(scheduled, "event_memberships", "payload.scheduled_event.event_memberships").Select(m => new CalendlyEventMembership(

@@ -38,17 +38,5 @@ public sealed class OptOutListGrain(
         }
     }
 
-    private async Task WriteAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Memory is ahead of storage: start again from what is stored.
-            DeactivateOnIdle();
-            throw;
-        }
-    }
+    private Task WriteAsync() => state.WriteOrReloadAsync(this);
 }

@@ -11,6 +11,8 @@ public enum AttentionAction
     Retry,
     /// <summary>Fix the advisor sheet, then refresh the directory.</summary>
     FixAdvisorSheet,
+    /// <summary>No booking to open: the detail says it all.</summary>
+    ReadDetail,
 }
 
 /// <summary>A reason of SPEC §4's attention list, as the console explains it.</summary>
@@ -28,6 +30,7 @@ public static class AttentionReasons
         new(AttentionReasonCodes.NoShow, "No-show", "The client missed the meeting; a re-booking invitation was sent.", AttentionAction.OpenBooking),
         new(AttentionReasonCodes.ClientReplied, "Client replied", "The client wrote in: read the reply and answer them yourself.", AttentionAction.OpenBooking),
         new(AttentionReasonCodes.AdvisorNoPhone, "Advisor has no phone", "The advisor gets no WhatsApp messages: add their phone to the sheet, then refresh.", AttentionAction.FixAdvisorSheet),
+        new(AttentionReasonCodes.UnmatchedReply, "Unmatched reply", "Someone Meta names only by their WhatsApp user id wrote in, and no booking's number is linked to it yet: read the message and answer them yourself.", AttentionAction.ReadDetail),
     ];
 
     /// <summary>The reason, or a plain one for a code this console does not know yet.</summary>

@@ -88,6 +88,70 @@ public sealed class CalendlyWebhookHttpTests(CalendlyWebhookHttpTests.SignedApp 
         Assert.Equal("required", problem.GetProperty("errors").GetProperty("payload.uri")[0].GetString());
     }
 
+    /// <summary>SPEC §5: <c>payload.uri</c> must be an invitee URI whose ids are UUIDs or Calendly's 16-character ids.</summary>
+    [Theory]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2")]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/")]
+    [InlineData("https://api.calendly.com/users/5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69")]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/not-an-id")]
+    [InlineData("https://api.calendly.com/scheduled_events/EVENT/invitees/5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69")]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69/cancellation")]
+    [InlineData("5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69")]
+    [InlineData("Asha Rao")]
+    public async Task UriThatIsNotAnInviteeUriIsBadRequestNamingTheField(string uri)
+    {
+        var body = Payloads.Edit(Payloads.Created, root => root.Payload()["uri"] = uri);
+
+        var problem = await AssertProblem(await Signed(body), HttpStatusCode.BadRequest);
+
+        Assert.StartsWith("must be an invitee URI", problem.GetProperty("errors").GetProperty("payload.uri")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/5A1C9E0B-7D3F-4C2A-9B8E-1F2D3C4B5A69")]
+    [InlineData("https://api.calendly.com/scheduled_events/3f2b1c0d-1111-4222-8333-944455566677/invitees/5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69")]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/AAAAAAAAAAAAAAAA")]
+    public async Task InviteeUrisWithUuidsOrOlderIdsAreTaken(string uri)
+    {
+        var body = Payloads.Edit(Payloads.Created, root => root.Payload()["uri"] = uri);
+
+        // Valid, so it goes on to the cluster, which this app cannot reach.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Signed(body)).StatusCode);
+    }
+
+    /// <summary>SPEC §5: start and end must be times, the end after the start; a missing, empty or inverted one is named.</summary>
+    [Theory]
+    [InlineData("start_time", null)]
+    [InlineData("start_time", "")]
+    [InlineData("start_time", "  ")]
+    [InlineData("start_time", "soon")]
+    [InlineData("end_time", null)]
+    [InlineData("end_time", "")]
+    [InlineData("end_time", "later")]
+    [InlineData("end_time", "2026-11-25T09:00:00.000000Z")]
+    [InlineData("end_time", "2026-11-25T10:00:00.000000Z")]
+    public async Task MissingEmptyBadOrInvertedMeetingTimeIsBadRequestNamingTheField(string field, string? value)
+    {
+        var body = Payloads.Edit(Payloads.Created, root =>
+        {
+            var scheduled = root.ScheduledEvent();
+            scheduled["start_time"] = "2026-11-25T10:00:00.000000Z";
+            scheduled["end_time"] = "2026-11-25T10:30:00.000000Z";
+            if (value is null)
+            {
+                scheduled.Remove(field);
+            }
+            else
+            {
+                scheduled[field] = value;
+            }
+        });
+
+        var problem = await AssertProblem(await Signed(body), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty($"payload.scheduled_event.{field}", out _), problem.ToString());
+    }
+
     [Fact]
     public async Task UnhandledEventTypeIsAcknowledgedAndIgnored()
     {

@@ -32,7 +32,8 @@ public sealed class WhatsAppWebhookParserTests
         Assert.Equal("No, I cannot make it", tap.Text);
         Assert.Equal("wamid.template", tap.ContextId);
         Assert.Equal("wamid.tap", tap.MessageId);
-        Assert.Equal(1, batch.Count);
+        // The tap, and the link between the sender's number and BSUID its contact carries.
+        Assert.Equal(2, batch.Count);
     }
 
     [Fact]
@@ -60,5 +61,69 @@ public sealed class WhatsAppWebhookParserTests
         var batch = Parse(body);
 
         Assert.Equal((0, 0, 1), (batch.Texts.Count, batch.Buttons.Count, batch.Ignored));
+    }
+
+    [Fact]
+    public void ASenderNamedByNumberAndBsuidLinksThem()
+    {
+        var batch = Parse(_meta.BuildInboundTextPayload("919800000002", "hello"));
+
+        var text = Assert.Single(batch.Texts);
+        Assert.Equal(("+919800000002", FakeWhatsAppApi.UserIdOf("919800000002")), (text.From, text.UserId));
+        Assert.Equal(new WhatsAppUserLink(FakeWhatsAppApi.UserIdOf("919800000002"), "+919800000002"), Assert.Single(batch.Links));
+    }
+
+    [Fact]
+    public void ASenderNamedOnlyByBsuidIsKeptWithNoNumber()
+    {
+        var batch = Parse(_meta.BuildInboundTextFromUserPayload("IN.1502576394655843", "STOP", "asha.rao", "wamid.bsuid1"));
+
+        var text = Assert.Single(batch.Texts);
+        Assert.Equal(("", "IN.1502576394655843", "STOP", "@asha.rao"), (text.From, text.UserId, text.Body, text.Name));
+        Assert.Empty(batch.Links);
+        Assert.Equal(0, batch.Ignored);
+    }
+
+    [Fact]
+    public void ATapNamedOnlyByBsuidIsKeptWithNoNumber()
+    {
+        var batch = Parse(_meta.BuildButtonFromUserPayload("IN.1502576394655843", "5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69:attend", "Yes, I will attend"));
+
+        var tap = Assert.Single(batch.Buttons);
+        Assert.Equal(("", "IN.1502576394655843"), (tap.From, tap.UserId));
+    }
+
+    [Fact]
+    public void AUserWhoAdoptedAUsernameWritesWithoutANumber()
+    {
+        var meta = new FakeWhatsAppApi();
+        meta.AdoptUsername("+91 98000 00003", "asha");
+
+        var text = Assert.Single(Parse(meta.BuildInboundTextPayload("919800000003", "START")).Texts);
+
+        Assert.Equal(("", FakeWhatsAppApi.UserIdOf("919800000003")), (text.From, text.UserId));
+    }
+
+    [Fact]
+    public void AStatusLinksItsRecipientsNumberAndBsuidEvenWithoutCallbackData()
+    {
+        var batch = Parse(_meta.BuildStatusPayload("wamid.s1", "919800000004", "delivered", bizOpaqueCallbackData: null));
+
+        Assert.Equal(new WhatsAppUserLink(FakeWhatsAppApi.UserIdOf("919800000004"), "+919800000004"), Assert.Single(batch.Links));
+    }
+
+    [Theory]
+    [InlineData("919800000005")]
+    [InlineData("US.ENT.11815799212886844830")]
+    [InlineData("in.123")]
+    [InlineData("")]
+    public void ABsuidThatIsNotShapedAsMetasNamesNobody(string userId)
+    {
+        var body = _meta.BuildInboundTextFromUserPayload("IN.1502576394655843", "hello").Replace("IN.1502576394655843", userId, StringComparison.Ordinal);
+
+        var batch = Parse(body);
+
+        Assert.Empty(batch.Texts);
+        Assert.Equal(1, batch.Ignored);
     }
 }

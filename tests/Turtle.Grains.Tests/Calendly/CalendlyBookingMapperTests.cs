@@ -84,14 +84,34 @@ public sealed class CalendlyBookingMapperTests : IAsyncLifetime
     [Fact]
     public void AnInviteeWithoutANameIsNamedInTheError()
     {
-        var scheduled = new CalendlyScheduledEvent(new Uri("https://api.calendly.com/scheduled_events/E1"), "Call", "active",
+        var scheduled = new CalendlyScheduledEvent(new Uri("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2"), "Call", "active",
             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(30), null, null, null, null, null, null);
-        var invitee = new CalendlyInvitee(new Uri("https://api.calendly.com/scheduled_events/E1/invitees/5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69"),
+        var invitee = new CalendlyInvitee(new Uri("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69"),
             "x@example.com", " ", null, null, "active", "Asia/Kolkata", null, null, null, null, null, null, false, null, null, DateTimeOffset.UtcNow, null);
 
         var error = Assert.Throws<CalendlyPayloadException>(() => _mapper.ToBooking(scheduled, invitee, BookingSources.Reconcile, "invitee"));
 
         Assert.Equal("invitee.name", error.Field);
+    }
+
+    /// <summary>Reconciliation refuses what the webhook refuses (SPEC §5), naming the field under <c>invitee</c>.</summary>
+    [Theory]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2", 30, "invitee.uri")]
+    [InlineData("https://api.calendly.com/scheduled_events/E1/invitees/5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69", 30, "invitee.uri")]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/abc", 30, "invitee.uri")]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69", 0, "invitee.scheduled_event.end_time")]
+    [InlineData("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2/invitees/5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69", -30, "invitee.scheduled_event.end_time")]
+    public void AnInviteeThatNamesNoInviteeOrEndsBeforeItStartsIsRefused(string inviteeUri, int minutes, string field)
+    {
+        var start = DateTimeOffset.UtcNow.AddDays(2);
+        var scheduled = new CalendlyScheduledEvent(new Uri("https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2"), "Call", "active",
+            start, start.AddMinutes(minutes), null, null, null, null, null, null);
+        var invitee = new CalendlyInvitee(new Uri(inviteeUri), "x@example.com", "Asha Rao", null, null, "active", "Asia/Kolkata", null, null, null, null,
+            null, null, false, null, null, DateTimeOffset.UtcNow, null);
+
+        var error = Assert.Throws<CalendlyPayloadException>(() => _mapper.ToBooking(scheduled, invitee, BookingSources.Reconcile, "invitee"));
+
+        Assert.Equal(field, error.Field);
     }
 
     private async Task<(CalendlyScheduledEvent, CalendlyInvitee)> ReadAsync(string eventUuid)

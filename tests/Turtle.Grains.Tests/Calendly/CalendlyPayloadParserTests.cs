@@ -230,11 +230,10 @@ public sealed class CalendlyPayloadParserTests
     }
 
     [Fact]
-    public void EndTimeDefaultsToStartAndCreatedAtToEventTime()
+    public void CreatedAtDefaultsToEventTimeAndHostsAndPlaceAreOptional()
     {
         var body = Payloads.Edit(Payloads.Created, root =>
         {
-            root.ScheduledEvent().Remove("end_time");
             root.Payload().Remove("created_at");
             root.ScheduledEvent().Remove("event_memberships");
             root.ScheduledEvent().Remove("location");
@@ -242,7 +241,6 @@ public sealed class CalendlyPayloadParserTests
 
         var booking = Assert.IsType<InviteeCreatedEvent>(parser.Parse(body)).Booking;
 
-        Assert.Equal(booking.StartTime, booking.EndTime);
         Assert.Equal(new DateTimeOffset(2026, 11, 20, 9, 14, 3, TimeSpan.Zero), booking.CreatedAt);
         Assert.Empty(booking.HostEmails);
         Assert.Null(booking.JoinUrl);

@@ -63,7 +63,7 @@ public static class CalendlyWebhooks
     private static JsonObject Invitee(string id, string? phone, DateTimeOffset start, string hostEmail, string? oldInviteeId,
         string name, string timeZone, bool canceled, bool rescheduled, string email, DateTimeOffset? end = null)
     {
-        var eventUri = "https://api.calendly.com/scheduled_events/EVENT0001";
+        var eventUri = "https://api.calendly.com/scheduled_events/EVENT00000000001";
         var now = Time(DateTimeOffset.UtcNow);
         var payload = new JsonObject
         {
@@ -76,7 +76,7 @@ public static class CalendlyWebhooks
             ["timezone"] = timeZone,
             ["text_reminder_number"] = phone,
             ["rescheduled"] = rescheduled,
-            ["old_invitee"] = oldInviteeId is null ? null : $"https://api.calendly.com/scheduled_events/EVENT0000/invitees/{oldInviteeId}",
+            ["old_invitee"] = oldInviteeId is null ? null : $"https://api.calendly.com/scheduled_events/EVENT00000000000/invitees/{oldInviteeId}",
             ["new_invitee"] = null,
             ["questions_and_answers"] = new JsonArray(new JsonObject
             {

@@ -27,6 +27,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     private readonly ConcurrentDictionary<string, Queue<TimeSpan>> _stalls = new();
     private readonly ConcurrentDictionary<string, string> _waIds = new();
     private readonly ConcurrentDictionary<string, byte> _heldForQuality = new();
+    private readonly ConcurrentDictionary<string, string> _usernames = new();
     private volatile bool _tokenRevoked;
     private volatile WhatsAppFault? _accountRefusal;
     private volatile EveryoneFault? _everyone;
@@ -122,6 +123,26 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     /// answered with <c>contacts[].wa_id</c> = <paramref name="waIdDigits"/>, and the client's messages would come from it.
     /// </summary>
     public void KnowAs(string to, string waIdDigits) => _waIds[Digits(to)] = waIdDigits;
+
+    /// <summary>
+    /// The business-scoped user id (BSUID) Meta gives the user of <paramref name="phone"/> for this business: stable per
+    /// number, shaped as Meta's business-scoped user ids page describes (two-letter country code, a period, up to 128
+    /// alphanumerics: https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/).
+    /// Guess: the country code is always <c>IN</c> (the tests' numbers are Indian) and the digits are a hash of the number.
+    /// </summary>
+    public static string UserIdOf(string phone) =>
+        "IN." + string.Concat(SHA256.HashData(Encoding.UTF8.GetBytes(Digits(phone)))[..9].Select(b => (b % 100).ToString("00", System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// The user of <paramref name="phone"/> adopted a WhatsApp username: from now on what they send arrives without their
+    /// number (no <c>from</c>, no <c>contacts[].wa_id</c>), named by <c>from_user_id</c> and <c>contacts[].user_id</c>,
+    /// with <c>contacts[].username</c>. Meta withholds the number of such a user from webhooks (business-scoped user ids
+    /// page, and 360dialog's https://docs.360dialog.com/docs/resources/phone-numbers/usernames-and-bsuid: withheld "with
+    /// certain exceptions"). Statuses of messages the business sent to the number keep <c>recipient_id</c> beside
+    /// <c>recipient_user_id</c>: a number the business messaged is in Meta's contact book, whose numbers keep appearing in
+    /// webhooks (360dialog's page; the exact rule is a guess).
+    /// </summary>
+    public void AdoptUsername(string phone, string username) => _usernames[Digits(phone)] = username;
 
     /// <summary>Messages to <paramref name="to"/> are accepted with <c>message_status</c> <c>held_for_quality_assessment</c>.</summary>
     public void HoldForQuality(string to) => _heldForQuality[Digits(to)] = 0;
@@ -292,6 +313,8 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
             ["status"] = status,
             ["timestamp"] = UnixNow(),
             ["recipient_id"] = Digits(recipient),
+            // Every status carries the recipient's BSUID since April 2026 (business-scoped user ids page).
+            ["recipient_user_id"] = UserIdOf(recipient),
         };
         if (bizOpaqueCallbackData is not null)
         {
@@ -340,23 +363,68 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
             ["interactive"] = new JsonObject { ["type"] = "button_reply", ["button_reply"] = new JsonObject { ["id"] = buttonId, ["title"] = title } },
         });
 
+    /// <summary>Posts a signed inbound text from a user Meta names only by their BSUID (a username without a number Meta shares).</summary>
+    public Task<HttpStatusCode> PostInboundTextFromUserAsync(Uri webhookUrl, string appSecret, string userId, string text, string username = "client") =>
+        PostWebhookAsync(webhookUrl, appSecret, BuildInboundTextFromUserPayload(userId, text, username));
+
+    /// <summary>An inbound text naming its sender by BSUID alone (see <see cref="AdoptUsername"/>).</summary>
+    public string BuildInboundTextFromUserPayload(string userId, string text, string username = "client", string? messageId = null) =>
+        InboundMessage(null, userId, username, messageId, new JsonObject { ["type"] = "text", ["text"] = new JsonObject { ["body"] = text } });
+
+    /// <summary>A quick-reply tap naming its sender by BSUID alone.</summary>
+    public string BuildButtonFromUserPayload(string userId, string payload, string text, string username = "client", string? contextMessageId = null, string? messageId = null)
+    {
+        var message = new JsonObject { ["type"] = "button", ["button"] = new JsonObject { ["payload"] = payload, ["text"] = text } };
+        if (contextMessageId is not null)
+        {
+            message["context"] = new JsonObject { ["from"] = DisplayPhoneNumber, ["id"] = contextMessageId };
+        }
+        return InboundMessage(null, userId, username, messageId, message);
+    }
+
     private string InboundMessage(string fromDigits, string? messageId, JsonObject content)
     {
         var from = Digits(fromDigits);
-        var message = new JsonObject
+        return _usernames.TryGetValue(from, out var username)
+            ? InboundMessage(null, UserIdOf(from), username, messageId, content)
+            : InboundMessage(from, UserIdOf(from), null, messageId, content);
+    }
+
+    /// <summary>
+    /// An inbound message as Meta's messages webhook reference shapes it, with the business-scoped user ids page's
+    /// additions: the sender's BSUID as <c>messages[].from_user_id</c> and <c>contacts[].user_id</c> (<c>user_id</c> is
+    /// named on the BSUID page; <c>from_user_id</c> follows the <c>recipient_user_id</c> naming of statuses and is a guess
+    /// where the stored references show no message example), <c>contacts[].username</c> for a user with a username, and
+    /// no <c>from</c> / <c>wa_id</c> when the number is withheld.
+    /// </summary>
+    private string InboundMessage(string? from, string userId, string? username, string? messageId, JsonObject content)
+    {
+        var message = new JsonObject();
+        if (from is not null)
         {
-            ["from"] = from,
-            ["id"] = messageId ?? NewMessageId(),
-            ["timestamp"] = UnixNow(),
-        };
+            message["from"] = from;
+        }
+        message["from_user_id"] = userId;
+        message["id"] = messageId ?? NewMessageId();
+        message["timestamp"] = UnixNow();
         foreach (var (key, node) in content.ToList())
         {
             content.Remove(key);
             message[key] = node;
         }
+        var contact = new JsonObject { ["profile"] = new JsonObject { ["name"] = "Test Client" } };
+        if (from is not null)
+        {
+            contact["wa_id"] = from;
+        }
+        contact["user_id"] = userId;
+        if (username is not null)
+        {
+            contact["username"] = username;
+        }
         return Envelope(new JsonObject
         {
-            ["contacts"] = new JsonArray(new JsonObject { ["profile"] = new JsonObject { ["name"] = "Test Client" }, ["wa_id"] = from }),
+            ["contacts"] = new JsonArray(contact),
             ["messages"] = new JsonArray(message),
         });
     }
