@@ -36,13 +36,17 @@ public sealed record WhatsAppWebhookBatch(IReadOnlyList<WhatsAppStatus> Statuses
 {
     public IReadOnlyList<WhatsAppButtonTap> Buttons { get; init; } = [];
 
+    /// <summary>Template status, category and quality changes (<see cref="TemplateWebhookReader"/>).</summary>
+    public IReadOnlyList<WhatsAppTemplateChange> Templates { get; init; } = [];
+
     /// <summary>Everything the cluster must apply.</summary>
-    public int Count => Statuses.Count + Texts.Count + Buttons.Count;
+    public int Count => Statuses.Count + Texts.Count + Buttons.Count + Templates.Count;
 }
 
 /// <summary>
 /// Reads Meta's <c>whatsapp_business_account</c> webhook: <c>entry[].changes[].value.statuses[]</c> and
-/// <c>.messages[]</c>. Statuses without Turtle's callback data (messages sent by other tools) are counted as ignored.
+/// <c>.messages[]</c>, and the template fields (<see cref="TemplateWebhookReader"/>). Statuses without Turtle's callback
+/// data (messages sent by other tools) are counted as ignored.
 /// </summary>
 public static class WhatsAppWebhookParser
 {
@@ -110,7 +114,11 @@ public static class WhatsAppWebhookParser
                 }
             }
         }
-        return new WhatsAppWebhookBatch(statuses, texts, ignored) { Buttons = buttons };
+        return new WhatsAppWebhookBatch(statuses, texts, ignored)
+        {
+            Buttons = buttons,
+            Templates = TemplateWebhookReader.Read(document.RootElement, DateTimeOffset.UtcNow),
+        };
     }
 
     /// <summary>
@@ -190,7 +198,8 @@ public static class WhatsAppWebhookParser
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array
             ? [.. array.EnumerateArray()] : [];
 
-    private static string? Text(JsonElement element, string name) =>
+    /// <summary>A string or number property's text; null when absent, of another kind, or the element is no object.</summary>
+    internal static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
             ? value.ValueKind switch
             {

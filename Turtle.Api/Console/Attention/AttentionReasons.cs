@@ -9,6 +9,8 @@ public enum AttentionAction
     Retry,
     /// <summary>Fix the advisor sheet, then refresh the directory.</summary>
     FixAdvisorSheet,
+    /// <summary>See the template on the templates page and fix it at Meta; the entry goes when Meta approves it as intended.</summary>
+    FixTemplate,
 }
 
 /// <summary>A reason of SPEC §4's attention list, as the console explains it.</summary>
@@ -26,6 +28,7 @@ public static class AttentionReasons
         new("no-show", "No-show", "The client missed the meeting; a re-booking invitation was sent.", AttentionAction.OpenBooking),
         new("client-replied", "Client replied", "The client wrote in: read the reply and answer them yourself.", AttentionAction.OpenBooking),
         new("advisor-no-phone", "Advisor has no phone", "The advisor gets no WhatsApp messages: add their phone to the sheet, then refresh.", AttentionAction.FixAdvisorSheet),
+        new("template", "Template", "Meta does not let Turtle send this template as intended (not approved, or not UTILITY): follow the detail; the entry goes once Meta approves it as UTILITY.", AttentionAction.FixTemplate),
     ];
 
     /// <summary>The reason, or a plain one for a code this console does not know yet.</summary>
