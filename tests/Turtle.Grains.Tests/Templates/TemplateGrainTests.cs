@@ -1,6 +1,7 @@
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Templates;
 using Turtle.Grains.Tests.Cluster;
+using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Grains.Tests.Templates;
 
@@ -59,6 +60,25 @@ public sealed class TemplateGrainTests(TemplateClusterFixture fixture)
         Assert.Contains(await List.ListAsync(), e => e.AppointmentId == TemplateKey.Of("turtle_meeting_follow_up", "en") && e.Detail!.Contains("MARKETING", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ATemplateNoWebhookReportedOnIsReadFromMetasApiOnceAndARejectedOneIsListed()
+    {
+        fixture.WhatsApp.SeedTemplate("turtle_booking_confirmation", "en", "APPROVED");
+        fixture.WhatsApp.SeedTemplate("turtle_advisor_bio", "en", "REJECTED", rejectedReason: "INVALID_FORMAT");
+        var catalog = fixture.Grains.GetGrain<ITemplateCatalogGrain>(0);
+
+        var items = await catalog.ListAsync();
+        var reads = fixture.WhatsApp.TemplateRequests.Count;
+        await catalog.ListAsync();
+
+        var confirmation = Assert.Single(items, i => i.Kind == NotificationKind.Confirmation);
+        Assert.Equal(("APPROVED", "UTILITY", (string?)null), (confirmation.Status, confirmation.Category, confirmation.Reason));
+        var bio = Assert.Single(items, i => i.Kind == NotificationKind.AdvisorBio);
+        Assert.Equal(("REJECTED", "INVALID_FORMAT"), (bio.Status, bio.Reason));
+        Assert.Contains(await List.ListAsync(), e => e.AppointmentId == TemplateKey.Of("turtle_advisor_bio", "en") && e.Detail!.Contains("rejected", StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.WhatsApp.TemplateRequests.Skip(reads), r => r.PathAndQuery.Contains("name=turtle_booking_confirmation&", StringComparison.Ordinal));
+    }
+
     private static TemplateUpdate Status(string name, string reported, DateTimeOffset at, string? reason = null) =>
         new() { Field = TemplateUpdateField.Status, Name = name, Language = "en", At = at, Event = reported, Reason = reason };
 }
@@ -67,6 +87,11 @@ public sealed class TemplateGrainTests(TemplateClusterFixture fixture)
 public sealed class TemplateClusterFixture : TurtleClusterFixture
 {
     protected override int Silos => 1;
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["WhatsApp:BusinessAccountId"] = FakeWhatsAppApi.BusinessAccountId,
+    };
 }
 
 [CollectionDefinition(Name)]
