@@ -12,6 +12,7 @@ namespace Turtle.Grains.Templates;
 public sealed partial class TemplateGrain(
     [PersistentState("template", TurtleStorage.Appointments)] IPersistentState<TemplateState> state,
     IOptions<WhatsAppOptions> whatsApp,
+    IOptions<NotificationOptions> notifications,
     TimeProvider time,
     ILogger<TemplateGrain> logger) : Grain, ITemplateGrain
 {
@@ -52,9 +53,11 @@ public sealed partial class TemplateGrain(
         await list.RaiseAsync(new AttentionEntry(this.GetPrimaryKeyString(), AttentionReasonCodes.Template, since, Client: null, MeetingTime: null, problem));
     }
 
+    /// <summary>The kinds sent with this template; a disabled kind sends nothing, so its template needs no one.</summary>
     private List<string> Kinds() =>
         [.. whatsApp.Value.Templates
             .Where(t => t.Value.Name == Name && string.Equals(t.Value.Language, Language, StringComparison.OrdinalIgnoreCase))
+            .Where(t => !notifications.Value.DisabledKinds.Contains(t.Key, StringComparer.OrdinalIgnoreCase))
             .Select(t => t.Key)
             .Order(StringComparer.Ordinal)];
 
