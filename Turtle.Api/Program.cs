@@ -29,6 +29,7 @@ app.MapWhatsAppWebhooks();
 app.MapAppointmentEndpoints();
 app.MapAttentionEndpoints();
 app.MapAdvisorEndpoints();
+app.MapTemplateEndpoints();
 app.MapReconcileEndpoints();
 app.MapTurtleConsole();
 app.Run();

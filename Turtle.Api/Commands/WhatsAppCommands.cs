@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Templates;
 
 namespace Turtle.Api.Commands;
 
@@ -23,7 +24,7 @@ internal sealed class WhatsAppCommands : ICommandGroup
         {
             Description = "Submit the missing templates (category UTILITY, Turtle's default English wording with examples) and print what was submitted.",
         };
-        var templates = new Command("templates", "List every message kind's template and its status at Meta; exit 1 unless all are approved.") { create };
+        var templates = new Command("templates", "List every message kind's template, its status and category at Meta and the intended category; exit 1 unless all are approved as intended.") { create };
         templates.SetAction((parse, cancellation) => RunAsync(parse, parse.GetValue(create), cancellation));
         return new Command("whatsapp", $"Turtle's WhatsApp message templates at Meta (needs {AccessTokenKey} and {BusinessAccountKey}).") { templates };
     }
@@ -80,52 +81,74 @@ internal sealed class WhatsAppCommands : ICommandGroup
             }
             var kindWidth = rows.Max(r => r.Standard.Kind.ToString().Length);
             var nameWidth = rows.Max(r => r.Configured.Name!.Length + r.Configured.Language!.Length + 3);
+            var statusWidth = rows.Max(r => Status(r.AtMeta).Length);
             foreach (var (standard, configured, atMeta) in rows)
             {
                 var template = $"{configured.Name} ({configured.Language})";
-                await output.WriteLineAsync($"  {standard.Kind.ToString().PadRight(kindWidth)}  {template.PadRight(nameWidth)}  {Status(atMeta)}");
+                var category = atMeta is null ? "" : $"  category {atMeta.Category ?? "-"}, intended {standard.IntendedCategory}{(IsMiscategorised(atMeta, standard) ? "  MISMATCH" : "")}";
+                await output.WriteLineAsync($"  {standard.Kind.ToString().PadRight(kindWidth)}  {template.PadRight(nameWidth)}  {Status(atMeta).PadRight(statusWidth)}{category}".TrimEnd());
             }
 
             var approved = rows.Count(r => r.AtMeta?.Status == MetaTemplate.Approved);
+            var miscategorised = rows.Where(r => r.AtMeta is { } found && IsMiscategorised(found, r.Standard)).Select(r => r.AtMeta!).ToList();
             if (create)
             {
                 foreach (var (standard, configured, _) in rows.Where(r => r.AtMeta is null))
                 {
-                    approved += await SubmitAsync(standard, configured, cancellationToken) ? 1 : 0;
+                    var created = await SubmitAsync(standard, configured, cancellationToken);
+                    approved += created?.Status == MetaTemplate.Approved ? 1 : 0;
+                    if (created?.Category is { } category && category != standard.IntendedCategory)
+                    {
+                        miscategorised.Add(new MetaTemplate(configured.Name!, configured.Language!, created.Status ?? "PENDING", category, created.Id, null));
+                    }
                 }
             }
-            return await VerdictAsync(rows.Count, approved, create, rows.Any(r => r.AtMeta is null));
+            return await VerdictAsync(rows.Count, approved, miscategorised, create, rows.Any(r => r.AtMeta is null));
         }
 
-        /// <summary>Submits one kind's default wording; true when Meta approved it at once.</summary>
-        private async Task<bool> SubmitAsync(MessageTemplate standard, WhatsAppTemplateOptions configured, CancellationToken cancellationToken)
+        /// <summary>Submits one kind's default wording; Meta's answer, or null when Turtle's wording could not be submitted.</summary>
+        private async Task<MetaTemplateCreated?> SubmitAsync(MessageTemplate standard, WhatsAppTemplateOptions configured, CancellationToken cancellationToken)
         {
             var (submission, refusal) = TemplateSubmission.For(standard, configured);
             if (submission is null)
             {
                 await output.WriteLineAsync($"Not submitted: {configured.Name} ({configured.Language}) for {standard.Kind}: {refusal}");
-                return false;
+                return null;
             }
             await output.WriteLineAsync($"Submitting {submission.Name} ({submission.Language}) for {standard.Kind}, category {submission.Category}:");
             await output.WriteLineAsync($"  {MessageTemplateClient.Json(submission)}");
             var created = await meta.CreateAsync(submission, cancellationToken);
             await output.WriteLineAsync($"  Meta: {created.Status ?? "submitted"} (template id {created.Id ?? "-"}, category {created.Category ?? "-"})");
-            return created.Status == MetaTemplate.Approved;
+            return created;
         }
 
-        private async Task<int> VerdictAsync(int kinds, int approved, bool created, bool missing)
+        private async Task<int> VerdictAsync(int kinds, int approved, List<MetaTemplate> miscategorised, bool created, bool missing)
         {
-            if (approved == kinds)
+            if (approved == kinds && miscategorised.Count == 0)
             {
-                await output.WriteLineAsync($"In order: all {kinds} templates are approved.");
+                await output.WriteLineAsync($"In order: all {kinds} templates are approved in their intended category ({TemplateCategories.Intended}).");
                 return ExitCodes.Ok;
             }
-            var hint = missing && !created
-                ? " Run ./turtle whatsapp templates --create to submit the missing ones."
-                : " Meta reviews submissions within minutes to a day; run ./turtle whatsapp templates again to see. A rejected template is edited in WhatsApp Manager.";
-            await output.WriteLineAsync($"Not in order: {kinds - approved} of {kinds} templates are not approved.{hint}");
+            if (approved < kinds)
+            {
+                var hint = missing && !created
+                    ? " Run ./turtle whatsapp templates --create to submit the missing ones."
+                    : " Meta reviews submissions within minutes to a day; run ./turtle whatsapp templates again to see. A rejected template is edited in WhatsApp Manager.";
+                await output.WriteLineAsync($"Not in order: {kinds - approved} of {kinds} templates are not approved.{hint}");
+            }
+            if (miscategorised.Count > 0)
+            {
+                // Since April 2025 Meta re-categorises templates itself; a marketing template is capped per client,
+                // refused to clients who stopped marketing messages and not delivered to +1 numbers.
+                var names = string.Join(", ", miscategorised.Select(t => $"{t.Name} ({t.Language}) is {t.Category}"));
+                await output.WriteLineAsync($"Not in order: {miscategorised.Count} of {kinds} templates are not in their intended category {TemplateCategories.Intended}: {names}. "
+                    + "Word them purely about the client's booking and submit them as UTILITY under a new name, or appeal the category in WhatsApp Manager.");
+            }
             return ExitCodes.NotInOrder;
         }
+
+        private static bool IsMiscategorised(MetaTemplate atMeta, MessageTemplate standard) =>
+            atMeta.Category is { } category && !string.Equals(category, standard.IntendedCategory, StringComparison.OrdinalIgnoreCase);
 
         private static string Status(MetaTemplate? atMeta) => atMeta switch
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 using Turtle.Grains.Telemetry;
+using Turtle.Grains.Templates;
 
 namespace Turtle.Api.Webhooks;
 
@@ -20,6 +21,9 @@ public sealed record WhatsAppWebhookAnswer(int Statuses, int OptOuts, int OptIns
 
     /// <summary>Messages from a BSUID linked to no number, listed under <c>unmatched-reply</c>.</summary>
     public int Unmatched { get; init; }
+
+    /// <summary>Template status, category and quality changes applied.</summary>
+    public int Templates { get; init; }
 }
 
 /// <summary>
@@ -47,7 +51,7 @@ public static partial class WhatsAppWebhookEndpoints
         var group = app.MapGroup("/webhooks/whatsapp").WithTags("Webhooks");
         group.MapGet("", Verify).WithSummary("Meta's webhook verification: echoes hub.challenge when hub.verify_token matches.");
         group.MapPost("", HandleAsync)
-            .WithSummary("Meta webhook: message statuses, inbound texts and button replies, signed with X-Hub-Signature-256.")
+            .WithSummary("Meta webhook: message statuses, inbound texts and button replies, and template status, category and quality changes, signed with X-Hub-Signature-256.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
@@ -121,12 +125,14 @@ public static partial class WhatsAppWebhookEndpoints
                 await cluster.GetGrain<IAppointmentGrain>(status.AppointmentId).ApplyDeliveryStatusAsync(status.Update);
             }
             var clients = await ClientMessages.ApplyAsync(cluster, batch);
+            var templates = await ApplyTemplatesAsync(cluster, batch, options.Value.BusinessAccountId);
             TurtleMetrics.Webhook(WebhookSource.WhatsApp, received, batch.Count + unmatched > 0 ? WebhookOutcome.Applied : WebhookOutcome.Ignored);
             return TypedResults.Ok(new WhatsAppWebhookAnswer(batch.Statuses.Count, clients.OptOuts, clients.OptIns, batch.Ignored)
             {
                 Answers = clients.Answers,
                 Replies = clients.Replies,
                 Unmatched = unmatched,
+                Templates = templates,
             });
         }
         catch (Exception e) when (ClusterConnection.IsUnavailability(e))
@@ -137,9 +143,30 @@ public static partial class WhatsAppWebhookEndpoints
         }
     }
 
-    /// <summary>The metrics' event: inbound messages when the delivery has any, else delivery statuses.</summary>
+    /// <summary>
+    /// Each template change to its template's grain, in the order Meta sent them. With <c>WhatsApp:BusinessAccountId</c>
+    /// set, changes about another business account of the same app are not Turtle's templates and are left alone.
+    /// </summary>
+    private static async Task<int> ApplyTemplatesAsync(IClusterClient cluster, WhatsAppWebhookBatch batch, string? businessAccountId)
+    {
+        var applied = 0;
+        foreach (var change in batch.Templates)
+        {
+            if (!string.IsNullOrEmpty(businessAccountId) && change.BusinessAccountId is { } account && account != businessAccountId)
+            {
+                continue;
+            }
+            await cluster.GetGrain<ITemplateGrain>(TemplateKey.Of(change.Update.Name, change.Update.Language)).ApplyAsync(change.Update);
+            applied++;
+        }
+        return applied;
+    }
+
+    /// <summary>The metrics' event: inbound messages when the delivery has any, template changes, else delivery statuses.</summary>
     private static string Event(WhatsAppWebhookBatch batch) =>
-        batch.Texts.Count + batch.Buttons.Count > 0 ? TurtleMetrics.WhatsAppMessageEvent : TurtleMetrics.WhatsAppStatusEvent;
+        batch.Texts.Count + batch.Buttons.Count > 0 ? TurtleMetrics.WhatsAppMessageEvent
+        : batch.Templates.Count > 0 && batch.Statuses.Count == 0 ? TurtleMetrics.WhatsAppTemplateEvent
+        : TurtleMetrics.WhatsAppStatusEvent;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp webhook accepted unsigned: WhatsApp:AppSecret is not set (Development only)")]
     private static partial void LogUnsigned(ILogger logger);

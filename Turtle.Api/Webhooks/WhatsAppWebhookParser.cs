@@ -59,13 +59,17 @@ public sealed record WhatsAppWebhookBatch(IReadOnlyList<WhatsAppStatus> Statuses
     /// <summary>Every BSUID ↔ number pair the delivery carried, each once.</summary>
     public IReadOnlyList<WhatsAppUserLink> Links { get; init; } = [];
 
+    /// <summary>Template status, category and quality changes (<see cref="TemplateWebhookReader"/>).</summary>
+    public IReadOnlyList<WhatsAppTemplateChange> Templates { get; init; } = [];
+
     /// <summary>Everything the cluster must apply.</summary>
-    public int Count => Statuses.Count + Texts.Count + Buttons.Count + Links.Count;
+    public int Count => Statuses.Count + Texts.Count + Buttons.Count + Links.Count + Templates.Count;
 }
 
 /// <summary>
 /// Reads Meta's <c>whatsapp_business_account</c> webhook: <c>entry[].changes[].value.statuses[]</c> and
-/// <c>.messages[]</c>. Statuses without Turtle's callback data (messages sent by other tools) are counted as ignored.
+/// <c>.messages[]</c>, and the template fields (<see cref="TemplateWebhookReader"/>). Statuses without Turtle's callback
+/// data (messages sent by other tools) are counted as ignored.
 /// Business-scoped user ids (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/,
 /// sent since April 2026): <c>contacts[].user_id</c> beside <c>wa_id</c>, <c>statuses[].recipient_user_id</c> beside
 /// <c>recipient_id</c>, and the sender's <c>messages[].from_user_id</c> (else the contact's <c>user_id</c>); a user who
@@ -150,7 +154,12 @@ public static class WhatsAppWebhookParser
                 }
             }
         }
-        return new WhatsAppWebhookBatch(statuses, texts, ignored) { Buttons = buttons, Links = [.. links] };
+        return new WhatsAppWebhookBatch(statuses, texts, ignored)
+        {
+            Buttons = buttons,
+            Links = [.. links],
+            Templates = TemplateWebhookReader.Read(document.RootElement, DateTimeOffset.UtcNow),
+        };
     }
 
     /// <summary>The contact a message came from: the one of its <c>wa_id</c>, else the only one.</summary>
@@ -246,7 +255,8 @@ public static class WhatsAppWebhookParser
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array
             ? [.. array.EnumerateArray()] : [];
 
-    private static string? Text(JsonElement element, string name) =>
+    /// <summary>A string or number property's text; null when absent, of another kind, or the element is no object.</summary>
+    internal static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
             ? value.ValueKind switch
             {

@@ -23,7 +23,7 @@ public interface IAttentionGrain : IGrainWithIntegerKey
 }
 
 /// <summary>One booking that needs a person, as <c>GET /api/attention</c> lists it.</summary>
-/// <param name="AppointmentId">The booking (Calendly invitee UUID).</param>
+/// <param name="AppointmentId">The booking (Calendly invitee UUID); for <c>template</c>, the template's <c>name:language</c>.</param>
 /// <param name="Reason">One of <see cref="AttentionReasonCodes"/>.</param>
 /// <param name="Since">When the reason arose.</param>
 /// <param name="Client">The client's name with the masked phone; never the full number.</param>
@@ -57,4 +57,10 @@ public static class AttentionReasonCodes
     /// appointment id names the message, not a booking.
     /// </summary>
     public const string UnmatchedReply = "unmatched-reply";
+
+    /// <summary>
+    /// A template Meta does not let Turtle send as intended (not approved, or re-categorised): one entry per template and
+    /// language, keyed by <c>Turtle.Grains.Templates.TemplateKey</c> in place of a booking.
+    /// </summary>
+    public const string Template = "template";
 }

@@ -73,13 +73,16 @@ public static class TurtleMetrics
     public const string WhatsAppStatusEvent = "status";
     public const string WhatsAppMessageEvent = "message";
 
+    /// <summary>The WhatsApp webhook's template status, category and quality changes.</summary>
+    public const string WhatsAppTemplateEvent = "template";
+
     private static readonly string[] CalendlyEvents =
     [
         "invitee.created", "invitee.canceled", "invitee_no_show.created", "invitee_no_show.deleted",
         "routing_form_submission.created", "event_type.created", "event_type.updated", "event_type.deleted",
     ];
 
-    private static readonly string[] WhatsAppEvents = [WhatsAppStatusEvent, WhatsAppMessageEvent];
+    private static readonly string[] WhatsAppEvents = [WhatsAppStatusEvent, WhatsAppMessageEvent, WhatsAppTemplateEvent];
 
     // Bucket bounds for lateness: a message sent on time is late by under a second; an outage or Meta's throttling by minutes.
     private static readonly double[] LatenessBuckets = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 21600, 86400];

@@ -19,6 +19,9 @@ public sealed partial record MessageTemplate(NotificationKind Kind, string Name,
     /// </summary>
     public IReadOnlyList<QuickReply> QuickReplies { get; init; } = [];
 
+    /// <summary>The category the kind is written for (SPEC §6): every kind is about the client's own booking.</summary>
+    public string IntendedCategory { get; init; } = Templates.TemplateCategories.Intended;
+
     /// <summary>What each button sends back for <paramref name="appointmentId"/>, in button order.</summary>
     public IReadOnlyList<string> ButtonPayloads(string appointmentId) => [.. QuickReplies.Select(q => AttendanceButton.For(appointmentId, q.Payload))];
 
@@ -41,8 +44,10 @@ public sealed partial record MessageTemplate(NotificationKind Kind, string Name,
 public sealed record QuickReply(string Text, string Payload);
 
 /// <summary>
-/// Every kind's default template, in one place. Meta refuses a template whose body starts or ends with a placeholder,
-/// so every body has words on both sides of its placeholders.
+/// Every kind's default template, in one place, each worded to pass <see cref="TemplateSubmission.Problem"/>: words on
+/// both sides of every placeholder and between any two, enough fixed words, nothing promotional. A re-book invitation
+/// is Meta's own example of marketing, so NoShow's wording reports what happened to the client's meeting and leaves
+/// the choice to them.
 /// </summary>
 public static class MessageTemplates
 {
@@ -75,9 +80,9 @@ public static class MessageTemplates
         new(NotificationKind.Confirmation, "turtle_booking_confirmation", [ClientName, MeetingTime, AdvisorName],
             "Hello {{1}}, your meeting is booked for {{2}} with {{3}}. We will send you your advisor's details the day before."),
         new(NotificationKind.Rescheduled, "turtle_booking_rescheduled", [ClientName, MeetingTime, AdvisorName],
-            "Hello {{1}}, your meeting has moved to {{2}}, with {{3}}."),
+            "Hello {{1}}, your meeting has been moved to {{2}}. Your advisor for it is {{3}}, and the details are in your calendar invitation."),
         new(NotificationKind.AdvisorBio, "turtle_advisor_bio", [ClientName, AdvisorName, AdvisorBio, MeetingTime],
-            "Hello {{1}}, you will meet {{2}}. {{3}} See you on {{4}}."),
+            "Hello {{1}}, your advisor for the meeting is {{2}}. About your advisor: {{3}} Your meeting is on {{4}}; reply to this message with any questions before then."),
         new(NotificationKind.Reminder, "turtle_meeting_reminder", [ClientName, MeetingTime, JoinUrl],
             "Hello {{1}}, a reminder that your meeting is at {{2}}. Join with this link: {{3}} and see you soon."),
         new(NotificationKind.Cancellation, "turtle_booking_cancelled", [ClientName, MeetingTime, RescheduleUrl],
@@ -92,13 +97,13 @@ public static class MessageTemplates
         new(NotificationKind.FollowUp, "turtle_meeting_follow_up", [ClientName, AdvisorName],
             "Hello {{1}}, thank you for meeting {{2}} today. Reply to this message if you have any questions."),
         new(NotificationKind.NoShow, "turtle_missed_meeting", [ClientName, AdvisorName, BookingUrl],
-            "Hello {{1}}, we missed you at your meeting with {{2}}. Book another time here: {{3}} and we will be glad to see you."),
+            "Hello {{1}}, your meeting with {{2}} did not take place because you did not join it. If you still need this consultation, choose a new time for it here: {{3}} or reply to this message."),
         new(NotificationKind.AdvisorBooked, "turtle_advisor_new_booking", [AdvisorName, ClientName, MeetingTime, ClientAnswers],
-            "Hello {{1}}, {{2}} has booked a meeting with you on {{3}}. Their answers: {{4}}. Details are in your calendar."),
+            "Hello {{1}}, your client {{2}} has booked a meeting with you on {{3}}. Their answers: {{4}}. Details are in your calendar."),
         new(NotificationKind.AdvisorCancelled, "turtle_advisor_booking_cancelled", [AdvisorName, ClientName, MeetingTime, CancelReason],
-            "Hello {{1}}, {{2}} has cancelled the meeting on {{3}}. Reason given: {{4}}. The slot is free again."),
+            "Hello {{1}}, your client {{2}} has cancelled the meeting on {{3}}. Reason given: {{4}}. The time is open again in your calendar."),
         new(NotificationKind.AdvisorDeclined, "turtle_advisor_client_declined", [AdvisorName, ClientName, MeetingTime],
-            "Hello {{1}}, {{2}} has told us they cannot attend the meeting on {{3}}. We have offered them another time."),
+            "Hello {{1}}, your client {{2}} has told us they cannot attend the meeting on {{3}}. We have offered them another time."),
         new(NotificationKind.AdvisorAgenda, "turtle_advisor_daily_agenda", [AdvisorName, MeetingCount, Agenda],
             "Good morning {{1}}, you have {{2}} meeting(s) today: {{3}} Have a good day."),
     }.ToDictionary(t => t.Kind);

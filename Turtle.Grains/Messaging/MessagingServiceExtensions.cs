@@ -25,6 +25,8 @@ public static class MessagingServiceExtensions
             http.Timeout = options.RequestTimeout;
         });
         services.TryAddTransient<IWhatsAppSender, WhatsAppSender>();
+        // The templates' status at Meta, for a template its webhooks have not reported on yet.
+        services.AddTemplateClient();
         return services;
     }
 
@@ -35,14 +37,17 @@ public static class MessagingServiceExtensions
     public static IServiceCollection AddMessageTemplateManagement(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddWhatsAppOptions(configuration, sending: false);
+        services.AddTemplateClient();
+        return services;
+    }
+
+    private static void AddTemplateClient(this IServiceCollection services) =>
         services.AddHttpClient<MessageTemplateClient>((sp, http) =>
         {
             var options = sp.GetRequiredService<IOptions<WhatsAppOptions>>().Value;
             http.BaseAddress = new Uri(options.ApiBaseUrl.TrimEnd('/') + "/");
             http.Timeout = options.RequestTimeout;
         });
-        return services;
-    }
 
     /// <summary>The <c>WhatsApp</c> section with every kind's template defaults applied, validated at start.</summary>
     private static void AddWhatsAppOptions(this IServiceCollection services, IConfiguration configuration, bool sending = true)

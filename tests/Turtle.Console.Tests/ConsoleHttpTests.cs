@@ -12,7 +12,7 @@ public sealed class ConsoleHttpTests(ConsoleDeployment turtle)
     public async Task EveryPageButLoginRedirectsToLoginWithoutTheCookie()
     {
         using var anonymous = new ConsoleSession(turtle.Turtle.ApiBase);
-        foreach (var path in new[] { "/", "/?from=2026-01-01", "/attention", "/advisors", $"/appointments/{turtle.Booked.Id}" })
+        foreach (var path in new[] { "/", "/?from=2026-01-01", "/attention", "/advisors", "/templates", $"/appointments/{turtle.Booked.Id}" })
         {
             using var response = await anonymous.GetAsync(path);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);

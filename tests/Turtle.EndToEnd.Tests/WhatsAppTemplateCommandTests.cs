@@ -49,6 +49,24 @@ public sealed class WhatsAppTemplateCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATemplateMetaMovedToMarketingShowsBothCategoriesAndExitsOne()
+    {
+        foreach (var template in Catalog)
+        {
+            _meta.SeedTemplate(template.Name, "en", "APPROVED");
+        }
+        _meta.Recategorise("turtle_missed_meeting", "en", "MARKETING");
+
+        var result = await Turtle("whatsapp", "templates");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Matches(@"NoShow\s+turtle_missed_meeting \(en\)\s+APPROVED\s+category MARKETING, intended UTILITY\s+MISMATCH", result.Output);
+        Assert.Matches(@"Confirmation\s+turtle_booking_confirmation \(en\)\s+APPROVED\s+category UTILITY, intended UTILITY\r?\n", result.Output);
+        Assert.Contains($"1 of {Catalog.Count} templates are not in their intended category UTILITY: turtle_missed_meeting (en) is MARKETING", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not approved", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AllApprovedIsInOrder()
     {
         foreach (var template in Catalog)

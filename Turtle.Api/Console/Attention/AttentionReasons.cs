@@ -13,6 +13,8 @@ public enum AttentionAction
     FixAdvisorSheet,
     /// <summary>No booking to open: the detail says it all.</summary>
     ReadDetail,
+    /// <summary>See the template on the templates page and fix it at Meta; the entry goes when Meta approves it as intended.</summary>
+    FixTemplate,
 }
 
 /// <summary>A reason of SPEC §4's attention list, as the console explains it.</summary>
@@ -31,6 +33,7 @@ public static class AttentionReasons
         new(AttentionReasonCodes.ClientReplied, "Client replied", "The client wrote in: read the reply and answer them yourself.", AttentionAction.OpenBooking),
         new(AttentionReasonCodes.AdvisorNoPhone, "Advisor has no phone", "The advisor gets no WhatsApp messages: add their phone to the sheet, then refresh.", AttentionAction.FixAdvisorSheet),
         new(AttentionReasonCodes.UnmatchedReply, "Unmatched reply", "Someone Meta names only by their WhatsApp user id wrote in, and no booking's number is linked to it yet: read the message and answer them yourself.", AttentionAction.ReadDetail),
+        new("template", "Template", "Meta does not let Turtle send this template as intended (not approved, or not UTILITY): follow the detail; the entry goes once Meta approves it as UTILITY.", AttentionAction.FixTemplate),
     ];
 
     /// <summary>The reason, or a plain one for a code this console does not know yet.</summary>

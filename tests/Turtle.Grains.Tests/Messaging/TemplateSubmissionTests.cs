@@ -87,6 +87,13 @@ public sealed class TemplateSubmissionTests
     [InlineData("Hello {{2}}, at {{1}} today.", 2, "expected")]
     [InlineData("Hello {{1}} {{2}} today.", 2, "side by side")]
     [InlineData("Hello {{1}}, today.", 2, "expected")]
+    [InlineData("Hello {{1}}, your meeting is with {{2}}.", 2, "starts or ends")]
+    [InlineData("Hello {{1}}, you will meet {{2}}. {{3}} See you then at our office.", 3, "side by side")]
+    [InlineData("Hello {{1}}, {{2}} has booked a meeting with you today.", 2, "side by side")]
+    [InlineData("Hi {{1}}, at {{2}} now.", 2, "fixed words")]
+    [InlineData("Hello {{1}}, book again now and get 20% off your next consultation with us.", 1, "promotion")]
+    [InlineData("Hello {{1}}, the slot is free again for anyone who wants it today.", 1, "promotion")]
+    [InlineData("Hello {{1}}, see our exclusive offer on retirement plans this week.", 1, "promotion")]
     public void MetasFormattingRulesAreChecked(string body, int parameters, string problem) =>
         Assert.Contains(problem, TemplateSubmission.Problem(body, parameters), StringComparison.Ordinal);
 
