@@ -267,7 +267,7 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         await page.GotoAsync(turtle.Url("/login").ToString());
         await AssertAccessibleAsync(page, "login");
         await SignInAsync(page);
-        foreach (var path in new[] { "/", $"/appointments/{turtle.Failed.Id}", "/attention", "/advisors" })
+        foreach (var path in new[] { "/", $"/appointments/{turtle.Failed.Id}", "/attention", "/advisors", "/templates" })
         {
             await page.SetViewportSizeAsync(1280, 900);
             await page.GotoAsync(turtle.Url(path).ToString());
