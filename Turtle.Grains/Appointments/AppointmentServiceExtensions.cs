@@ -19,6 +19,7 @@ public static class AppointmentServiceExtensions
         services.AddSingleton<MessageRecipients>();
         services.AddSingleton<AgendaSchedule>();
         // Each booking and agenda activation builds its own dispatcher from these: it keeps that holder's sends in flight.
+        services.AddSingleton<TemplateGate>();
         services.AddSingleton<DeliveryServices>();
         services.AddHostedService<BookingWatchdog>();
         return services;

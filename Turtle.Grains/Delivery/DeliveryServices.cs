@@ -9,6 +9,7 @@ public sealed class DeliveryServices(
     IWhatsAppSender sender,
     SendRules rules,
     WakePolicy policy,
+    TemplateGate templates,
     TurtleClock time,
     ILogger<MessageDispatcher> logger)
 {
@@ -16,6 +17,7 @@ public sealed class DeliveryServices(
     public IWhatsAppSender Sender => sender;
     public SendRules Rules => rules;
     public WakePolicy Policy => policy;
+    public TemplateGate Templates => templates;
     public TurtleClock Time => time;
     public ILogger<MessageDispatcher> Logger => logger;
 }

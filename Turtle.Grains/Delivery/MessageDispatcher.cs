@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Templates;
 
 namespace Turtle.Grains.Delivery;
 
@@ -122,6 +123,19 @@ public sealed partial class MessageDispatcher
         {
             // Nothing can be sent at all now (the access token): the message waits, unclaimed, and costs no write.
             Rules.Hold(entry, held, now);
+            return true;
+        }
+        var template = await _services.Templates.CheckAsync(entry.Kind);
+        if (template.Verdict == TemplateVerdict.Wait)
+        {
+            // Paused by Meta for its quality (or still under review): it waits, like a 132015 answer, and goes once approved.
+            Rules.Hold(entry, $"held: {template.Reason}", now);
+            return true;
+        }
+        if (template.Verdict == TemplateVerdict.Fail)
+        {
+            SendRules.Fail(entry, template.Reason ?? "the template cannot be sent", now);
+            await RecordAsync(entry, sent: false);
             return true;
         }
 

@@ -89,6 +89,14 @@ public class SendRules(IOptions<NotificationOptions> options)
         }
     }
 
+    /// <summary>The message can never go as it is (its template disabled or rejected at Meta): failed, not retried.</summary>
+    public static void Fail(Notification entry, string reason, DateTimeOffset now)
+    {
+        entry.State = NotificationState.Failed;
+        entry.FailedAt = now;
+        entry.LastError = reason;
+    }
+
     public static void Skip(Notification entry, string reason)
     {
         entry.State = NotificationState.Skipped;

@@ -79,6 +79,65 @@ public sealed class TemplateGrainTests(TemplateClusterFixture fixture)
         Assert.DoesNotContain(fixture.WhatsApp.TemplateRequests.Skip(reads), r => r.PathAndQuery.Contains("name=turtle_booking_confirmation&", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task APausedTemplatesMessageWaitsAndGoesOnceWhenMetaApprovesIt()
+    {
+        var template = fixture.Grains.GetGrain<ITemplateGrain>(TemplateKey.Of(RescheduledTemplate, "en"));
+        var at = DateTimeOffset.UtcNow;
+        await template.ApplyAsync(Status(RescheduledTemplate, "PAUSED", at, "FIRST_PAUSE"));
+        // Past any answer a silo kept from before the pause.
+        await Task.Delay(TemplateGate.AnswerLifetime);
+        var booking = Bookings.New(TimeSpan.FromDays(3), oldInviteeId: Guid.NewGuid().ToString());
+        try
+        {
+            await Booking(booking).BookAsync(booking);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var held = Rescheduled(await Booking(booking).GetAsync());
+            Assert.Equal(NotificationState.Pending, held.State);
+            Assert.Contains("paused by Meta", held.LastError, StringComparison.Ordinal);
+            Assert.DoesNotContain(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Rescheduled));
+        }
+        finally
+        {
+            await template.ApplyAsync(Status(RescheduledTemplate, "APPROVED", at.AddSeconds(1)));
+        }
+
+        await fixture.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Rescheduled) && r.MessageId is not null, 1, TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(fixture.WhatsApp.Accepted, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Rescheduled));
+        Assert.Equal(NotificationState.Sent, Rescheduled(await Booking(booking).GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task ADisabledTemplatesMessageFailsWithMetasReasonAndIsNotSent()
+    {
+        var template = fixture.Grains.GetGrain<ITemplateGrain>(TemplateKey.Of(RescheduledTemplate, "en"));
+        var at = DateTimeOffset.UtcNow;
+        await template.ApplyAsync(Status(RescheduledTemplate, "DISABLED", at, "LOW_QUALITY"));
+        await Task.Delay(TemplateGate.AnswerLifetime);
+        var booking = Bookings.New(TimeSpan.FromDays(3), oldInviteeId: Guid.NewGuid().ToString());
+        try
+        {
+            await Booking(booking).BookAsync(booking);
+            var failed = Rescheduled(await Booking(booking).GetAsync());
+            Assert.Equal(NotificationState.Failed, failed.State);
+            Assert.Contains("DISABLED", failed.LastError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await template.ApplyAsync(Status(RescheduledTemplate, "APPROVED", at.AddSeconds(1)));
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Rescheduled));
+    }
+
+    /// <summary>A rescheduled booking's first message: its template is left to these tests (the others use the confirmation's).</summary>
+    private const string RescheduledTemplate = "turtle_booking_rescheduled";
+
+    private IAppointmentGrain Booking(BookingDetails booking) => fixture.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
+
+    private static NotificationView Rescheduled(AppointmentView? booking) => booking!.Notifications.Single(n => n.Kind == NotificationKind.Rescheduled);
+
     private static TemplateUpdate Status(string name, string reported, DateTimeOffset at, string? reason = null) =>
         new() { Field = TemplateUpdateField.Status, Name = name, Language = "en", At = at, Event = reported, Reason = reason };
 }
@@ -91,6 +150,8 @@ public sealed class TemplateClusterFixture : TurtleClusterFixture
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["WhatsApp:BusinessAccountId"] = FakeWhatsAppApi.BusinessAccountId,
+        // A message held by a paused template asks again within a second.
+        ["Notifications:HeldRecheckInterval"] = "00:00:01",
     };
 }
 
