@@ -3,8 +3,8 @@
 # lanes side by side (most of their time is spent waiting on timers, processes and storage, not on the two cores),
 # each against an Azurite and ports of its own. Prints each one's duration, then one totals line:
 #   N passed, M failed, K skipped
-# Environment: TURTLE_TEST_PORT_BASE [10100] moves every port it opens (Azurite at base..base+2, the benchmark's at
-# base+100.., the chaos run's at base+333..), so two checkouts can run their tests at once; TURTLE_SKIP_BENCH_SMOKE=1
+# Environment: TURTLE_TEST_PORT_BASE [10100] moves every port it opens (the test projects' Azurites at base..base+11,
+# the benchmark's at base+100.., the chaos run's at base+333..), so two checkouts can run their tests at once; TURTLE_SKIP_BENCH_SMOKE=1
 # and TURTLE_SKIP_CHAOS=1 leave those two out.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -27,8 +27,6 @@ ensure_azurite || exit 1
 ensure_chromium || true
 rm -rf .data/azurite-test "$LOGS"
 mkdir -p "$LOGS"
-start_azurite .data/azurite-test "$PORT_BASE" $((PORT_BASE + 1)) $((PORT_BASE + 2)) || exit 1
-export TURTLE_TEST_STORAGE="$AZURITE_CONNECTION"
 
 log "building"
 if ! dotnet build Turtle.sln -c Debug -nologo -v quiet -clp:ErrorsOnly; then
@@ -63,11 +61,21 @@ for project in tests/*.Tests/*.Tests.csproj; do
   grep -qw "$name" <<<"${lanes[*]}" || lanes+=("$name")
 done
 
+# Each test project gets an Azurite of its own (three ports each from PORT_BASE): Azurite serves one request at a
+# time, so one project's burst of thousands of bookings would otherwise stall another's timers.
+declare -A STORAGE
+port=$PORT_BASE
+for name in "${projects[@]}"; do
+  start_azurite ".data/azurite-test/$name" "$port" $((port + 1)) $((port + 2)) || exit 1
+  STORAGE[$name]="$AZURITE_CONNECTION"
+  port=$((port + 3))
+done
+
 # run_named NAME: one job of a lane.
 run_named() {
   case "$1" in
     # The trx file keeps each test's duration, for finding what makes a lane long.
-    *.Tests) dotnet test "tests/$1/$1.csproj" -c Debug --no-build -nologo --logger "trx;LogFileName=$1.trx" --results-directory "$LOGS" ;;
+    *.Tests) TURTLE_TEST_STORAGE="${STORAGE[$1]}" dotnet test "tests/$1/$1.csproj" -c Debug --no-build -nologo --logger "trx;LogFileName=$1.trx" --results-directory "$LOGS" ;;
     # Known vulnerabilities in the packages, direct or transitive: high or critical fails; a source without
     # vulnerability data is reported and counted as skipped, not as passed.
     vulnerable-packages) scripts/vulnerable-packages.sh ;;
