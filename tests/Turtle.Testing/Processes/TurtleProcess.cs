@@ -153,12 +153,34 @@ public sealed class TurtleProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// A port no one listens on now, for a process about to start. It is taken below the kernel's ephemeral range
+    /// (32768 and up on Linux): a port the kernel handed out would be free again here, then taken at once as the local
+    /// end of some test's outgoing connection before the new process binds it. Below the range only another test's
+    /// choice can take it, and each process picks at random among thousands.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(FirstPort, LastPort);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try another.
+            }
+        }
+        throw new InvalidOperationException($"no free port between {FirstPort} and {LastPort}");
     }
+
+    // Clear of ./run.sh's and ./test.sh's fixed ports (5080, 8080, 10000-10445, 11111, 30000).
+    private const int FirstPort = 12000;
+    private const int LastPort = 29900;
 
     /// <summary>The folder holding Turtle.sln.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
