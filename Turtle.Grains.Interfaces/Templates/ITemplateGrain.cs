@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Grains.Templates;
@@ -140,18 +141,21 @@ public sealed record TemplateView
     [Id(10)] public string? Problem { get; init; }
 }
 
-/// <summary>One kind's template in <c>GET /api/templates</c>: <c>{ kind, name, language, status, category, intendedCategory, quality, reason, since }</c>.</summary>
+/// <summary>
+/// One kind's template in <c>GET /api/templates</c>: <c>{ kind, name, language, status, category, intendedCategory,
+/// quality, reason, since }</c>, each field written (null when Meta has not reported it), as SPEC §6 names them all.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Turtle.TemplateListing")]
 public sealed record TemplateListing(
     [property: Id(0)] NotificationKind Kind,
     [property: Id(1)] string Name,
     [property: Id(2)] string Language,
-    [property: Id(3)] string? Status,
-    [property: Id(4)] string? Category,
+    [property: Id(3), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Status,
+    [property: Id(4), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Category,
     [property: Id(5)] string IntendedCategory,
-    [property: Id(6)] string? Quality,
-    [property: Id(7)] string? Reason,
-    [property: Id(8)] DateTimeOffset? Since)
+    [property: Id(6), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Quality,
+    [property: Id(7), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason,
+    [property: Id(8), JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? Since)
 {
     [Id(9)] public string? AnnouncedCategory { get; init; }
     [Id(10)] public DateTimeOffset? AnnouncedFor { get; init; }

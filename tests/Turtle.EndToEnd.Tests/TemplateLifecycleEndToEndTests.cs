@@ -37,6 +37,8 @@ public sealed class TemplateLifecycleEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await meta.PostWebhookAsync(Webhook, "not-the-app-secret", meta.BuildTemplateStatusPayload(FollowUpTemplate, "en", "DISABLED")));
 
         var templates = await TemplatesAsync(http);
+        string[] fields = ["kind", "name", "language", "status", "category", "intendedCategory", "quality", "reason", "since"];
+        Assert.All(templates, t => Assert.All(fields, f => Assert.True(t.TryGetProperty(f, out _), $"{f} missing from {t}")));
         var noShow = templates.Single(t => t.GetProperty("kind").GetString() == "NoShow");
         Assert.Equal((NoShowTemplate, "en", "PAUSED", "UTILITY", "UTILITY", "RED"), Fields(noShow));
         Assert.StartsWith("FIRST_PAUSE", noShow.GetProperty("reason").GetString(), StringComparison.Ordinal);
