@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 using Turtle.Grains.Telemetry;
 using Turtle.Grains.Templates;
@@ -24,6 +23,9 @@ public sealed record WhatsAppWebhookAnswer(int Statuses, int OptOuts, int OptIns
 
     /// <summary>Template status, category and quality changes applied.</summary>
     public int Templates { get; init; }
+
+    /// <summary>Statuses about no message Turtle sent (counted as <c>turtle_webhooks_total{outcome="unmatched"}</c>).</summary>
+    public int UnmatchedStatuses { get; init; }
 }
 
 /// <summary>
@@ -120,15 +122,17 @@ public static partial class WhatsAppWebhookEndpoints
         try
         {
             (batch, var unmatched) = await users.ResolveAsync(batch);
-            foreach (var status in batch.Statuses)
+            var unmatchedStatuses = await DeliveryStatuses.ApplyAsync(cluster, batch.Statuses);
+            for (var i = 0; i < unmatchedStatuses; i++)
             {
-                await cluster.GetGrain<IAppointmentGrain>(status.AppointmentId).ApplyDeliveryStatusAsync(status.Update);
+                TurtleMetrics.Webhook(WebhookSource.WhatsApp, TurtleMetrics.WhatsAppStatusEvent, WebhookOutcome.Unmatched);
             }
             var clients = await ClientMessages.ApplyAsync(cluster, batch);
             var templates = await ApplyTemplatesAsync(cluster, batch, options.Value.BusinessAccountId);
             TurtleMetrics.Webhook(WebhookSource.WhatsApp, received, batch.Count + unmatched > 0 ? WebhookOutcome.Applied : WebhookOutcome.Ignored);
-            return TypedResults.Ok(new WhatsAppWebhookAnswer(batch.Statuses.Count, clients.OptOuts, clients.OptIns, batch.Ignored)
+            return TypedResults.Ok(new WhatsAppWebhookAnswer(batch.Statuses.Count - unmatchedStatuses, clients.OptOuts, clients.OptIns, batch.Ignored)
             {
+                UnmatchedStatuses = unmatchedStatuses,
                 Answers = clients.Answers,
                 Replies = clients.Replies,
                 Unmatched = unmatched,

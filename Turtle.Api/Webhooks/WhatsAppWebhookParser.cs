@@ -6,8 +6,18 @@ using Turtle.Grains.Messaging;
 
 namespace Turtle.Api.Webhooks;
 
-/// <summary>A status about a message Turtle sent, already pointed at its appointment by the callback data.</summary>
-public sealed record WhatsAppStatus(string AppointmentId, DeliveryStatusUpdate Update);
+/// <summary>
+/// A status about a message: Meta's message id and what happened (<see cref="Update"/>), the holder its callback data
+/// named when it carried Turtle's (<see cref="MessageHolder"/>), and the recipient's number (E.164) or BSUID.
+/// </summary>
+public sealed record WhatsAppStatus(string? Holder, DeliveryStatusUpdate Update)
+{
+    /// <summary>The recipient's number (E.164), when Meta gave it.</summary>
+    public string? Recipient { get; init; }
+
+    /// <summary>The recipient's BSUID, when Meta gave one.</summary>
+    public string? RecipientUserId { get; init; }
+}
 
 /// <summary>
 /// A text a client wrote to the business number; <see cref="From"/> is E.164, or empty when Meta named the sender only by
@@ -68,8 +78,9 @@ public sealed record WhatsAppWebhookBatch(IReadOnlyList<WhatsAppStatus> Statuses
 
 /// <summary>
 /// Reads Meta's <c>whatsapp_business_account</c> webhook: <c>entry[].changes[].value.statuses[]</c> and
-/// <c>.messages[]</c>, and the template fields (<see cref="TemplateWebhookReader"/>). Statuses without Turtle's callback
-/// data (messages sent by other tools) are counted as ignored.
+/// <c>.messages[]</c>, and the template fields (<see cref="TemplateWebhookReader"/>). A status is read whether or not it
+/// carries Turtle's callback data (Meta does not promise it on a <c>failed</c> status); one that matches no message Turtle
+/// sent is counted as unmatched where it is applied.
 /// Business-scoped user ids (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/,
 /// sent since April 2026): <c>contacts[].user_id</c> beside <c>wa_id</c>, <c>statuses[].recipient_user_id</c> beside
 /// <c>recipient_id</c>, and the sender's <c>messages[].from_user_id</c> (else the contact's <c>user_id</c>); a user who
@@ -217,11 +228,11 @@ public static class WhatsAppWebhookParser
 
     private static WhatsAppStatus? ReadStatus(JsonElement status)
     {
-        if (!CallbackData.TryParse(Text(status, "biz_opaque_callback_data"), out var appointmentId, out var kind)
-            || Text(status, "id") is not { Length: > 0 } messageId || Delivery(Text(status, "status")) is not { } delivery)
+        if (Text(status, "id") is not { Length: > 0 } messageId || Delivery(Text(status, "status")) is not { } delivery)
         {
             return null;
         }
+        var named = CallbackData.TryParse(Text(status, "biz_opaque_callback_data"), out var holder, out var kind);
         var at = Timestamp(status);
         int? code = null;
         string? error = null;
@@ -231,15 +242,19 @@ public static class WhatsAppWebhookParser
             var details = first.TryGetProperty("error_data", out var d) ? Text(d, "details") : null;
             error = string.Join(" — ", new[] { Text(first, "title") ?? Text(first, "message"), details }.Where(s => !string.IsNullOrEmpty(s)));
         }
-        return new WhatsAppStatus(appointmentId, new DeliveryStatusUpdate
+        return new WhatsAppStatus(named ? holder : null, new DeliveryStatusUpdate
         {
-            Kind = kind,
+            Kind = named ? kind : null,
             MessageId = messageId,
             Status = delivery,
             At = at,
             ErrorCode = code,
             ErrorText = error,
-        });
+        })
+        {
+            Recipient = WaId(Text(status, "recipient_id")) is { } digits ? "+" + digits : null,
+            RecipientUserId = UserId(Text(status, "recipient_user_id")),
+        };
     }
 
     private static DeliveryStatus? Delivery(string? status) => status switch

@@ -18,6 +18,9 @@ public interface IAdvisorAgendaGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<AgendaView> GetAsync();
+
+    /// <summary>Applies a WhatsApp delivery status about the agenda message; whether it was about it.</summary>
+    Task<bool> ApplyDeliveryStatusAsync(DeliveryStatusUpdate update);
 }
 
 /// <summary>The day's meetings of every advisor, read once from the per-day booking index however many agendas ask (key: the day, <c>yyyy-MM-dd</c>).</summary>

@@ -9,8 +9,13 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// <summary>Applies an <c>invitee.canceled</c> event. Repeats change nothing.</summary>
     Task<BookingResult> CancelAsync(CancellationDetails cancellation);
 
-    /// <summary>Applies a WhatsApp delivery status to the message it is about. Late or repeated statuses never downgrade.</summary>
-    Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update);
+    /// <summary>
+    /// Applies a WhatsApp delivery status to the message it is about, found by Meta's message id, else (a send whose answer
+    /// was lost) by the kind the callback data named. Late or repeated statuses never downgrade. A status for a booking not
+    /// stored yet (its silo died before the first write) is kept, and the booking's creation finds it.
+    /// </summary>
+    /// <returns>Whether the status was about one of this booking's messages.</returns>
+    Task<bool> ApplyDeliveryStatusAsync(DeliveryStatusUpdate update);
 
     /// <summary>
     /// Sends whatever is due and re-arms, as a reminder tick would: the per-day sweep's call when a booking's tick was lost

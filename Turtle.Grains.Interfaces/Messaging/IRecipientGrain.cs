@@ -36,6 +36,20 @@ public interface IRecipientGrain : IGrainWithStringKey
     /// </summary>
     Task<string?> BookingForReplyAsync();
 
+    /// <summary>
+    /// Meta accepted a message to this number with <paramref name="messageId"/>, sent by <paramref name="holder"/>
+    /// (<see cref="Appointments.MessageHolder"/>): a status naming only the id finds its holder here. Memory only.
+    /// </summary>
+    [OneWay]
+    Task SentAsync(string messageId, string holder);
+
+    /// <summary>
+    /// Who may hold the message Meta knows by <paramref name="messageId"/>: its sender, when this activation saw the send,
+    /// else every booking of the number (each checks the id against its own messages). Only asks, like
+    /// <see cref="BookingForReplyAsync"/>: the caller applies the status, so no call waits on a busy booking.
+    /// </summary>
+    Task<IReadOnlyList<string>> HoldersOfAsync(string messageId);
+
     /// <summary>A booking of this number was stored: one this activation already looked up is counted from now on.</summary>
     [OneWay]
     Task BookedAsync(string appointmentId);

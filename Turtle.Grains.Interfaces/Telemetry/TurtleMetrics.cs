@@ -23,6 +23,8 @@ public enum WebhookOutcome
     Malformed,
     /// <summary>The cluster could not be reached (503, the sender retries).</summary>
     Unavailable,
+    /// <summary>A status about no message Turtle sent (neither its message id nor its callback data matched), ignored.</summary>
+    Unmatched,
 }
 
 public enum MessageOutcome
@@ -162,6 +164,7 @@ public static class TurtleMetrics
         WebhookOutcome.Ignored => "ignored",
         WebhookOutcome.Refused => "refused",
         WebhookOutcome.Malformed => "malformed",
+        WebhookOutcome.Unmatched => "unmatched",
         _ => "unavailable",
     };
 

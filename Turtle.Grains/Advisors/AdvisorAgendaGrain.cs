@@ -91,6 +91,20 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
         });
     }
 
+    public async Task<bool> ApplyDeliveryStatusAsync(DeliveryStatusUpdate update)
+    {
+        var effect = _delivery.ApplyStatus(update);
+        if (effect is StatusEffect.Progressed or StatusEffect.Replanned && _delivery.Writer.IsStored)
+        {
+            await _delivery.Writer.WriteAsync();
+        }
+        if (effect == StatusEffect.Replanned)
+        {
+            await _delivery.ArmAsync();
+        }
+        return effect != StatusEffect.NotOurs;
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         _delivery.Alarm.Ticked(status);

@@ -17,7 +17,10 @@ public sealed class AgendaTarget(Grain grain, IPersistentState<AgendaState> stat
     public const string AdvisorGone = "the advisor is inactive or no longer in the sheet";
     public const string NoMeetings = "no meetings that day";
 
-    public string Holder => grain.GetPrimaryKeyString();
+    /// <summary>The agenda as its sent message's callback data and Meta's statuses name it (<see cref="MessageHolder"/>).</summary>
+    public string Holder => MessageHolder.Agenda(Key);
+
+    private string Key => grain.GetPrimaryKeyString();
 
     public IReadOnlyList<Notification> Messages => [Message];
 
@@ -25,11 +28,11 @@ public sealed class AgendaTarget(Grain grain, IPersistentState<AgendaState> stat
 
     private Notification Message => state.State.Message!;
 
-    private DateOnly Day => AgendaKey.Parse(Holder).Day;
+    private DateOnly Day => AgendaKey.Parse(Key).Day;
 
     public async Task<Address> AddressAsync(Notification entry)
     {
-        var (day, email) = AgendaKey.Parse(Holder);
+        var (day, email) = AgendaKey.Parse(Key);
         var advisor = await grains.GetGrain<IAdvisorLookupGrain>(0).FindAsync(email);
         var phone = advisor is { Active: true } ? phones.Normalize(advisor.Phone) : null;
         var meetings = phone is null ? [] : await grains.GetGrain<IDayMeetingsGrain>(AgendaKey.DayText(day)).ForAdvisorAsync(email);
@@ -42,7 +45,7 @@ public sealed class AgendaTarget(Grain grain, IPersistentState<AgendaState> stat
         {
             state.State.MeetingCount = meetings.Count;
             state.State.Agenda = schedule.Format(meetings);
-            return new OutgoingMessage($"agenda:{Holder}", NotificationKind.AdvisorAgenda, Booking: null, advisor)
+            return new OutgoingMessage(Holder, NotificationKind.AdvisorAgenda, Booking: null, advisor)
             {
                 To = phone,
                 TimeZone = schedule.Firm.ZoneId,

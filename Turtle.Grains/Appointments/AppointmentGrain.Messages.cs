@@ -13,23 +13,65 @@ namespace Turtle.Grains.Appointments;
 /// </summary>
 public sealed partial class AppointmentGrain
 {
-    public async Task ApplyDeliveryStatusAsync(DeliveryStatusUpdate update)
+    public async Task<bool> ApplyDeliveryStatusAsync(DeliveryStatusUpdate update)
     {
-        var now = _time.GetUtcNow();
-        var adopted = DeliveryProgress.AdoptUnanswered(State.Notifications, update);
-        if (adopted is not null)
+        if (State.Status == AppointmentStatus.Unknown)
         {
-            MessageOutcomes.Count(adopted, now);
-            BookingRecords.RecordMessage(State, adopted, now);
-            LogAdopted(_logger, Id, adopted.Kind);
+            return await KeepEarlyStatusAsync(update);
         }
-        if (!DeliveryProgress.Apply(State.Notifications, update) && adopted is null)
+        switch (_delivery.ApplyStatus(update))
         {
-            return;
+            case StatusEffect.NotOurs:
+                return false;
+            case StatusEffect.Progressed:
+                await Writer.WriteAsync();
+                break;
+            case StatusEffect.Replanned:
+                // Recorded as sent from its status (the wake-up its claim had armed is re-armed to what is left), or failed
+                // at Meta (the booking needs a person, and stays armed until the attention list is told).
+                await StoreAsync();
+                break;
         }
-        // Recorded as sent from its status: the wake-up its claim had armed is re-armed to what is left.
-        // Failed after Meta accepted it: the booking needs a person, and stays armed until the attention list is told.
-        await (adopted is not null || update.Status == DeliveryStatus.Failed ? StoreAsync() : Writer.WriteAsync());
+        return true;
+    }
+
+    /// <summary>
+    /// A status about a booking not stored yet: its silo sent the booking's first messages and died before the first
+    /// write. Kept (only with the kind its callback data named), so the webhook's retry that stores the booking finds the
+    /// messages Meta already took and does not send them again.
+    /// </summary>
+    private async Task<bool> KeepEarlyStatusAsync(DeliveryStatusUpdate update)
+    {
+        if (update.Kind is null || update.Status == DeliveryStatus.None)
+        {
+            return false;
+        }
+        if (!State.EarlyStatuses.Any(s => s.MessageId == update.MessageId && s.Status == update.Status)
+            && State.EarlyStatuses.Count < AppointmentState.EarlyStatusCapacity)
+        {
+            State.EarlyStatuses.Add(update);
+            await Writer.WriteAsync();
+            LogEarlyStatus(_logger, Id, update.Kind.Value, update.Status);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Applies the statuses that came before the booking was stored to its newly planned messages: each message Meta took
+    /// counts as claimed and answered by its status, and is not sent again.
+    /// </summary>
+    private void ApplyEarlyStatuses()
+    {
+        foreach (var update in State.EarlyStatuses.OrderBy(s => s.At))
+        {
+            if (!State.Notifications.Any(n => n.MessageId == update.MessageId)
+                && State.Notifications.Find(n => n.Kind == update.Kind && n is { State: NotificationState.Pending, MessageId: null }) is { } unclaimed)
+            {
+                SendRules.Claim(unclaimed, update.At);
+            }
+            _delivery.ApplyStatus(update);
+        }
+        State.EarlyStatuses.Clear();
     }
 
     public async Task<RetryResult> RetryNotificationAsync(NotificationKind kind, string by)
@@ -110,8 +152,8 @@ public sealed partial class AppointmentGrain
             ? GrainFactory.GetGrain<IAdvisorAgendaGrain>(key).ArmAsync()
             : Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: recorded as sent from Meta's status, which came before the answer to its request; it is not sent again")]
-    private static partial void LogAdopted(ILogger logger, string id, NotificationKind kind);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id} {Kind}: Meta's {Status} status came before the booking was stored; kept for its creation")]
+    private static partial void LogEarlyStatus(ILogger logger, string id, NotificationKind kind, DeliveryStatus status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} {Kind}: sent again, asked by {By}")]
     private static partial void LogRetried(ILogger logger, string id, NotificationKind kind, string by);

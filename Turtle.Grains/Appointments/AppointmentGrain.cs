@@ -75,6 +75,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         var now = _time.GetUtcNow();
         State.Notifications = _rules.Plan(booking, canSend: booking.Phone is not null, now);
         BookingRecords.Record(State, now, booking.Source, $"booked: {State.Status}, advisor {assignment.Advisor?.Name ?? "none"} ({assignment.Reason})");
+        ApplyEarlyStatuses();
         // What is due now goes out before the first write, which records it: two storage writes per booking, not four.
         // The webhook is answered in time even when Meta is slow: a send still out then is stored as claimed.
         await _delivery.DispatchAsync(answerBy: now + _options.Value.BookingAnswerDeadline);

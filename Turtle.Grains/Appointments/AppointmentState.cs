@@ -27,6 +27,13 @@ public sealed class AppointmentState
     [Id(10)] public List<HistoryEntry> History { get; set; } = [];
     /// <summary>Why the booking needs a person, as told (or still to be told) to the attention list (<see cref="BookingAttention"/>).</summary>
     [Id(20)] public List<AttentionMark> Attention { get; set; } = [];
+    /// <summary>
+    /// Meta's statuses that came before the booking was stored (its silo died between sending and the first write): its
+    /// creation applies them, so a confirmation Meta took is not sent again (SPEC §6). At most <see cref="EarlyStatusCapacity"/>.
+    /// </summary>
+    [Id(21)] public List<DeliveryStatusUpdate> EarlyStatuses { get; set; } = [];
+
+    public const int EarlyStatusCapacity = 16;
 
     /// <summary>The event that ended the booking (a cancel, or a cancel for a reschedule); null while it is on.</summary>
     public BookingEvent? EndedBy() => Status switch

@@ -98,9 +98,10 @@ public sealed partial class BookingAttention(IGrainFactory grains, ILogger logge
         Keep(booking, AttentionReasonCodes.OptedOut, optedOut is not null, now,
             $"The number sent STOP: the {optedOut?.Kind} and later messages are not sent.");
 
-        // A failed message stays listed until it is sent again: while a retry is on its way, it still counts.
+        // A failed message stays listed until it is sent again: while a retry is on its way (a person's, or the one a
+        // failure Meta reported after accepting it allows), it still counts.
         var failed = booking.Notifications
-            .Where(n => n.IsFailed || (n.RetriedAt is not null && n.State is NotificationState.Pending or NotificationState.Sending))
+            .Where(n => n.IsFailed || n.FailedAtMeta || (n.RetriedAt is not null && n.State is NotificationState.Pending or NotificationState.Sending))
             .Where(n => ended is not { } happened || !MessageKinds.Of(n.Kind).CancelledBy.Contains(happened))
             .ToList();
         if (failed.Count == 0)

@@ -9,7 +9,10 @@ namespace Turtle.Grains.Delivery;
 /// </summary>
 public interface IDeliveryTarget
 {
-    /// <summary>Names the holder in logs; holds its numbers' send slots.</summary>
+    /// <summary>
+    /// Names the holder in logs and to Meta's statuses (<see cref="Appointments.MessageHolder"/>: what its messages' callback
+    /// data carry); holds its numbers' send slots.
+    /// </summary>
     string Holder { get; }
 
     /// <summary>The holder's messages, updated in place by the dispatcher.</summary>

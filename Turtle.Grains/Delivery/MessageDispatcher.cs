@@ -170,19 +170,59 @@ public sealed partial class MessageDispatcher
 
     private async Task RecordSentAsync(Notification entry, string to, SendOutcome outcome)
     {
-        if (entry.State == NotificationState.Sent || (entry.State != NotificationState.Sending && outcome.Result is not (SendResult.Sent or SendResult.DryRun)))
+        if (entry.State != NotificationState.Sending && !(entry.State == NotificationState.Cancelled && outcome.Result is SendResult.Sent or SendResult.DryRun))
         {
-            // Meta's status recorded it sent while its answer was awaited, or it was cancelled and the answer is no send:
-            // the late answer changes nothing. It must not put a cancelled message back to be tried again.
+            // Meta's status decided it while its answer was awaited (sent, or failed after all), or it was cancelled and
+            // the answer is no send: the late answer changes nothing. It must not put a cancelled message back to be tried.
             LogLateAnswerIgnored(Logger, _target.Holder, entry.Kind, entry.State, outcome.Result);
             return;
         }
         Rules.Apply(entry, outcome, _target.SendBy(entry), Time.GetUtcNow(), Random.Shared);
         await RecordAsync(entry, sent: true);
+        if (entry is { State: NotificationState.Sent, MessageId: { } messageId })
+        {
+            // Kept where a status naming only Meta's id (a failure reported later, without callback data) finds its holder.
+            await _services.Grains.GetGrain<IRecipientGrain>(to).SentAsync(messageId, _target.Holder);
+        }
         if (outcome.WaId is { Length: > 0 } waId && waId != PhoneMask.Digits(to))
         {
             await _target.KnownAsAsync(entry, to, "+" + waId);
         }
+    }
+
+    /// <summary>
+    /// Applies one of Meta's statuses to the holder's message it is about (by Meta's message id, else the kind of a
+    /// message whose answer never came): a message heard of only by its status is recorded as sent, and a <c>failed</c>
+    /// status is classified like a refused send (<see cref="SendRules.ApplyFailedStatus"/>). The caller persists.
+    /// </summary>
+    public StatusEffect ApplyStatus(DeliveryStatusUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var now = Time.GetUtcNow();
+        var adopted = DeliveryProgress.AdoptUnanswered(_target.Messages, update);
+        if (adopted is not null)
+        {
+            MessageOutcomes.Count(adopted, now);
+            _target.Recorded(adopted, now);
+            LogAdopted(Logger, _target.Holder, adopted.Kind);
+        }
+        if (DeliveryProgress.Find(_target.Messages, update) is not { } entry)
+        {
+            return StatusEffect.NotOurs;
+        }
+        if (!DeliveryProgress.Apply(entry, update))
+        {
+            return adopted is null ? StatusEffect.Unchanged : StatusEffect.Replanned;
+        }
+        if (update.Status != DeliveryStatus.Failed)
+        {
+            return adopted is null ? StatusEffect.Progressed : StatusEffect.Replanned;
+        }
+        Rules.ApplyFailedStatus(entry, update.ErrorCode, update.ErrorText, _target.SendBy(entry), now, Random.Shared);
+        LogFailedStatus(Logger, _target.Holder, entry.Kind, update.ErrorCode, entry.State);
+        MessageOutcomes.Count(entry, now);
+        _target.Recorded(entry, now);
+        return StatusEffect.Replanned;
     }
 
     /// <summary>Counts, logs and records what became of a message, and persists it.</summary>
@@ -204,6 +244,25 @@ public sealed partial class MessageDispatcher
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Holder} {Kind}: Meta has not answered yet; it is stored claimed and its outcome will be recorded when it comes")]
     private static partial void LogLeftInFlight(ILogger logger, string holder, NotificationKind kind);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Holder} {Kind}: recorded as sent from Meta's status; the answer to its request never came")]
+    private static partial void LogAdopted(ILogger logger, string holder, NotificationKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Holder} {Kind}: Meta reported it failed ({Code}) after accepting it; now {State}")]
+    private static partial void LogFailedStatus(ILogger logger, string holder, NotificationKind kind, int? code, NotificationState state);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Holder} {Kind}: the late answer ({Answer}) leaves it {State}")]
     private static partial void LogLateAnswerIgnored(ILogger logger, string holder, NotificationKind kind, NotificationState state, SendResult answer);
+}
+
+/// <summary>What one of Meta's statuses did to a holder's messages, and so what the holder must persist.</summary>
+public enum StatusEffect
+{
+    /// <summary>It is about none of the holder's messages.</summary>
+    NotOurs,
+    /// <summary>About one of them, and nothing new (a repeat, or a step backwards).</summary>
+    Unchanged,
+    /// <summary>Delivered or read: written, nothing else changes.</summary>
+    Progressed,
+    /// <summary>A message recorded as sent from it, or failed at Meta: what is next changed, so re-arm, write and tell.</summary>
+    Replanned,
 }

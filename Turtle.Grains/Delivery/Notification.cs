@@ -35,9 +35,14 @@ public sealed class Notification
     /// <summary>When a person last had it sent again, and from where (<see cref="BookingSources"/>).</summary>
     [Id(21)] public DateTimeOffset? RetriedAt { get; set; }
     [Id(22)] public string? RetriedBy { get; set; }
+    /// <summary>Meta's per-user marketing limit (131049) held it back once: the one retry it gets has been given.</summary>
+    [Id(23)] public bool PerUserLimitRetried { get; set; }
 
     /// <summary>Failed for good: refused, out of attempts, or accepted by Meta and then reported failed.</summary>
     public bool IsFailed => State == NotificationState.Failed || (State == NotificationState.Sent && DeliveryStatus == DeliveryStatus.Failed);
+
+    /// <summary>Meta reported it failed after accepting it, and it waits to be tried again (a retryable code, 131049).</summary>
+    public bool FailedAtMeta => FailedAt is not null && State is NotificationState.Pending or NotificationState.Sending;
 
     public NotificationView ToView() => new()
     {

@@ -52,6 +52,13 @@ public class SendRules(IOptions<NotificationOptions> options)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Result == SendResult.Unanswered && entry.Attempts < Options.MaxAttempts)
+        {
+            // Meta may have taken it: the claim stands, so a status naming it records it sent, and only a claim that
+            // heard nothing within the send timeout is tried again.
+            entry.LastError = $"{outcome.Describe()} Waiting for Meta's status until {(entry.ClaimedAt ?? now) + Options.SendTimeout:u}.";
+            return;
+        }
         entry.ClaimedAt = null;
         entry.LastError = outcome.Describe();
         switch (outcome.Result)
@@ -87,6 +94,54 @@ public class SendRules(IOptions<NotificationOptions> options)
                 entry.FailedAt = now;
                 break;
         }
+    }
+
+    /// <summary>How long Meta's per-user marketing limit (131049) is given before the one retry (SPEC §6).</summary>
+    public static readonly TimeSpan PerUserLimitWait = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Meta accepted the message, then reported it failed (a <c>failed</c> status): classified like a refused send, so a
+    /// retryable code is tried again and any other fails it with Meta's code and text; 131049 waits 24 h for its one retry.
+    /// A message to be tried again forgets the failed message's id, so its new send's statuses are its own.
+    /// </summary>
+    public void ApplyFailedStatus(Notification entry, int? code, string? text, Deadline? sendBy, DateTimeOffset now, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var described = MetaErrorCodes.Meaning(code) is { } meaning ? $"{text} — {meaning}" : text;
+        var failedId = entry.MessageId;
+        if (code == MetaErrorCodes.PerUserMarketingLimit && !entry.PerUserLimitRetried)
+        {
+            var retryAt = now + PerUserLimitWait;
+            if (sendBy is not { } deadline || retryAt < deadline.At)
+            {
+                entry.State = NotificationState.Pending;
+                entry.ClaimedAt = null;
+                entry.NextAttemptAt = retryAt;
+                entry.PerUserLimitRetried = true;
+                entry.LastError = $"{code}: {described} (Meta reported message {failedId} failed; tried once more at {retryAt:u})";
+                ForgetFailedSend(entry, now);
+                return;
+            }
+        }
+        var result = code == MetaErrorCodes.PerUserMarketingLimit ? SendResult.Permanent : MetaErrorCodes.Classify(code, 200) switch
+        {
+            MetaErrorKind.Retry => SendResult.Transient,
+            MetaErrorKind.AccountHold => SendResult.TokenRefused,
+            _ => SendResult.Permanent,
+        };
+        Apply(entry, new SendOutcome(result, ErrorCode: code, ErrorText: $"{described} (Meta reported message {failedId} failed after accepting it)"), sendBy, now, random);
+        if (entry.State == NotificationState.Pending)
+        {
+            ForgetFailedSend(entry, now);
+        }
+    }
+
+    private static void ForgetFailedSend(Notification entry, DateTimeOffset now)
+    {
+        entry.MessageId = null;
+        entry.DeliveryStatus = DeliveryStatus.None;
+        entry.MetaStatus = null;
+        entry.FailedAt = now;
     }
 
     /// <summary>The message can never go as it is (its template disabled or rejected at Meta): failed, not retried.</summary>

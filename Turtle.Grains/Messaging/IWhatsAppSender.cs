@@ -63,6 +63,11 @@ public enum SendResult
     Permanent,
     /// <summary>Meta refused the access token (190): not the message's fault; it waits for a working token.</summary>
     TokenRefused,
+    /// <summary>
+    /// The request went out and no answer came (a timeout, a connection dropped mid-answer): Meta may have taken it. It stays
+    /// claimed; Meta's status records it sent, and it is tried again only when none came within the send timeout.
+    /// </summary>
+    Unanswered,
 }
 
 public sealed record SendOutcome(SendResult Result, string? MessageId = null, int? ErrorCode = null, string? ErrorText = null, TimeSpan? RetryAfter = null)

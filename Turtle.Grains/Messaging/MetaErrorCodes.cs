@@ -38,6 +38,9 @@ public static class MetaErrorCodes
         133010, // Phone number not registered on the Cloud API
     ];
 
+    /// <summary>Meta's per-user limit on marketing messages: held back, reported by a <c>failed</c> status.</summary>
+    public const int PerUserMarketingLimit = 131049;
+
     /// <summary>Invalid parameter; also what the Graph API answers for an object id it does not know.</summary>
     public const int InvalidParameter = 100;
 
@@ -60,7 +63,7 @@ public static class MetaErrorCodes
     /// <summary>Codes a person must act on, with what they mean for the firm (the fix is the template's category, not a retry).</summary>
     private static readonly Dictionary<int, string> NeedsAPerson = new()
     {
-        [131049] = "Meta held it back to keep the client's engagement healthy (its per-user limit on marketing messages): "
+        [PerUserMarketingLimit] = "Meta held it back to keep the client's engagement healthy (its per-user limit on marketing messages): "
             + "Meta treats this template as marketing; submit it as Utility",
         [131050] = "the client has stopped marketing messages from the firm, and Meta treats this template as marketing; submit it as Utility",
     };

@@ -24,6 +24,13 @@ public sealed partial class RecipientGrain(
     /// <see cref="BookedAsync"/>; null until then. Memory only: bookings are found again after a restart, never written here.
     /// </summary>
     private HashSet<string>? _bookings;
+
+    /// <summary>Who sent the number's latest messages, by Meta's message id; the oldest give way beyond <see cref="SentKept"/>.</summary>
+    private readonly Dictionary<string, string> _sent = [];
+    private readonly Queue<string> _sentOrder = new();
+
+    /// <summary>Enough for every status of a day's messages to one number; older ones are found through the bookings.</summary>
+    private const int SentKept = 64;
     private RecipientSlots Slots => _slots ??= new RecipientSlots(options.Value.RecipientSpacing);
 
     private string Phone => this.GetPrimaryKeyString();
@@ -50,14 +57,46 @@ public sealed partial class RecipientGrain(
             // A WhatsApp id Meta answered for another number: the bookings are that number's.
             return await GrainFactory.GetGrain<IRecipientGrain>(linked).BookingForReplyAsync();
         }
-        var now = time.GetUtcNow();
+        var views = await Task.WhenAll((await BookingsAsync()).Select(id => GrainFactory.GetGrain<IAppointmentGrain>(id).GetAsync()));
+        return ReplyRouting.Choose(views.OfType<AppointmentView>(), time.GetUtcNow());
+    }
+
+    public Task SentAsync(string messageId, string holder)
+    {
+        if (_sent.TryAdd(messageId, holder))
+        {
+            _sentOrder.Enqueue(messageId);
+            if (_sentOrder.Count > SentKept)
+            {
+                _sent.Remove(_sentOrder.Dequeue());
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<string>> HoldersOfAsync(string messageId)
+    {
+        if (_sent.TryGetValue(messageId, out var holder))
+        {
+            return [holder];
+        }
+        if (await OptOuts.PhoneOfAsync(Phone) is { } linked && linked != Phone)
+        {
+            // Meta names the recipient by the WhatsApp id it answered for another number: the messages went to that number.
+            return await GrainFactory.GetGrain<IRecipientGrain>(linked).HoldersOfAsync(messageId);
+        }
+        return [.. await BookingsAsync()];
+    }
+
+    private async Task<HashSet<string>> BookingsAsync()
+    {
         if (_bookings is null)
         {
             // A booking lists itself in the index before it tells this grain, so none stored meanwhile is missed.
+            var now = time.GetUtcNow();
             _bookings = [.. await GrainFactory.GetGrain<IAppointmentQueryGrain>(0).FindByPhoneAsync(Phone, now - ReplyRouting.LookBack, now + ReplyRouting.LookAhead)];
         }
-        var views = await Task.WhenAll(_bookings.Select(id => GrainFactory.GetGrain<IAppointmentGrain>(id).GetAsync()));
-        return ReplyRouting.Choose(views.OfType<AppointmentView>(), now);
+        return _bookings;
     }
 
     public Task BookedAsync(string appointmentId)

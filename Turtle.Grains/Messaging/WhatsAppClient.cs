@@ -56,12 +56,17 @@ public sealed partial class WhatsAppClient(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             LogNetworkFailure(masked, message.CallbackData, $"no answer within {http.Timeout.TotalSeconds:0} s");
-            return new SendOutcome(SendResult.Transient, ErrorText: $"WhatsApp API did not answer within {http.Timeout.TotalSeconds:0} s.");
+            return new SendOutcome(SendResult.Unanswered, ErrorText: $"WhatsApp API did not answer within {http.Timeout.TotalSeconds:0} s.");
+        }
+        catch (HttpRequestException ex) when (NeverReached(ex))
+        {
+            LogNetworkFailure(masked, message.CallbackData, ex.Message);
+            return new SendOutcome(SendResult.Transient, ErrorText: $"WhatsApp API unreachable: {ex.Message}");
         }
         catch (HttpRequestException ex)
         {
             LogNetworkFailure(masked, message.CallbackData, ex.Message);
-            return new SendOutcome(SendResult.Transient, ErrorText: $"WhatsApp API unreachable: {ex.Message}");
+            return new SendOutcome(SendResult.Unanswered, ErrorText: $"WhatsApp API gave no answer: {ex.Message}");
         }
 
         using (response)
@@ -71,6 +76,10 @@ public sealed partial class WhatsAppClient(
                 : await ReadFailureAsync(response, token, masked, message.CallbackData, cancellationToken);
         }
     }
+
+    /// <summary>No connection was made, so Meta never saw the request: trying again cannot send it twice.</summary>
+    private static bool NeverReached(HttpRequestException ex) => ex.HttpRequestError is HttpRequestError.ConnectionError
+        or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
 
     private async Task<SendOutcome> ReadAcceptedAsync(HttpResponseMessage response, string token, string masked, string? callbackData, CancellationToken cancellationToken)
     {

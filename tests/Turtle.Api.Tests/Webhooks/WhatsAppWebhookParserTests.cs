@@ -1,3 +1,4 @@
+using Turtle.Grains.Appointments;
 using Turtle.Api.Webhooks;
 using Turtle.Testing.WhatsApp;
 
@@ -110,6 +111,29 @@ public sealed class WhatsAppWebhookParserTests
         var batch = Parse(_meta.BuildStatusPayload("wamid.s1", "919800000004", "delivered", bizOpaqueCallbackData: null));
 
         Assert.Equal(new WhatsAppUserLink(FakeWhatsAppApi.UserIdOf("919800000004"), "+919800000004"), Assert.Single(batch.Links));
+    }
+
+    [Fact]
+    public void AFailedStatusWithoutCallbackDataIsReadWithItsMessageIdRecipientAndError()
+    {
+        var batch = Parse(_meta.BuildStatusPayload("wamid.f1", "919800000006", "failed", bizOpaqueCallbackData: null, 131049, "Not delivered"));
+
+        var status = Assert.Single(batch.Statuses);
+        Assert.Null(status.Holder);
+        Assert.Null(status.Update.Kind);
+        Assert.Equal(("wamid.f1", DeliveryStatus.Failed, 131049), (status.Update.MessageId, status.Update.Status, status.Update.ErrorCode));
+        Assert.Equal("+919800000006", status.Recipient);
+        Assert.Equal(0, batch.Ignored);
+    }
+
+    [Theory]
+    [InlineData("2b1f4c1e-7c52-4bd2-9b7f-0c0a3f1d9e11:Reminder", "2b1f4c1e-7c52-4bd2-9b7f-0c0a3f1d9e11", NotificationKind.Reminder)]
+    [InlineData("agenda:2026-12-08/asha@example.com:AdvisorAgenda", "agenda:2026-12-08/asha@example.com", NotificationKind.AdvisorAgenda)]
+    public void AStatusNamesTheBookingOrAgendaItsCallbackDataCarries(string data, string holder, NotificationKind kind)
+    {
+        var status = Assert.Single(Parse(_meta.BuildStatusPayload("wamid.c1", "919800000007", "delivered", data)).Statuses);
+
+        Assert.Equal((holder, kind), (status.Holder, status.Update.Kind));
     }
 
     [Theory]

@@ -91,7 +91,14 @@ public class AdvisorAgendaTests(AgendaClusterFixture fixture, ITestOutputHelper 
             bala => Assert.Equal(["Bala Iyer", "2", $"{day.Clock(balaSecond.StartTime)} Nila; {day.Clock(balaFirst.StartTime)} Mohan D."], bala.Parameters));
         Assert.All(agendas, a => Assert.True(a.ReceivedAt >= day.AgendaAt, $"sent before its time: {a}"));
 
-        Assert.Equal(NotificationState.Sent, (await Agenda(AgendaClusterFixture.Asha).GetAsync()).State);
+        var sent = await Agenda(AgendaClusterFixture.Asha).GetAsync();
+        Assert.Equal(NotificationState.Sent, sent.State);
+        // Meta's statuses find the agenda by its message id, with or without its callback data.
+        Assert.True(await Agenda(AgendaClusterFixture.Asha).ApplyDeliveryStatusAsync(new DeliveryStatusUpdate { MessageId = sent.MessageId!, Status = DeliveryStatus.Delivered, At = DateTimeOffset.UtcNow }));
+        Assert.False(await Agenda(AgendaClusterFixture.Asha).ApplyDeliveryStatusAsync(new DeliveryStatusUpdate { MessageId = "wamid.not-the-agenda", Status = DeliveryStatus.Delivered, At = DateTimeOffset.UtcNow }));
+        Assert.True(CallbackData.TryParse(agendas[0].BizOpaqueCallbackData, out var holder, out var kind));
+        Assert.True(MessageHolder.IsAgenda(holder, out var agendaKey));
+        Assert.Equal((AgendaKey.For(day.Day, AgendaClusterFixture.Asha), NotificationKind.AdvisorAgenda), (agendaKey, kind));
         Assert.Equal(MessageRecipients.AdvisorNoPhone, (await Agenda(AgendaClusterFixture.NoPhone).GetAsync()).LastError);
         Assert.Equal(AgendaTarget.AdvisorGone, (await Agenda(AgendaClusterFixture.Leaving).GetAsync()).LastError);
         Assert.Equal(AgendaTarget.NoMeetings, (await Agenda(AgendaClusterFixture.Quiet).GetAsync()).LastError);

@@ -177,13 +177,7 @@ public class MetaBehaviourTests(MetaBehaviourClusterFixture fixture) : IClassFix
         var taken = Assert.Single(fixture.WhatsApp.Accepted, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
 
         // Meta's sent status names the message by its callback data, with the id the lost answer held.
-        await Grain(booking).ApplyDeliveryStatusAsync(new DeliveryStatusUpdate
-        {
-            Kind = NotificationKind.Confirmation,
-            MessageId = taken.MessageId!,
-            Status = DeliveryStatus.Sent,
-            At = taken.ReceivedAt,
-        });
+        await Grain(booking).ApplyDeliveryStatusAsync(SentStatus(taken));
         var recorded = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
         Assert.Equal(NotificationState.Sent, recorded.State);
         Assert.Equal(taken.MessageId, recorded.MessageId);
@@ -196,6 +190,81 @@ public class MetaBehaviourTests(MetaBehaviourClusterFixture fixture) : IClassFix
         Assert.Equal(taken.MessageId, after.MessageId);
         Assert.Equal(1, after.Attempts);
     }
+
+    [Fact]
+    public async Task SendWhoseAnswerTimedOutStaysClaimedAndMetasLateStatusRecordsItSentOnce()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        // Meta takes the request and never answers within WhatsApp:RequestTimeout (15 s).
+        fixture.WhatsApp.StallNext(booking.Phone!, TimeSpan.FromSeconds(40));
+        await Grain(booking).BookAsync(booking);
+        var taken = Assert.Single(fixture.WhatsApp.Accepted, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+
+        // Past the timeout and past the 1-2 s a retry of a refused send would wait: no second request, still claimed.
+        await Task.Delay(TimeSpan.FromSeconds(19));
+        var waiting = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+        Assert.Equal(NotificationState.Sending, waiting.State);
+        Assert.Contains("Waiting for Meta's status", waiting.LastError, StringComparison.Ordinal);
+        Assert.Single(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+
+        Assert.True(await Grain(booking).ApplyDeliveryStatusAsync(SentStatus(taken)));
+        var recorded = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+        Assert.Equal(NotificationState.Sent, recorded.State);
+        Assert.Equal(taken.MessageId, recorded.MessageId);
+        Assert.Equal(1, recorded.Attempts);
+    }
+
+    [Fact]
+    public async Task ConfirmationMetaTookBeforeTheBookingsFirstWriteIsNotSentAgainByTheWebhooksRetry()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        // The first activation sent the confirmation and its silo died before the booking's first write; Meta's sent
+        // status (callback data <id>:Confirmation) comes before Calendly's retry of the webhook.
+        Assert.True(await Grain(booking).ApplyDeliveryStatusAsync(new DeliveryStatusUpdate
+        {
+            Kind = NotificationKind.Confirmation,
+            MessageId = "wamid.before-first-write",
+            Status = DeliveryStatus.Sent,
+            At = DateTimeOffset.UtcNow,
+        }));
+        Assert.Null(await Grain(booking).GetAsync());
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        await Grain(booking).BookAsync(booking);
+
+        var confirmation = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+        Assert.Equal(NotificationState.Sent, confirmation.State);
+        Assert.Equal("wamid.before-first-write", confirmation.MessageId);
+        Assert.Equal(1, confirmation.Attempts);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+    }
+
+    [Fact]
+    public async Task StatusNamingNoMessageOfTheBookingIsNotItsToApply()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        await Grain(booking).BookAsync(booking);
+
+        Assert.False(await Grain(booking).ApplyDeliveryStatusAsync(new DeliveryStatusUpdate
+        {
+            MessageId = "wamid.someone-elses",
+            Status = DeliveryStatus.Failed,
+            At = DateTimeOffset.UtcNow,
+            ErrorCode = 131026,
+        }));
+        var confirmation = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation);
+        Assert.Equal(NotificationState.Sent, confirmation.State);
+    }
+
+    /// <summary>Meta's sent status of a confirmation, naming it by its callback data, with the id Meta gave it.</summary>
+    private static DeliveryStatusUpdate SentStatus(FakeWhatsAppRequest taken) => new()
+    {
+        Kind = NotificationKind.Confirmation,
+        MessageId = taken.MessageId!,
+        Status = DeliveryStatus.Sent,
+        At = taken.ReceivedAt,
+    };
 
     private async Task<NotificationView> WaitForStateAsync(BookingDetails booking, NotificationKind kind, NotificationState state, TimeSpan timeout)
     {

@@ -25,6 +25,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     private readonly ConcurrentDictionary<string, Queue<WhatsAppFault>> _nextFaults = new();
     private readonly ConcurrentDictionary<string, WhatsAppFault> _alwaysFaults = new();
     private readonly ConcurrentDictionary<string, Queue<TimeSpan>> _stalls = new();
+    private readonly ConcurrentDictionary<string, Queue<WhatsAppFault>> _lateFaults = new();
     private readonly ConcurrentDictionary<string, string> _waIds = new();
     private readonly ConcurrentDictionary<string, byte> _heldForQuality = new();
     private readonly ConcurrentDictionary<string, string> _usernames = new();
@@ -200,6 +201,27 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     /// <summary>The raw bodies of the template submissions Meta accepted.</summary>
     public IReadOnlyList<string> SubmittedTemplates => [.. TemplateRequests.Where(r => r.Method == "POST" && r.StatusCode == 200).Select(r => r.Body)];
 
+    /// <summary>
+    /// The next accepted requests to <paramref name="to"/> are answered 200 with a message id, as usual, and then found
+    /// undeliverable: with <see cref="ReportStatusesTo"/> set, each gets a signed <c>failed</c> status with the fault's code
+    /// and title in <c>errors[]</c> instead of its <c>sent</c> one. Meta's status messages webhook reference
+    /// (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/)
+    /// lists "unable to be sent" and "unable to be delivered" among its triggers, with <c>errors[]</c> on a failed status;
+    /// it does not promise <c>biz_opaque_callback_data</c> there, so it is left out. Which codes come this way rather than
+    /// in the answer (131049, 131050, 130472, 131026 here) the error codes page does not say: that is SPEC §6's account.
+    /// </summary>
+    public void FailAfterAcceptingNext(string to, params WhatsAppFault[] faults)
+    {
+        var queue = _lateFaults.GetOrAdd(Digits(to), _ => new Queue<WhatsAppFault>());
+        lock (queue)
+        {
+            foreach (var fault in faults)
+            {
+                queue.Enqueue(fault);
+            }
+        }
+    }
+
     /// <summary>Requests to <paramref name="to"/> succeed again: its scripted faults are removed.</summary>
     public void StopFailing(string to)
     {
@@ -239,9 +261,23 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     /// <summary>How many <c>sent</c> statuses the webhook has taken (<see cref="ReportStatusesTo"/>).</summary>
     public int StatusesReported => Volatile.Read(ref _statusesReported);
 
-    private async Task ReportSentAsync(StatusReport report, string messageId, string to, string? callbackData)
+    private WhatsAppFault? LateFault(string to)
     {
-        var body = BuildStatusPayload(messageId, to, "sent", callbackData);
+        if (!_lateFaults.TryGetValue(to, out var queue))
+        {
+            return null;
+        }
+        lock (queue)
+        {
+            return queue.TryDequeue(out var fault) ? fault : null;
+        }
+    }
+
+    private async Task ReportSentAsync(StatusReport report, string messageId, string to, string? callbackData, WhatsAppFault? lateFault)
+    {
+        var body = lateFault is null
+            ? BuildStatusPayload(messageId, to, "sent", callbackData)
+            : BuildStatusPayload(messageId, to, "failed", bizOpaqueCallbackData: null, lateFault.MetaCode, lateFault.Message);
         var backoff = TimeSpan.FromSeconds(1);
         try
         {
@@ -458,7 +494,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
         }
         if (messageId is not null && _statusReport is { } report)
         {
-            _ = ReportSentAsync(report, messageId, parsed.To!, parsed.CallbackData);
+            _ = ReportSentAsync(report, messageId, parsed.To!, parsed.CallbackData, LateFault(parsed.To!));
         }
         if (delay > TimeSpan.Zero)
         {
@@ -905,6 +941,8 @@ public sealed record WhatsAppFault(int HttpStatus, int MetaCode, string Message,
     public static WhatsAppFault TemplatePaused { get; } = new(400, 132015, "(#132015) Template is paused", Details: "Template is paused due to low quality so it cannot be sent in a template message.");
     public static WhatsAppFault MarketingStopped { get; } = new(400, 131050, "(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.");
     public static WhatsAppFault EcosystemEngagement { get; } = new(400, 131049, "(#131049) This message was not delivered to maintain healthy ecosystem engagement.");
+    /// <summary>130472: the number is part of one of Meta's experiments (error codes page); reported as a failed status.</summary>
+    public static WhatsAppFault UserInExperiment { get; } = new(400, 130472, "(#130472) User's number is part of an experiment", Details: "Failed to send message because this user's phone number is part of an experiment.");
 
     // Refusals of the whole account, titled and described as on Meta's WhatsApp error codes page
     // (developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes). That page gives no HTTP

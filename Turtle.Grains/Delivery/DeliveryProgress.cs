@@ -1,19 +1,27 @@
-using Turtle.Grains.Delivery;
+using Turtle.Grains.Appointments;
 
-namespace Turtle.Grains.Appointments;
+namespace Turtle.Grains.Delivery;
 
 /// <summary>
-/// Meta's statuses arrive out of order and repeated: a message only moves forward
-/// (sent → delivered → read), and a failure never replaces a delivery that already happened.
+/// Meta's statuses arrive out of order and repeated: a message only moves forward (sent → delivered → read), and a
+/// failure never replaces a delivery that already happened. A status names its message by Meta's message id; the kind
+/// its callback data carries finds a message whose answer (and so its id) never came.
 /// </summary>
 public static class DeliveryProgress
 {
-    /// <summary>Applies a status to the message it is about; false when it is about none or would move it backwards.</summary>
-    public static bool Apply(IEnumerable<Notification> notifications, DeliveryStatusUpdate update)
+    /// <summary>The message the status is about: the one Meta answered with its id, else none.</summary>
+    public static Notification? Find(IEnumerable<Notification> notifications, DeliveryStatusUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        var entry = notifications.FirstOrDefault(n => n.MessageId == update.MessageId && n.Kind == update.Kind);
-        if (entry is null || !Advances(entry.DeliveryStatus, update.Status))
+        return notifications.FirstOrDefault(n => n.MessageId == update.MessageId && (update.Kind is not { } kind || n.Kind == kind));
+    }
+
+    /// <summary>Moves the message forward by the status; false when it would move it backwards or not at all.</summary>
+    public static bool Apply(Notification entry, DeliveryStatusUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(update);
+        if (!Advances(entry.DeliveryStatus, update.Status))
         {
             return false;
         }
@@ -28,19 +36,15 @@ public static class DeliveryProgress
                 entry.DeliveredAt ??= update.At;
                 entry.ReadAt = update.At;
                 break;
-            case DeliveryStatus.Failed:
-                entry.LastError = $"{update.ErrorCode}: {update.ErrorText}";
-                entry.FailedAt = update.At;
-                break;
         }
         return true;
     }
 
     /// <summary>
-    /// A status about a message this booking claimed and never heard back on (its silo died after Meta took it, or the
-    /// request timed out): Meta's statuses carry the callback data the message was sent with, so the status names the
-    /// message. It is recorded as sent, with the id the status gives, and is not sent again when its claim runs out.
-    /// A message cancelled while its answer was awaited is recorded as sent too: it was.
+    /// A status about a message this holder claimed and never heard back on (its silo died after Meta took it, or the
+    /// request timed out): its callback data names the kind. It is recorded as sent, with the id the status gives, and
+    /// is not sent again when its claim runs out. A message cancelled while its answer was awaited is recorded as sent
+    /// too: it was.
     /// </summary>
     /// <returns>The message recorded as sent, or null when the status is about none waiting for its answer.</returns>
     public static Notification? AdoptUnanswered(IEnumerable<Notification> notifications, DeliveryStatusUpdate update)
@@ -48,12 +52,12 @@ public static class DeliveryProgress
         ArgumentNullException.ThrowIfNull(notifications);
         ArgumentNullException.ThrowIfNull(update);
         var entries = notifications.ToList();
-        if (update.Status == DeliveryStatus.None || entries.Any(n => n.MessageId == update.MessageId))
+        if (update.Status == DeliveryStatus.None || update.Kind is not { } kind || entries.Any(n => n.MessageId == update.MessageId))
         {
             return null;
         }
         var entry = entries
-            .Where(n => n.Kind == update.Kind && n.MessageId is null && n.ClaimedAt is not null
+            .Where(n => n.Kind == kind && n.MessageId is null && n.ClaimedAt is not null
                 && n.State is NotificationState.Sending or NotificationState.Cancelled)
             .MinBy(n => n.ClaimedAt);
         if (entry is null)
