@@ -27,7 +27,9 @@ public sealed partial class TemplateGrain(
         changed |= TemplateLifecycle.TrackProblem(state.State, time.GetUtcNow());
         if (changed)
         {
-            await state.WriteStateAsync();
+            // A failed write leaves memory ahead of storage: the activation goes, so Meta's retry of the webhook finds the
+            // change still to make.
+            await state.WriteOrReloadAsync(this);
             LogApplied(logger, Name, Language, update.Field, state.State.Status, state.State.Category, state.State.Quality);
         }
         await TellAttentionAsync();
