@@ -7,7 +7,7 @@
 #   ./chaos.sh --minutes N [--seed S] [--port-base P] [--out folder]
 # Ports from P (default 10433, or TURTLE_CHAOS_PORT_BASE) up to P+12, all on 127.0.0.1. Results in chaos-results/<time>/
 # (summary.txt, findings.json, chaos.log, deliveries.jsonl, whatsapp-deliveries.jsonl, appointments.json, each process's log).
-# Exit 0: nothing missing or forbidden; 1: something was; 2: it could not be set up.
+# Exit 0: nothing missing, duplicated or forbidden; 1: something was; 2: it could not be set up.
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/lib.sh

@@ -13,7 +13,8 @@ public sealed record Finding(string InviteeId, string Kind, string What, DateTim
 /// rightly have cancelled it unsent) is neither expected nor counted missing; what is forbidden is forbidden whatever the
 /// window: anything but the cancellation notice after the cancel was taken, a message that goes only before the meeting
 /// after it started, a follow-up after the no-show mark was taken, a reschedule offer without a decline. A message owed
-/// but not yet sent is missing only once its lateness bound has passed; until then it is awaited.
+/// but not yet sent is missing only once its lateness bound has passed; until then it is awaited. A message Meta accepted
+/// twice is duplicated; any of these fails the run.
 /// </summary>
 public sealed class Verdict
 {
@@ -50,7 +51,7 @@ public sealed class Verdict
     public TimeSpan WorstLateness { get; private set; }
     public string? WorstLatenessOf { get; private set; }
 
-    public bool Passed => Missing.Count == 0 && Forbidden.Count == 0;
+    public bool Passed => Missing.Count == 0 && Forbidden.Count == 0 && Duplicated.Count == 0;
 
     public static Verdict Of(IReadOnlyList<Invitee> invitees, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes,
         IReadOnlyList<FakeWhatsAppRequest> accepted, CalendlyMirror calendly, DateTimeOffset now)

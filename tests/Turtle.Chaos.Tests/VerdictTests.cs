@@ -1,0 +1,80 @@
+using Turtle.Testing.Calendly;
+using Turtle.Testing.WhatsApp;
+
+namespace Turtle.Chaos.Tests;
+
+/// <summary>
+/// The chaos run's verdict on hand-made records: what the client's webhooks said and when they were taken, and what Meta
+/// accepted. Times are from <see cref="T0"/>, the booking; the verdict is read long after, when every message due is past
+/// its lateness bound.
+/// </summary>
+public sealed class VerdictTests : IAsyncDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Later = T0 + TimeSpan.FromMinutes(20);
+
+    private readonly FakeCalendlyApi _calendly = new();
+    private readonly Dictionary<Delivery, DeliveryOutcome> _outcomes = [];
+    private readonly List<FakeWhatsAppRequest> _accepted = [];
+    private readonly List<Invitee> _invitees = [];
+    private int _numbers;
+
+    public ValueTask DisposeAsync() => _calendly.DisposeAsync();
+
+    [Fact]
+    public void AConfirmationMetaAcceptedOncePasses()
+    {
+        var invitee = Booked(startsIn: TimeSpan.FromHours(1));
+        Sent(invitee, "Confirmation", Seconds(2));
+
+        var verdict = Judge();
+
+        Assert.Empty(verdict.Duplicated);
+        Assert.True(verdict.Passed);
+    }
+
+    [Fact]
+    public void AConfirmationMetaAcceptedTwiceFailsTheRun()
+    {
+        var invitee = Booked(startsIn: TimeSpan.FromHours(1));
+        Sent(invitee, "Confirmation", Seconds(2));
+        Sent(invitee, "Confirmation", Seconds(40));
+
+        var verdict = Judge();
+
+        Assert.Equal("Confirmation", Assert.Single(verdict.Duplicated).Kind);
+        Assert.False(verdict.Passed);
+    }
+
+    private Verdict Judge() => Verdict.Of(_invitees, _outcomes, _accepted, new CalendlyMirror(_calendly), Later);
+
+    private static DateTimeOffset Seconds(double seconds) => T0 + TimeSpan.FromSeconds(seconds);
+
+    /// <summary>A half-hour meeting booked at <see cref="T0"/>, its create webhook taken a second later.</summary>
+    private Invitee Booked(TimeSpan startsIn)
+    {
+        var invitee = new Invitee
+        {
+            Id = Guid.NewGuid().ToString(),
+            Phone = $"+91 9{100_000_000 + Interlocked.Increment(ref _numbers)}",
+            Start = T0 + startsIn,
+            End = T0 + startsIn + TimeSpan.FromMinutes(30),
+            Behaviour = "test",
+            BookedAt = T0,
+        };
+        _invitees.Add(invitee);
+        Webhook(invitee, "invitee.created", T0, Seconds(1));
+        return invitee;
+    }
+
+    private void Webhook(Invitee invitee, string eventType, DateTimeOffset sent, DateTimeOffset taken)
+    {
+        var delivery = new Delivery(invitee.Id, eventType, "{}", sent);
+        invitee.Add(delivery);
+        _outcomes[delivery] = new DeliveryOutcome(delivery, taken, 1, 200);
+    }
+
+    private void Sent(Invitee invitee, string kind, DateTimeOffset at) => _accepted.Add(new FakeWhatsAppRequest(
+        at, string.Concat(invitee.Phone.Where(char.IsAsciiDigit)), $"turtle_{kind}", "en", [],
+        $"{invitee.Id}:{kind}", 200, null, $"wamid.{Guid.NewGuid():N}", "{}"));
+}
