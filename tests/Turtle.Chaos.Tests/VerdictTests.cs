@@ -46,6 +46,75 @@ public sealed class VerdictTests : IAsyncDisposable
         Assert.False(verdict.Passed);
     }
 
+    [Fact]
+    public void NothingDueAfterTheClientsStopIsOwed()
+    {
+        // Bio, attendance check and reminder fall due 60, 105 and 120 s after booking; the STOP came at 30 s.
+        var invitee = Booked(startsIn: TimeSpan.FromMinutes(6));
+        Sent(invitee, "Confirmation", Seconds(2));
+        Webhook(invitee, PlannedStop.FromNumberEvent, Seconds(30), Seconds(31));
+
+        var verdict = Judge();
+
+        Assert.Empty(verdict.Missing);
+        Assert.Empty(verdict.Forbidden);
+        Assert.Equal((1, 0), verdict.Stops);
+        Assert.True(verdict.Passed);
+    }
+
+    [Fact]
+    public void AMessageToTheNumberAfterItsStopWasTakenFailsTheRun()
+    {
+        var invitee = Booked(startsIn: TimeSpan.FromMinutes(6));
+        Sent(invitee, "Confirmation", Seconds(2));
+        Webhook(invitee, PlannedStop.FromNumberEvent, Seconds(30), Seconds(31));
+        Sent(invitee, "Reminder", Seconds(120));
+
+        var verdict = Judge();
+
+        var forbidden = Assert.Single(verdict.Forbidden);
+        Assert.Equal("Reminder", forbidden.Kind);
+        Assert.Contains("STOP from its number", forbidden.What, StringComparison.Ordinal);
+        Assert.False(verdict.Passed);
+    }
+
+    [Theory]
+    [InlineData(6, false)]
+    [InlineData(11, true)]
+    public void ASendReachingMetaWithinTheInFlightAllowanceOfTheStopIsAllowed(int secondsAfterTheStopWasTaken, bool forbidden)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(10), ChaosSettings.InFlight);
+        var invitee = Booked(startsIn: TimeSpan.FromMinutes(6));
+        Sent(invitee, "Confirmation", Seconds(2));
+        Webhook(invitee, PlannedStop.FromNumberEvent, Seconds(110), Seconds(115));
+        Sent(invitee, "Reminder", Seconds(115 + secondsAfterTheStopWasTaken));
+
+        var verdict = Judge();
+
+        Assert.Equal(forbidden, verdict.Forbidden.Count == 1);
+        Assert.Equal(forbidden ? 0 : 1, verdict.InFlightAtStop);
+    }
+
+    [Fact]
+    public void AStopNamingOnlyTheBsuidSilencesTheNumberFromWhenItsLinkWasTaken()
+    {
+        // The STOP was taken at 31 s, before any status tied the BSUID to the number (taken at 100 s): Turtle keeps it
+        // and applies it with the link, so the bio at 105 s was in flight and the reminder at 120 s was let through.
+        var invitee = Booked(startsIn: TimeSpan.FromMinutes(6));
+        Sent(invitee, "Confirmation", Seconds(2));
+        Webhook(invitee, PlannedStop.FromUserEvent, Seconds(30), Seconds(31));
+        Webhook(invitee, PlannedStop.LinkEvent, Seconds(99), Seconds(100));
+        Sent(invitee, "AdvisorBio", Seconds(105));
+        Sent(invitee, "Reminder", Seconds(120));
+
+        var verdict = Judge();
+
+        var forbidden = Assert.Single(verdict.Forbidden);
+        Assert.Equal("Reminder", forbidden.Kind);
+        Assert.Contains("naming only its BSUID", forbidden.What, StringComparison.Ordinal);
+        Assert.Equal((0, 1), verdict.Stops);
+    }
+
     private Verdict Judge() => Verdict.Of(_invitees, _outcomes, _accepted, new CalendlyMirror(_calendly), Later);
 
     private static DateTimeOffset Seconds(double seconds) => T0 + TimeSpan.FromSeconds(seconds);

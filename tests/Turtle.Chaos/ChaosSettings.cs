@@ -33,6 +33,13 @@ public sealed record ChaosSettings(TimeSpan Duration, string Output, int PortBas
     /// <summary>How late a message may be, from its due time to Meta accepting it, counting outages up to a cluster restart.</summary>
     public static readonly TimeSpan LatenessBound = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// How long a send may still take to reach Meta once a STOP was stored: a send that had passed the number's opt-out
+    /// check just before is in flight through one grain call, the claim's storage write (whose client gives up after its
+    /// retries, a few seconds) and the request itself.
+    /// </summary>
+    public static readonly TimeSpan InFlight = TimeSpan.FromSeconds(10);
+
     /// <summary>After the faults stop: how long to wait for what is still due before comparing.</summary>
     public static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(4);
 
