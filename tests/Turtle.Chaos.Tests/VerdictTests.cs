@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.WhatsApp;
 
@@ -115,7 +116,62 @@ public sealed class VerdictTests : IAsyncDisposable
         Assert.Equal((0, 1), verdict.Stops);
     }
 
-    private Verdict Judge() => Verdict.Of(_invitees, _outcomes, _accepted, new CalendlyMirror(_calendly), Later);
+    [Fact]
+    public void APausedTemplatesMessagesMustWaitForTheResumeAndThenAllGo()
+    {
+        // Paused from 61 s (taken) + the silos' kept check + in flight = 76 s, until the resume first sent at 180 s.
+        var pause = new TemplatePause(MetaChanges.ReminderTemplate, "Reminder",
+            Account("template.paused", Seconds(60), Seconds(61)), Account("template.approved", Seconds(180), Seconds(181)));
+        var waited = Booked(startsIn: TimeSpan.FromSeconds(360));
+        var early = Booked(startsIn: TimeSpan.FromSeconds(370));
+        var lost = Booked(startsIn: TimeSpan.FromSeconds(380));
+        var before = Booked(startsIn: TimeSpan.FromSeconds(270));
+        Sent(waited, "Reminder", Seconds(190));
+        Sent(early, "Reminder", Seconds(131));
+        Sent(before, "Reminder", Seconds(31));
+
+        var verdict = Judge(pause);
+
+        Assert.Equal(new PauseOutcome(Seconds(76), Seconds(180), DueWhilePaused: 3, WentAfterResume: 1, Lost: 1, SentWhilePaused: 1), verdict.Paused);
+        var whilePaused = Assert.Single(verdict.Forbidden, f => f.What.Contains("paused", StringComparison.Ordinal));
+        Assert.Equal((early.Id, "Reminder"), (whilePaused.InviteeId, whilePaused.Kind));
+        Assert.Contains(verdict.Missing, m => m.InviteeId == lost.Id && m.Kind == "Reminder");
+        Assert.False(verdict.Passed);
+    }
+
+    [Fact]
+    public async Task TemplateChangesMetaMadeMustShowInTheApi()
+    {
+        var folder = Directory.CreateTempSubdirectory("turtle-chaos-tests");
+        try
+        {
+            await using var meta = new FakeWhatsAppApi();
+            using var sender = new WebhookSender(new Uri("http://127.0.0.1:9"), WebhookTarget.Meta("secret"), folder.FullName);
+            var changes = new MetaChanges(meta, sender, T0, TimeSpan.FromMinutes(3));
+            foreach (var webhook in new[] { changes.Pause.Pause, changes.Pause.Resume, changes.Recategorisation.Update })
+            {
+                _outcomes[webhook] = new DeliveryOutcome(webhook, webhook.NotBefore, 1, 200);
+            }
+            using var templates = JsonDocument.Parse("""
+                {"items": [{"name": "turtle_meeting_reminder", "language": "en", "status": "PAUSED", "category": "UTILITY"},
+                           {"name": "turtle_missed_meeting", "language": "en", "status": "APPROVED", "category": "MARKETING"}]}
+                """);
+            using var attention = JsonDocument.Parse("""
+                {"items": [{"appointmentId": "turtle_missed_meeting:en", "reason": "template", "detail": "Template turtle_missed_meeting (en), used for NoShow: …"}]}
+                """);
+
+            var unapplied = changes.Unapplied(templates.RootElement, attention.RootElement, _outcomes);
+
+            Assert.Equal(["turtle_meeting_reminder not shown APPROVED after its resume was taken"], unapplied);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private Verdict Judge(TemplatePause? pause = null) =>
+        Verdict.Of(_invitees, _outcomes, _accepted, new CalendlyMirror(_calendly), Later, pause);
 
     private static DateTimeOffset Seconds(double seconds) => T0 + TimeSpan.FromSeconds(seconds);
 
@@ -143,7 +199,14 @@ public sealed class VerdictTests : IAsyncDisposable
         _outcomes[delivery] = new DeliveryOutcome(delivery, taken, 1, 200);
     }
 
+    private Delivery Account(string eventType, DateTimeOffset sent, DateTimeOffset taken)
+    {
+        var delivery = new Delivery("", eventType, "{}", sent);
+        _outcomes[delivery] = new DeliveryOutcome(delivery, taken, 1, 200);
+        return delivery;
+    }
+
     private void Sent(Invitee invitee, string kind, DateTimeOffset at) => _accepted.Add(new FakeWhatsAppRequest(
-        at, string.Concat(invitee.Phone.Where(char.IsAsciiDigit)), $"turtle_{kind}", "en", [],
+        at, string.Concat(invitee.Phone.Where(char.IsAsciiDigit)), kind == "Reminder" ? MetaChanges.ReminderTemplate : $"turtle_{kind}", "en", [],
         $"{invitee.Id}:{kind}", 200, null, $"wamid.{Guid.NewGuid():N}", "{}"));
 }

@@ -6,6 +6,13 @@ namespace Turtle.Chaos;
 public sealed record Finding(string InviteeId, string Kind, string What, DateTimeOffset? Due, DateTimeOffset? SentAt);
 
 /// <summary>
+/// What a template's pause did: from when it held (its webhook taken), until when (its resume first sent; null while the
+/// resume was never taken), the owed messages of its kind due meanwhile, how many of them went after the resume and how
+/// many were lost, and how many messages of the template Meta accepted while it held.
+/// </summary>
+public sealed record PauseOutcome(DateTimeOffset HeldFrom, DateTimeOffset? HeldUntil, int DueWhilePaused, int WentAfterResume, int Lost, int SentWhilePaused);
+
+/// <summary>
 /// What should have been sent, derived from the client's own record of what Turtle took and when (and, for what only
 /// reconciliation could find, of when Calendly's API showed it), compared with what the fake Graph API accepted. A
 /// delivery was applied somewhere between its first attempt and the 2xx that took it, so a message whose fate depends on
@@ -13,9 +20,9 @@ public sealed record Finding(string InviteeId, string Kind, string What, DateTim
 /// rightly have cancelled it unsent) is neither expected nor counted missing; what is forbidden is forbidden whatever the
 /// window: anything but the cancellation notice after the cancel was taken, a message that goes only before the meeting
 /// after it started, a follow-up after the no-show mark was taken, a reschedule offer without a decline, anything to a
-/// number after its STOP was taken (<see cref="ChaosSettings.InFlight"/> allowed for a send already on its way). A message
-/// owed but not yet sent is missing only once its lateness bound has passed; until then it is awaited. A message Meta
-/// accepted twice is duplicated; any of these fails the run.
+/// number after its STOP was taken (<see cref="ChaosSettings.InFlight"/> allowed for a send already on its way), a message
+/// of a paused template while the pause held. A message owed but not yet sent is missing only once its lateness bound has
+/// passed; until then it is awaited. A message Meta accepted twice is duplicated; any of these fails the run.
 /// </summary>
 public sealed class Verdict
 {
@@ -29,6 +36,7 @@ public sealed class Verdict
 
     private readonly DateTimeOffset _now;
     private readonly CalendlyMirror _calendly;
+    private readonly List<(string Kind, DateTimeOffset Due, DateTimeOffset? FirstSent, Outcome Outcome)> _owed = [];
 
     private Verdict(DateTimeOffset now, CalendlyMirror calendly) => (_now, _calendly) = (now, calendly);
 
@@ -55,11 +63,13 @@ public sealed class Verdict
     public (int FromNumber, int ByUserId) Stops { get; private set; }
     /// <summary>Messages to a number that reached Meta after its STOP was taken, within <see cref="ChaosSettings.InFlight"/>.</summary>
     public int InFlightAtStop { get; private set; }
+    /// <summary>The template pause, once its webhook was taken (null: not yet, or no pause in the run).</summary>
+    public PauseOutcome? Paused { get; private set; }
 
     public bool Passed => Missing.Count == 0 && Forbidden.Count == 0 && Duplicated.Count == 0;
 
     public static Verdict Of(IReadOnlyList<Invitee> invitees, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes,
-        IReadOnlyList<FakeWhatsAppRequest> accepted, CalendlyMirror calendly, DateTimeOffset now)
+        IReadOnlyList<FakeWhatsAppRequest> accepted, CalendlyMirror calendly, DateTimeOffset now, TemplatePause? pause = null)
     {
         var verdict = new Verdict(now, calendly);
         var sends = accepted.Where(r => r.BizOpaqueCallbackData is not null).ToLookup(r => r.BizOpaqueCallbackData!);
@@ -67,6 +77,10 @@ public sealed class Verdict
         foreach (var invitee in invitees)
         {
             verdict.Judge(invitee, outcomes, sends, toNumber);
+        }
+        if (pause is not null)
+        {
+            verdict.JudgePause(pause, outcomes, accepted);
         }
         return verdict;
     }
@@ -263,6 +277,7 @@ public sealed class Verdict
             Awaited++;
             return Outcome.Awaited;
         }
+        _owed.Add((kind, due, sent.Count > 0 ? sent[0].ReceivedAt : null, sent.Count > 0 ? Outcome.Sent : Outcome.Missing));
         Expected++;
         var (owedOfKind, sentOfKind) = ByKind.GetValueOrDefault(kind);
         ByKind[kind] = (owedOfKind + 1, sentOfKind + (sent.Count > 0 ? 1 : 0));
@@ -281,6 +296,29 @@ public sealed class Verdict
             Late.Add(new(invitee.Id, kind, $"{lateness.TotalSeconds:0} s late", due, sent[0].ReceivedAt));
         }
         return Outcome.Sent;
+    }
+
+    /// <summary>
+    /// The pause held from its webhook's first 2xx, plus the time every silo's kept template check and a send already
+    /// past it may take, until its resume could first have been applied (its first attempt): Meta must accept no message
+    /// of the template in between, and every owed message of its kind due in between must go after the resume.
+    /// </summary>
+    private void JudgePause(TemplatePause pause, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes, IReadOnlyList<FakeWhatsAppRequest> accepted)
+    {
+        if (!outcomes.TryGetValue(pause.Pause, out var paused) || paused.AcceptedAt is not { } pausedBy)
+        {
+            return;
+        }
+        var from = pausedBy + ChaosSettings.TemplateCheckLifetime + ChaosSettings.InFlight;
+        DateTimeOffset? until = outcomes.TryGetValue(pause.Resume, out var resumed) && resumed.AcceptedAt is not null ? pause.Resume.NotBefore : null;
+        bool Held(DateTimeOffset at) => at > from && (until is not { } end || at < end);
+        var whilePaused = accepted.Where(r => r.TemplateName == pause.Template && Held(r.ReceivedAt)).ToList();
+        foreach (var send in whilePaused)
+        {
+            Forbidden.Add(new(send.BizOpaqueCallbackData?.Split(':')[0] ?? "", KindOf(send), "sent while its template was paused", null, send.ReceivedAt));
+        }
+        var held = _owed.Where(o => o.Kind == pause.Kind && Held(o.Due)).ToList();
+        Paused = new PauseOutcome(from, until, held.Count, held.Count(h => h.FirstSent >= until), held.Count(h => h.Outcome == Outcome.Missing), whilePaused.Count);
     }
 
     private static string KindOf(FakeWhatsAppRequest send) => send.BizOpaqueCallbackData?.Split(':') is [_, var kind] ? kind : send.TemplateName ?? "?";
