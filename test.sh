@@ -3,7 +3,7 @@
 # lanes side by side (most of their time is spent waiting on timers, processes and storage, not on the two cores),
 # each against an Azurite and ports of its own. Prints each one's duration, then one totals line:
 #   N passed, M failed, K skipped
-# Environment: TURTLE_TEST_PORT_BASE [10100] moves every port it opens (the test projects' Azurites at base..base+11,
+# Environment: TURTLE_TEST_PORT_BASE [10100] moves every port it opens (the test projects' Azurites from base, three each,
 # the benchmark's at base+100.., the chaos run's at base+333..), so two checkouts can run their tests at once; TURTLE_SKIP_BENCH_SMOKE=1
 # and TURTLE_SKIP_CHAOS=1 leave those two out.
 set -uo pipefail
@@ -52,7 +52,7 @@ lanes=(
   "Turtle.EndToEnd.Tests"
   "Turtle.Grains.Tests"
   "Turtle.Api.Tests Turtle.Console.Tests vulnerable-packages"
-  "chaos bench-smoke"
+  "Turtle.Chaos.Tests chaos bench-smoke"
 )
 projects=()
 for project in tests/*.Tests/*.Tests.csproj; do

@@ -98,6 +98,7 @@ public sealed partial class ChaosCluster(ChaosSettings settings, ChaosLog log) :
             ["Notifications__SendTimeout"] = "00:00:40",
             ["Notifications__WatchdogInterval"] = "00:00:15",
             ["Notifications__WatchdogGrace"] = "00:00:45",
+            ["Notifications__HeldRecheckInterval"] = ChaosSettings.HeldRecheckInterval.ToString(),
         });
         process.LineWritten += line =>
         {

@@ -33,6 +33,19 @@ public sealed record ChaosSettings(TimeSpan Duration, string Output, int PortBas
     /// <summary>How late a message may be, from its due time to Meta accepting it, counting outages up to a cluster restart.</summary>
     public static readonly TimeSpan LatenessBound = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// How long a send may still take to reach Meta once a STOP or a template's pause was stored: a send that had passed
+    /// the number's opt-out check (or the template check) just before is in flight through one grain call, the claim's
+    /// storage write (whose client gives up after its retries, a few seconds) and the request itself.
+    /// </summary>
+    public static readonly TimeSpan InFlight = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long each silo keeps a template's send check (<c>TemplateGate.AnswerLifetime</c>): a pause reaches every send path within it.</summary>
+    public static readonly TimeSpan TemplateCheckLifetime = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a held message (its template paused) checks again, as the silos are configured.</summary>
+    public static readonly TimeSpan HeldRecheckInterval = TimeSpan.FromSeconds(15);
+
     /// <summary>After the faults stop: how long to wait for what is still due before comparing.</summary>
     public static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(4);
 

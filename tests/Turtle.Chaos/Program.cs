@@ -4,7 +4,8 @@ using System.Text.Json;
 using Turtle.Chaos;
 
 // ./chaos.sh --minutes N [--seed S] [--out folder] [--port-base P]: faults for N minutes, then the verdict.
-// Exit 0: nothing missing or forbidden, every booking listed; 1: something was; 2: the run could not be set up.
+// Exit 0: nothing missing, duplicated or forbidden, every booking listed, Meta's template changes shown; 1: something was
+// not; 2: the run could not be set up.
 var settings = ChaosSettings.Parse(args);
 Directory.CreateDirectory(settings.Output);
 using var log = new ChaosLog(settings.Output);
@@ -26,12 +27,14 @@ using var sender = new WebhookSender(cluster.ApiBase, WebhookTarget.Calendly(Cha
 using var meta = new WebhookSender(cluster.ApiBase, WebhookTarget.Meta(ChaosCluster.MetaAppSecret), settings.Output);
 var calendly = new CalendlyMirror(cluster.Calendly);
 using var taps = new ClientTaps(cluster.WhatsApp, meta);
+using var stops = new ClientStops(cluster.WhatsApp, meta);
 var monkey = new ChaosMonkey(cluster, log, random, settings.Duration);
 using var stop = new CancellationTokenSource();
 var start = DateTimeOffset.UtcNow;
 var end = start + settings.Duration;
 var scenario = new Scenario(random, end + TimeSpan.FromSeconds(30));
-var faults = monkey.RunAsync(stop.Token);
+var changes = new MetaChanges(cluster.WhatsApp, meta, start, settings.Duration);
+var faults = Task.WhenAll(monkey.RunAsync(stop.Token), changes.RunAsync(stop.Token));
 while (DateTimeOffset.UtcNow < end - TimeSpan.FromSeconds(80))
 {
     var now = DateTimeOffset.UtcNow;
@@ -42,6 +45,7 @@ while (DateTimeOffset.UtcNow < end - TimeSpan.FromSeconds(80))
     {
         calendly.Mirror(invitee);
         taps.Plan(invitee);
+        stops.Plan(invitee);
         foreach (var delivery in invitee.Deliveries)
         {
             sender.Send(delivery);
@@ -77,18 +81,19 @@ Verdict verdict;
 while (true)
 {
     var now = DateTimeOffset.UtcNow;
-    verdict = Verdict.Of(scenario.Invitees, Outcomes(), cluster.WhatsApp.Accepted, calendly, now);
-    if ((sender.Pending + meta.Pending + taps.Pending == 0 && verdict.Missing.Count + verdict.Awaited == 0 && now > lastDue) || now > settleBy)
+    verdict = Verdict.Of(scenario.Invitees, Outcomes(), cluster.WhatsApp.Accepted, calendly, now, changes.Pause);
+    if ((sender.Pending + meta.Pending + taps.Pending + stops.Pending == 0 && verdict.Missing.Count + verdict.Awaited == 0 && now > lastDue) || now > settleBy)
     {
         break;
     }
     await Task.Delay(TimeSpan.FromSeconds(5));
 }
 await taps.StopAsync();
+await stops.StopAsync();
 await Task.WhenAll(sender.FinishAsync(DateTimeOffset.UtcNow), meta.FinishAsync(DateTimeOffset.UtcNow));
 await Task.Delay(TimeSpan.FromSeconds(3));
 var outcomes = Outcomes();
-verdict = Verdict.Of(scenario.Invitees, outcomes, cluster.WhatsApp.Accepted, calendly, DateTimeOffset.UtcNow);
+verdict = Verdict.Of(scenario.Invitees, outcomes, cluster.WhatsApp.Accepted, calendly, DateTimeOffset.UtcNow, changes.Pause);
 
 // The bookings as Turtle shows them, kept beside the verdict.
 using var api = new HttpClient { BaseAddress = cluster.ApiBase, Timeout = TimeSpan.FromSeconds(60) };
@@ -97,13 +102,19 @@ var views = await api.GetFromJsonAsync<JsonElement>(new Uri(
     $"/api/appointments?from={Uri.EscapeDataString((start - TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString((end + TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture))}", UriKind.Relative));
 await File.WriteAllTextAsync(Path.Combine(settings.Output, "appointments.json"), views.GetRawText());
 var statuses = views.EnumerateArray().ToDictionary(v => v.GetProperty("id").GetString()!, v => v.GetProperty("status").GetString());
+// Meta's template changes as Turtle shows them.
+var templates = await api.GetFromJsonAsync<JsonElement>(new Uri("/api/templates", UriKind.Relative));
+var attention = await api.GetFromJsonAsync<JsonElement>(new Uri("/api/attention", UriKind.Relative));
+await File.WriteAllTextAsync(Path.Combine(settings.Output, "templates.json"), templates.GetRawText());
+var unapplied = changes.Unapplied(templates, attention, outcomes);
 // Every invitee a webhook about was taken must be listed, as the console shows the week: stored is not enough. So must
 // every one only reconciliation could book, once the API had shown it a reconcile interval and the lateness bound ago.
 var taken = scenario.Invitees.Where(i => i.Deliveries.Any(d => outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null)
     || (i.CreateLost && calendly.ShownAt(i) + ChaosSettings.ReconcileInterval + ChaosSettings.LatenessBound < DateTimeOffset.UtcNow));
 var unlisted = taken.Where(i => !statuses.ContainsKey(i.Id)).Select(i => i.Id).ToList();
-var passed = verdict.Passed && unlisted.Count == 0;
-var failed = views.EnumerateArray().SelectMany(v => v.GetProperty("notifications").EnumerateArray()).Count(n => n.GetProperty("state").GetString() == "failed");
+var passed = verdict.Passed && unlisted.Count == 0 && unapplied.Count == 0;
+int Notifications(string state) => views.EnumerateArray().SelectMany(v => v.GetProperty("notifications").EnumerateArray()).Count(n => n.GetProperty("state").GetString() == state);
+var failed = Notifications("failed");
 var graph = cluster.WhatsApp.Requests;
 
 bool WasTaken(Invitee invitee, string eventType) => invitee.Deliveries.Any(d => d.Event == eventType && outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null);
@@ -122,10 +133,15 @@ string[] summary =
     $"behaviours: {string.Join(", ", scenario.Invitees.GroupBy(i => i.Behaviour).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))}",
     $"messages expected: {verdict.Expected}; accepted by the fake: {verdict.Sent} (requests {graph.Count}, refused by its faults {graph.Count(r => r.MessageId is null)}); failed on the bookings: {failed}; still awaited at the end: {verdict.Awaited}",
     $"sent of owed, by kind: {string.Join(", ", Verdict.Kinds.Select(k => $"{k} {Owed(k)}"))}",
-    $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))}, without a decline {verdict.Forbidden.Count(f => f.What.Contains("decline", StringComparison.Ordinal))})",
+    $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))}, without a decline {verdict.Forbidden.Count(f => f.What.Contains("decline", StringComparison.Ordinal))}, after a STOP {verdict.Forbidden.Count(f => f.What.Contains("STOP", StringComparison.Ordinal))}, while its template was paused {verdict.Forbidden.Count(f => f.What.Contains("paused", StringComparison.Ordinal))})",
     $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}; bookings whose wake-ups stopped after one fired: {verdict.Stopped.Count}",
     $"no-shows: {Taken("invitee_no_show.created")} marked, {Taken("invitee_no_show.deleted")} taken back; NoShow sent/owed {Owed("NoShow")}, FollowUp sent/owed {Owed("FollowUp")}",
     $"button replies: {taps.Made} tapped ({Taken("reply.decline")} declines, {Taken("reply.attend")} attends, {Taken("reply.decline.other")} declines from another number taken), {taps.Unanswered} never tapped (no Reconfirm before the meeting); Meta deliveries {meta.Outcomes.Count}, attempts {meta.Attempts}, refused and retried {meta.Refused}; RescheduleOffer sent/owed {Owed("RescheduleOffer")} (sent for {Answered("reply.decline", "RescheduleOffer")} of the declines taken, for {Answered("reply.decline.other", "RescheduleOffer") + Answered("reply.attend", "RescheduleOffer")} of the other taps)",
+    $"STOPs: {stops.Made} sent ({scenario.Invitees.Count(i => i.Stop is { ByUserId: false })} planned from the number, {scenario.Invitees.Count(i => i.Stop is { ByUserId: true })} naming only the BSUID after adopting a username), {stops.Unsent} given up; taken: {verdict.Stops.FromNumber} from the number, {verdict.Stops.ByUserId} by BSUID; withheld by Turtle as opted out: {Notifications("opted-out")}; messages to a stopped number that reached Meta within {ChaosSettings.InFlight.TotalSeconds:0} s of its STOP being taken (in flight): {verdict.InFlightAtStop}, after that: {verdict.Forbidden.Count(f => f.What.Contains("STOP", StringComparison.Ordinal))}",
+    verdict.Paused is { } paused
+        ? $"template pause: {changes.Pause.Template} held from {(paused.HeldFrom - start).TotalSeconds:0} s to {(paused.HeldUntil is { } until ? $"{(until - start).TotalSeconds:0} s" : "the end (its resume never taken)")} into the run; {changes.Pause.Kind} owed and due meanwhile {paused.DueWhilePaused}, went after the resume {paused.WentAfterResume}, lost {paused.Lost}; accepted by Meta while paused {paused.SentWhilePaused}"
+        : $"template pause: {changes.Pause.Template}'s PAUSED webhook never taken",
+    $"template re-categorisation: {changes.Recategorisation.Template} to {changes.Recategorisation.Category}; Meta's template changes not shown by GET /api/templates or /api/attention: {(unapplied.Count == 0 ? "none" : string.Join("; ", unapplied))}",
     $"lost webhooks: {lostCreates.Count} creates, {lostCreates.Count(i => statuses.ContainsKey(i.Id))} booked by reconciliation; {lostCancels.Count} cancels, {lostCancels.Count(i => string.Equals(statuses.GetValueOrDefault(i.Id), "Cancelled", StringComparison.OrdinalIgnoreCase))} cancelled by reconciliation",
     $"reconciliation: {reconciled.Runs} runs every {ChaosSettings.ReconcileInterval.TotalMinutes:0.#} min, {reconciled.Created} bookings created, {reconciled.Cancelled} cancelled, {reconciled.Failures} runs failed or with errors",
     $"kills survived: {monkey.SiloKills} silo kill -9 (one every 45-90 s, two at once once, the whole cluster once), Azurite stopped 20 s once, {monkey.GraphBursts} Graph bursts (429, 500, 14 s stalls)",
@@ -145,5 +161,7 @@ await File.WriteAllTextAsync(Path.Combine(settings.Output, "findings.json"), Jso
     late = verdict.Late,
     stopped = verdict.Stopped,
     unlisted,
+    paused = verdict.Paused,
+    unapplied,
 }, new JsonSerializerOptions { WriteIndented = true }));
 return passed ? 0 : 1;

@@ -14,6 +14,22 @@ public sealed record PlannedAnswer(string Choice, TimeSpan After, string? OtherP
     public string Event => OtherPhone is null ? $"reply.{Choice}" : $"reply.{Choice}.other";
 }
 
+/// <summary>
+/// The client's STOP, sent <paramref name="After"/> its booking: from its number, or (<paramref name="ByUserId"/>) after
+/// adopting a WhatsApp username, so that Meta names it only by its business-scoped user id (BSUID).
+/// </summary>
+public sealed record PlannedStop(TimeSpan After, bool ByUserId)
+{
+    /// <summary>The status that links the BSUID to the number, posted before a STOP naming only the BSUID.</summary>
+    public const string LinkEvent = "status.delivered";
+
+    public const string FromNumberEvent = "reply.stop";
+    public const string FromUserEvent = "reply.stop.user";
+
+    /// <summary>The event name its delivery carries, which the verdict reads.</summary>
+    public string Event => ByUserId ? FromUserEvent : FromNumberEvent;
+}
+
 /// <summary>One invitee as the Calendly-like client made it: its meeting, what Calendly's API shows of it, and the deliveries about it.</summary>
 public sealed class Invitee
 {
@@ -40,6 +56,7 @@ public sealed class Invitee
     /// <summary>Calendly never delivered its <c>invitee.canceled</c>: only reconciliation can cancel it.</summary>
     public bool CancelLost { get; set; }
     public PlannedAnswer? Answer { get; set; }
+    public PlannedStop? Stop { get; set; }
 
     /// <summary>Its deliveries so far (a copy): those planned at booking, and an answer's once it is made.</summary>
     public IReadOnlyList<Delivery> Deliveries
@@ -74,9 +91,10 @@ public sealed class Invitee
 /// <summary>
 /// What the client streams: bookings whose messages fall due during the run, and around them the ways Calendly and Meta
 /// deliver (repeats, cancels, cancels overtaking their create, reschedules as a cancel plus a new invitee, no-show marks
-/// and their removal, taps on the attendance check, webhooks lost for good so that only reconciliation finds them). Each
-/// behaviour is one entry of <see cref="Behaviours"/> with its weight and how soon its meeting is; the verdict reads only
-/// the deliveries and what Calendly's API showed, so a new event is a new behaviour plus its rule in <see cref="Verdict"/>.
+/// and their removal, taps on the attendance check, STOPs from the number or naming only the BSUID, webhooks lost for
+/// good so that only reconciliation finds them). Each behaviour is one entry of <see cref="Behaviours"/> with its weight
+/// and how soon its meeting is; the verdict reads only the deliveries and what Calendly's API showed, so a new event is a
+/// new behaviour plus its rule in <see cref="Verdict"/>.
 /// No cancel or reschedule is planned after <paramref name="quietAfter"/> (shortly after the faults end): later ones would
 /// only lengthen the wait for the verdict.
 /// </summary>
@@ -114,6 +132,8 @@ public sealed class Scenario(Random random, DateTimeOffset quietAfter)
         (10, "no-show", Meeting.Soon, MarkNoShow),
         (6, "create webhook lost", Meeting.Ahead, LoseCreate),
         (4, "cancel webhook lost", Meeting.Ahead, LoseCancel),
+        (5, "stop", Meeting.Ahead, (invitee, now) => SendStop(invitee, now, byUserId: false)),
+        (5, "stop by username", Meeting.Ahead, (invitee, now) => SendStop(invitee, now, byUserId: true)),
     ];
 
     /// <summary>A new booking made now, meeting as its behaviour wants (ahead: at most <paramref name="latestStart"/> from now), with its deliveries.</summary>
@@ -253,6 +273,13 @@ public sealed class Scenario(Random random, DateTimeOffset quietAfter)
         invitee.Cancelled = (now + Seconds(10, 40), false);
         invitee.CancelLost = true;
     }
+
+    /// <summary>
+    /// The client sends STOP some time between its booking and shortly before the meeting: before or after its bio,
+    /// attendance check or reminder fell due, none of which may reach it afterwards.
+    /// </summary>
+    private void SendStop(Invitee invitee, DateTimeOffset now, bool byUserId) =>
+        invitee.Stop = new PlannedStop(Seconds(20, Math.Max(21, (Before(invitee.Start - TimeSpan.FromSeconds(30)) - now).TotalSeconds)), byUserId);
 
     private DateTimeOffset Before(DateTimeOffset at) => at < quietAfter ? at : quietAfter;
 

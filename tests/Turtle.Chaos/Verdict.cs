@@ -6,14 +6,23 @@ namespace Turtle.Chaos;
 public sealed record Finding(string InviteeId, string Kind, string What, DateTimeOffset? Due, DateTimeOffset? SentAt);
 
 /// <summary>
+/// What a template's pause did: from when it held (its webhook taken), until when (its resume first sent; null while the
+/// resume was never taken), the owed messages of its kind due meanwhile, how many of them went after the resume and how
+/// many were lost, and how many messages of the template Meta accepted while it held.
+/// </summary>
+public sealed record PauseOutcome(DateTimeOffset HeldFrom, DateTimeOffset? HeldUntil, int DueWhilePaused, int WentAfterResume, int Lost, int SentWhilePaused);
+
+/// <summary>
 /// What should have been sent, derived from the client's own record of what Turtle took and when (and, for what only
 /// reconciliation could find, of when Calendly's API showed it), compared with what the fake Graph API accepted. A
 /// delivery was applied somewhere between its first attempt and the 2xx that took it, so a message whose fate depends on
 /// which came first within that window (or whose cancel came within the lateness bound of its due time, so an outage may
 /// rightly have cancelled it unsent) is neither expected nor counted missing; what is forbidden is forbidden whatever the
 /// window: anything but the cancellation notice after the cancel was taken, a message that goes only before the meeting
-/// after it started, a follow-up after the no-show mark was taken, a reschedule offer without a decline. A message owed
-/// but not yet sent is missing only once its lateness bound has passed; until then it is awaited.
+/// after it started, a follow-up after the no-show mark was taken, a reschedule offer without a decline, anything to a
+/// number after its STOP was taken (<see cref="ChaosSettings.InFlight"/> allowed for a send already on its way), a message
+/// of a paused template while the pause held. A message owed but not yet sent is missing only once its lateness bound has
+/// passed; until then it is awaited. A message Meta accepted twice is duplicated; any of these fails the run.
 /// </summary>
 public sealed class Verdict
 {
@@ -27,6 +36,7 @@ public sealed class Verdict
 
     private readonly DateTimeOffset _now;
     private readonly CalendlyMirror _calendly;
+    private readonly List<(string Kind, DateTimeOffset Due, DateTimeOffset? FirstSent, Outcome Outcome)> _owed = [];
 
     private Verdict(DateTimeOffset now, CalendlyMirror calendly) => (_now, _calendly) = (now, calendly);
 
@@ -49,17 +59,28 @@ public sealed class Verdict
     public SortedDictionary<string, (int Owed, int Sent)> ByKind { get; } = new(StringComparer.Ordinal);
     public TimeSpan WorstLateness { get; private set; }
     public string? WorstLatenessOf { get; private set; }
+    /// <summary>STOPs taken: from the number, and naming only the BSUID.</summary>
+    public (int FromNumber, int ByUserId) Stops { get; private set; }
+    /// <summary>Messages to a number that reached Meta after its STOP was taken, within <see cref="ChaosSettings.InFlight"/>.</summary>
+    public int InFlightAtStop { get; private set; }
+    /// <summary>The template pause, once its webhook was taken (null: not yet, or no pause in the run).</summary>
+    public PauseOutcome? Paused { get; private set; }
 
-    public bool Passed => Missing.Count == 0 && Forbidden.Count == 0;
+    public bool Passed => Missing.Count == 0 && Forbidden.Count == 0 && Duplicated.Count == 0;
 
     public static Verdict Of(IReadOnlyList<Invitee> invitees, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes,
-        IReadOnlyList<FakeWhatsAppRequest> accepted, CalendlyMirror calendly, DateTimeOffset now)
+        IReadOnlyList<FakeWhatsAppRequest> accepted, CalendlyMirror calendly, DateTimeOffset now, TemplatePause? pause = null)
     {
         var verdict = new Verdict(now, calendly);
         var sends = accepted.Where(r => r.BizOpaqueCallbackData is not null).ToLookup(r => r.BizOpaqueCallbackData!);
+        var toNumber = accepted.ToLookup(r => r.To ?? "");
         foreach (var invitee in invitees)
         {
-            verdict.Judge(invitee, outcomes, sends);
+            verdict.Judge(invitee, outcomes, sends, toNumber);
+        }
+        if (pause is not null)
+        {
+            verdict.JudgePause(pause, outcomes, accepted);
         }
         return verdict;
     }
@@ -73,7 +94,8 @@ public sealed class Verdict
             .Concat(invitee.Deliveries.Select(d => d.NotBefore))
             .Where(d => d <= horizon).DefaultIfEmpty(invitee.BookedAt).Max();
 
-    private void Judge(Invitee invitee, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes, ILookup<string, FakeWhatsAppRequest> sends)
+    private void Judge(Invitee invitee, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes, ILookup<string, FakeWhatsAppRequest> sends,
+        ILookup<string, FakeWhatsAppRequest> toNumber)
     {
         Bookings++;
         List<FakeWhatsAppRequest> Of(string kind) => [.. sends[$"{invitee.Id}:{kind}"].OrderBy(r => r.ReceivedAt)];
@@ -82,6 +104,7 @@ public sealed class Verdict
         var noShow = Window(invitee, "invitee_no_show.created", outcomes);
         var unmarked = Window(invitee, "invitee_no_show.deleted", outcomes);
         var decline = Window(invitee, "reply.decline", outcomes);
+        var (stop, byUserId) = StopOf(invitee, outcomes);
         var rescheduled = invitee.Cancelled is { Rescheduled: true };
         foreach (var kind in Kinds)
         {
@@ -99,6 +122,21 @@ public sealed class Verdict
                 }
             }
         }
+        if (stop.By is { } silenced)
+        {
+            // Whatever it was about: the number said STOP. A send that had passed the opt-out check when the STOP was
+            // stored may still reach Meta a moment later; one after that was let through.
+            Stops = byUserId ? (Stops.FromNumber, Stops.ByUserId + 1) : (Stops.FromNumber + 1, Stops.ByUserId);
+            foreach (var send in toNumber[string.Concat(invitee.Phone.Where(char.IsAsciiDigit))].Where(r => r.ReceivedAt > silenced))
+            {
+                if (send.ReceivedAt <= silenced + ChaosSettings.InFlight)
+                {
+                    InFlightAtStop++;
+                    continue;
+                }
+                Forbidden.Add(new(invitee.Id, KindOf(send), $"sent after the client's STOP {(byUserId ? "naming only its BSUID" : "from its number")}", null, send.ReceivedAt));
+            }
+        }
         if (creates.By is null && cancel.By is null)
         {
             Undelivered++;
@@ -110,8 +148,9 @@ public sealed class Verdict
             return;
         }
         var bookedAt = creates.By!.Value;
-        // A message is owed when due before the cancel could have been applied, with the lateness bound to spare.
-        bool Owed(DateTimeOffset due) => cancel.First is not { } firstCancel || firstCancel > due + ChaosSettings.LatenessBound;
+        // A message is owed when due before the cancel or the client's STOP could have been applied, with the lateness bound to spare.
+        bool Heard(DateTimeOffset due) => stop.First is not { } stopped || stopped > due + ChaosSettings.LatenessBound;
+        bool Owed(DateTimeOffset due) => (cancel.First is not { } firstCancel || firstCancel > due + ChaosSettings.LatenessBound) && Heard(due);
         // One that goes only before the meeting is owed only when the lateness bound from its due time still ends before
         // the start, and its cause was taken before it: else an outage may rightly have kept it until the meeting began.
         bool BeforeTheStart(DateTimeOffset due, DateTimeOffset takenBy) =>
@@ -146,7 +185,8 @@ public sealed class Verdict
             && (noShow.First is not { } marked || marked > followUpDue + ChaosSettings.LatenessBound));
         if (cancel.By is { } cancelTaken && !rescheduled)
         {
-            Expect(invitee, "Cancellation", cancel.Due!.Value, Of("Cancellation"), BeforeTheStart(cancel.Due!.Value, cancelTaken) && cancel.First > bookedAt);
+            Expect(invitee, "Cancellation", cancel.Due!.Value, Of("Cancellation"), BeforeTheStart(cancel.Due!.Value, cancelTaken) && cancel.First > bookedAt
+                && Heard(cancel.Due!.Value));
         }
         // A mark on a booking stored before it: NoShow goes at once, unless the mark's removal could have withdrawn it unsent.
         if (noShow.By is { } markTaken && noShow.First > bookedAt)
@@ -237,6 +277,7 @@ public sealed class Verdict
             Awaited++;
             return Outcome.Awaited;
         }
+        _owed.Add((kind, due, sent.Count > 0 ? sent[0].ReceivedAt : null, sent.Count > 0 ? Outcome.Sent : Outcome.Missing));
         Expected++;
         var (owedOfKind, sentOfKind) = ByKind.GetValueOrDefault(kind);
         ByKind[kind] = (owedOfKind + 1, sentOfKind + (sent.Count > 0 ? 1 : 0));
@@ -258,10 +299,52 @@ public sealed class Verdict
     }
 
     /// <summary>
+    /// The pause held from its webhook's first 2xx, plus the time every silo's kept template check and a send already
+    /// past it may take, until its resume could first have been applied (its first attempt): Meta must accept no message
+    /// of the template in between, and every owed message of its kind due in between must go after the resume.
+    /// </summary>
+    private void JudgePause(TemplatePause pause, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes, IReadOnlyList<FakeWhatsAppRequest> accepted)
+    {
+        if (!outcomes.TryGetValue(pause.Pause, out var paused) || paused.AcceptedAt is not { } pausedBy)
+        {
+            return;
+        }
+        var from = pausedBy + ChaosSettings.TemplateCheckLifetime + ChaosSettings.InFlight;
+        DateTimeOffset? until = outcomes.TryGetValue(pause.Resume, out var resumed) && resumed.AcceptedAt is not null ? pause.Resume.NotBefore : null;
+        bool Held(DateTimeOffset at) => at > from && (until is not { } end || at < end);
+        var whilePaused = accepted.Where(r => r.TemplateName == pause.Template && Held(r.ReceivedAt)).ToList();
+        foreach (var send in whilePaused)
+        {
+            Forbidden.Add(new(send.BizOpaqueCallbackData?.Split(':')[0] ?? "", KindOf(send), "sent while its template was paused", null, send.ReceivedAt));
+        }
+        var held = _owed.Where(o => o.Kind == pause.Kind && Held(o.Due)).ToList();
+        Paused = new PauseOutcome(from, until, held.Count, held.Count(h => h.FirstSent >= until), held.Count(h => h.Outcome == Outcome.Missing), whilePaused.Count);
+    }
+
+    private static string KindOf(FakeWhatsAppRequest send) => send.BizOpaqueCallbackData?.Split(':') is [_, var kind] ? kind : send.TemplateName ?? "?";
+
+    /// <summary>
     /// When an event about an invitee could first have been applied, when the messages it sends at once are due from,
     /// and by when it surely was applied (null: not yet).
     /// </summary>
     private sealed record Applied(DateTimeOffset? First, DateTimeOffset? Due, DateTimeOffset? By);
+
+    /// <summary>
+    /// The client's STOP: first sent at its delivery's first attempt; surely applied by the first 2xx of its webhook,
+    /// which Turtle answers only once the number's opt-out is stored. One naming only the BSUID reaches the number through
+    /// the link a status made, and one taken before the link is applied when the link comes: applied by the later of the two.
+    /// </summary>
+    private static (Applied Stop, bool ByUserId) StopOf(Invitee invitee, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes)
+    {
+        var fromNumber = Window(invitee, PlannedStop.FromNumberEvent, outcomes);
+        if (fromNumber.First is not null)
+        {
+            return (fromNumber, false);
+        }
+        var byUser = Window(invitee, PlannedStop.FromUserEvent, outcomes);
+        var link = Window(invitee, PlannedStop.LinkEvent, outcomes);
+        return (byUser with { By = byUser.By is { } taken && link.By is { } linked ? (taken > linked ? taken : linked) : null }, byUser.First is not null);
+    }
 
     /// <summary>An event delivered by webhook: first tried at the earliest delivery's time, applied by the first 2xx.</summary>
     private static Applied Window(Invitee invitee, string eventType, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes)

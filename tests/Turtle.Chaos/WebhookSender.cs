@@ -7,7 +7,10 @@ using Turtle.Testing.WhatsApp;
 
 namespace Turtle.Chaos;
 
-/// <summary>One webhook delivery as Calendly or Meta makes it: a body, signed anew at every attempt.</summary>
+/// <summary>
+/// One webhook delivery as Calendly or Meta makes it: a body, signed anew at every attempt, about an invitee (empty for
+/// one about the business account, such as a template's).
+/// </summary>
 public sealed record Delivery(string InviteeId, string Event, string Body, DateTimeOffset NotBefore);
 
 /// <summary>Where a sender's deliveries go, how each attempt is signed, and the file its attempts are written to.</summary>
