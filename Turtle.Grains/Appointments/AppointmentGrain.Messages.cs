@@ -104,6 +104,12 @@ public sealed partial class AppointmentGrain
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (State.Status == AppointmentStatus.Unknown && _time.GetUtcNow() < new DateTimeOffset(DateTime.SpecifyKind(status.FirstTickTime, DateTimeKind.Utc)) + _options.Value.SendTimeout)
+        {
+            // Armed by an attempt to store the booking that never wrote it (its silo died): the reminder stays a while, as
+            // the sign the webhook's retry needs that the first messages may have gone (BookAsync).
+            return;
+        }
         _delivery.Alarm.Ticked(status);
         await Listing.ListAsync(State.Details, State.Notifications);
         await ArmAgendaAsync();

@@ -76,14 +76,34 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         State.Notifications = _rules.Plan(booking, canSend: booking.Phone is not null, now);
         BookingRecords.Record(State, now, booking.Source, $"booked: {State.Status}, advisor {assignment.Advisor?.Name ?? "none"} ({assignment.Reason})");
         ApplyEarlyStatuses();
-        // What is due now goes out before the first write, which records it: two storage writes per booking, not four.
+        if (await this.GetReminder(WakeAlarm.ReminderName) is not null)
+        {
+            // An earlier attempt to store this booking armed its wake-up, so it may have sent the first messages before
+            // its silo died: they count as claimed then. Meta's status records them sent; only silence until the send
+            // timeout sends them again.
+            ClaimInterruptedFirstSends(now);
+        }
+        // The wake-up is armed before the first messages go (the write it costs is the booking's one reminder write), and
+        // what is due now goes out before the first write, which records it: two storage writes per booking, not four.
         // The webhook is answered in time even when Meta is slow: a send still out then is stored as claimed.
+        await _delivery.ArmAsync();
         await _delivery.DispatchAsync(answerBy: now + _options.Value.BookingAnswerDeadline);
         await StoreAsync();
         await ListAsync();
         var maskedPhone = PhoneMask.Mask(booking.Phone);
         LogBooked(_logger, Id, State.Status, maskedPhone, booking.StartTime);
         return new(State.Status, Changed: true);
+    }
+
+    private void ClaimInterruptedFirstSends(DateTimeOffset now)
+    {
+        foreach (var entry in State.Notifications.Where(n => n is { State: NotificationState.Pending, MessageId: null } && n.DueAt <= now))
+        {
+            SendRules.Claim(entry, now);
+            entry.LastError = "an earlier attempt to store the booking was interrupted and may have sent it: "
+                + $"waiting for Meta's status until {now + _options.Value.SendTimeout:u}";
+        }
+        LogInterruptedFirstAttempt(_logger, Id);
     }
 
     public async Task<BookingResult> CancelAsync(CancellationDetails cancellation)
@@ -137,6 +157,9 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     }
 
     public Task<AppointmentView?> GetAsync() => Task.FromResult(State.Status == AppointmentStatus.Unknown ? null : State.ToView(Id));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id}: an earlier attempt to store it armed its wake-up and was interrupted; its first messages wait for Meta's status")]
+    private static partial void LogInterruptedFirstAttempt(ILogger logger, string id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} booked: {Status}, phone {Phone}, meeting at {Start}")]
     private static partial void LogBooked(ILogger logger, string id, AppointmentStatus status, string phone, DateTimeOffset start);

@@ -41,6 +41,42 @@ public class MetaFidelityEndToEndTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task ConfirmationMetaTookBeforeTheSiloDiedIsNotSentAgainByCalendlysRetryAndMetasStatusRecordsIt()
+    {
+        using var http = _turtle.CreateClient();
+        var id = Guid.NewGuid().ToString();
+        const string phone = "+91 98765 40779";
+        // Meta takes the confirmation and holds its answer; the silo is killed -9 meanwhile, before the booking's first write.
+        _turtle.WhatsApp.StallNext(phone, TimeSpan.FromSeconds(60));
+        var body = CalendlyWebhooks.InviteeCreated(id, phone, DateTimeOffset.UtcNow.AddDays(3));
+        using var calendly = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var first = calendly.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey, body));
+        var taken = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Confirmation", 1, TimeSpan.FromSeconds(20))).Single();
+        var silo = _turtle.Silos[0];
+        silo.Kill();
+        await _turtle.StartSiloAsync(silo.Ports);
+        // Calendly's first delivery was not acknowledged: the API could not finish it with its silo gone.
+        using (var failed = await first)
+        {
+            Assert.NotEqual(HttpStatusCode.OK, failed.StatusCode);
+        }
+
+        // Calendly delivers the webhook again before Meta's status has reached Turtle.
+        using (var retried = await http.SendAsync(CalendlyWebhooks.SignedRequest(_turtle.ApiBase, TurtleDeployment.SigningKey, body)))
+        {
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        }
+        var waiting = await WaitForConfirmationStateAsync(http, id, "sending", TimeSpan.FromSeconds(20));
+        Assert.Contains("waiting for Meta's status", waiting.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostStatusAsync(new Uri(_turtle.ApiBase, "/webhooks/whatsapp"), TurtleDeployment.AppSecret,
+            taken.MessageId!, phone, "sent", $"{id}:Confirmation"));
+
+        var sent = await WaitForConfirmationStateAsync(http, id, "sent", TimeSpan.FromSeconds(20));
+        Assert.Equal(taken.MessageId, sent.GetProperty("messageId").GetString());
+        Assert.Single(_turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:Confirmation");
+    }
+
+    [Fact]
     public async Task RefusedTokenShowsOnTheSilosReadinessAndOnTheHeldMessage()
     {
         using var http = _turtle.CreateClient();
