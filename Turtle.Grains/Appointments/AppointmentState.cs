@@ -35,6 +35,11 @@ public sealed class AppointmentState
 
     public const int EarlyStatusCapacity = 16;
 
+    /// <summary>When the client tapped "cancel" on the attendance check (SPEC §15); null when they have not.</summary>
+    [Id(22)] public DateTimeOffset? CancelRequestedAt { get; set; }
+    /// <summary>What became of that request at Calendly; null while it is still to be made.</summary>
+    [Id(23)] public string? CancelRequestOutcome { get; set; }
+
     /// <summary>The event that ended the booking (a cancel, or a cancel for a reschedule); null while it is on.</summary>
     public BookingEvent? EndedBy() => Status switch
     {
