@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Orleans.Configuration;
+using Turtle.Api.Access;
 using Turtle.Api.Appointments;
 using Turtle.Api.Endpoints;
 using Turtle.Api.Webhooks;
@@ -53,7 +54,7 @@ public static class ApiHostingExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddAdminApiKey();
+        builder.Services.AddApiAccess();
         builder.Services.AddSingleton<AppointmentQueries>();
         builder.Services.AddCalendlyWebhooks();
         builder.Services.AddWhatsAppWebhooks();

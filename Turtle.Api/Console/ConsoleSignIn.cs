@@ -3,11 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
-using Turtle.Api.Endpoints;
+using Turtle.Api.Access;
 
 namespace Turtle.Api.OperationsConsole;
 
-/// <summary>How the console lets people in, which follows <see cref="AdminApiKeyFilter"/> for <c>/api/*</c>.</summary>
+/// <summary>How the console lets people in, which follows <see cref="ApiAccessFilter"/> for <c>/api/*</c>.</summary>
 public enum SignInMode
 {
     /// <summary><c>Admin:ApiKey</c> is set: the key signs in.</summary>

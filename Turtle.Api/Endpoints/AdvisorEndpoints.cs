@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Access;
 using Turtle.Grains.Advisors;
 
 namespace Turtle.Api.Endpoints;
@@ -7,10 +8,11 @@ public static class AdvisorEndpoints
 {
     public static RouteGroupBuilder MapAdvisorEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapAdminGroup("/api/advisors", "Advisors");
+        var group = app.MapApiGroup("/api/advisors", "Advisors");
         group.MapGet("/", GetDirectory)
             .WithSummary("The advisor directory as cached: advisors, rejected rows and why, source, last refresh, last error.");
         group.MapPost("/refresh", Refresh)
+            .RequireRole(StaffRole.Operator)
             .WithSummary("Reloads the advisor sheet now and answers with the result.");
         return group;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Access;
 using Turtle.Api.Appointments;
 using Turtle.Grains.Appointments;
 
@@ -8,12 +9,13 @@ public static class AppointmentEndpoints
 {
     public static RouteGroupBuilder MapAppointmentEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapAdminGroup("/api/appointments", "Appointments");
+        var group = app.MapApiGroup("/api/appointments", "Appointments");
         group.MapGet("/", ListAppointments)
             .WithSummary("Bookings whose meeting starts in [from, to), with their notification states (window up to 31 days).");
         group.MapGet("/{id}", GetAppointment)
             .WithSummary("One booking with every notification and its delivery state.");
         group.MapPost("/{id}/notifications/{kind}/retry", RetryNotification)
+            .RequireRole(StaffRole.Operator)
             .WithSummary("Sends a failed message again, once, before the meeting starts; 409 when it is not failed or the meeting has started.");
         return group;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Access;
 using Turtle.Grains.Calendly;
 
 namespace Turtle.Api.Endpoints;
@@ -7,8 +8,9 @@ public static class ReconcileEndpoints
 {
     public static RouteGroupBuilder MapReconcileEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapAdminGroup("/api/reconcile", "Reconciliation");
+        var group = app.MapApiGroup("/api/reconcile", "Reconciliation");
         group.MapPost("/", Reconcile)
+            .RequireRole(StaffRole.Operator)
             .WithSummary("Reconciles with Calendly now (or joins the run in progress) and answers its result: events, invitees, created, cancelled, unchanged, errors.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway)
