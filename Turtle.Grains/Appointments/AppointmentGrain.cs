@@ -135,6 +135,8 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         return new(State.Status, Changed: true);
     }
 
+    public Task<string?> RevealPhoneAsync() => Task.FromResult(State.Details?.Phone);
+
     public Task<AppointmentView?> GetAsync() => Task.FromResult(State.Status == AppointmentStatus.Unknown ? null : State.ToView(Id));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id} booked: {Status}, phone {Phone}, meeting at {Start}")]

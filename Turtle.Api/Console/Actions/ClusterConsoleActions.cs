@@ -1,14 +1,20 @@
-using Turtle.Grains.Advisors;
+using System.Security.Claims;
+using Turtle.Api.Access;
 using Turtle.Api.OperationsConsole.Attention;
+using Turtle.Grains.Advisors;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Api.OperationsConsole.Actions;
 
-/// <summary>The console's actions on the grains.</summary>
+/// <summary>The console's actions on the grains, each allowed to an operator (or admin) only.</summary>
 public sealed class ClusterConsoleActions(IClusterClient cluster) : IConsoleActions
 {
-    public async Task<ConsoleActionResult> RetryMessageAsync(string appointmentId, NotificationKind kind)
+    public async Task<ConsoleActionResult> RetryMessageAsync(ClaimsPrincipal by, string appointmentId, NotificationKind kind)
     {
+        if (Refuse(by) is { } refused)
+        {
+            return refused;
+        }
         var message = Words.Sentence(kind.ToString()).ToLowerInvariant();
         var result = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(appointmentId)).RetryNotificationAsync(kind, BookingSources.Console);
         return result.Outcome switch
@@ -24,11 +30,39 @@ public sealed class ClusterConsoleActions(IClusterClient cluster) : IConsoleActi
         };
     }
 
-    public async Task<ConsoleActionResult> MarkHandledAsync(string appointmentId, string reason)
+    public async Task<ConsoleActionResult> MarkHandledAsync(ClaimsPrincipal by, string appointmentId, string reason)
     {
+        if (Refuse(by) is { } refused)
+        {
+            return refused;
+        }
         await cluster.GetGrain<IAttentionGrain>(0).ClearAsync(InviteeId.Normalize(appointmentId), reason);
         return new ConsoleActionResult(ConsoleActionOutcome.Done, $"Marked handled: {AttentionReasons.Find(reason).Label.ToLowerInvariant()}.");
     }
 
-    public Task<AdvisorDirectorySnapshot> RefreshAdvisorsAsync() => cluster.GetGrain<IAdvisorDirectoryGrain>(0).RefreshAsync();
+    public async Task<(ConsoleActionResult Result, AdvisorDirectorySnapshot? Directory)> RefreshAdvisorsAsync(ClaimsPrincipal by)
+    {
+        if (Refuse(by) is { } refused)
+        {
+            return (refused, null);
+        }
+        var directory = await cluster.GetGrain<IAdvisorDirectoryGrain>(0).RefreshAsync();
+        return (new ConsoleActionResult(ConsoleActionOutcome.Done, directory.LastError ?? "Reloaded."), directory);
+    }
+
+    public async Task<(ConsoleActionResult Result, string? Phone)> RevealPhoneAsync(ClaimsPrincipal by, string appointmentId)
+    {
+        if (Refuse(by) is { } refused)
+        {
+            return (refused, null);
+        }
+        var phone = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(appointmentId)).RevealPhoneAsync();
+        return phone is null
+            ? (new ConsoleActionResult(ConsoleActionOutcome.NotFound, "This booking has no phone number."), null)
+            : (new ConsoleActionResult(ConsoleActionOutcome.Done, "The full number is shown; seeing it is recorded in the audit."), phone);
+    }
+
+    private static ConsoleActionResult? Refuse(ClaimsPrincipal by) => by.Holds(StaffRole.Operator)
+        ? null
+        : new ConsoleActionResult(ConsoleActionOutcome.Forbidden, "This needs the operator role; yours is " + (StaffPrincipal.RoleOf(by)?.Name() ?? "none") + ".");
 }

@@ -1,0 +1,112 @@
+using System.Net;
+using Turtle.Testing.Identity;
+using Turtle.Testing.OperationsConsole;
+
+namespace Turtle.OperationsConsole.Tests;
+
+/// <summary>
+/// SPEC §14's sign-in at the firm's provider, spoken over HTTP as a browser would (cookies, every redirect): who gets in,
+/// with which role, and what each role's pages offer and allow.
+/// </summary>
+[Collection(ProviderDeploymentGroup.Name)]
+public sealed class ProviderSignInTests(ProviderDeployment turtle)
+{
+    [Fact]
+    public async Task AnOperatorSignsInAtTheProviderAndIsOfferedTheRetry()
+    {
+        using var session = new ConsoleSession(turtle.Turtle.ApiBase);
+
+        var (landing, at) = await session.SignInAtProviderAsync(FirmIdentityProvider.Operator.Email, "/attention");
+        using (landing)
+        {
+            Assert.Equal("/login/complete", at.AbsolutePath);
+            Assert.Contains("url=/attention", await landing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.True(session.SignedIn);
+
+        using var page = await session.GetAsync($"/appointments/{turtle.FailedForHttp.Id}");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Otto Operator &lt;otto@firm.test&gt; <span class=\"role\">(operator)</span>", html, StringComparison.Ordinal);
+        Assert.Contains("Send again", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"reveal-phone\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AViewerSeesNoActionsAndIsRefusedThemWith403()
+    {
+        using var session = new ConsoleSession(turtle.Turtle.ApiBase);
+        await SignInAsync(session, FirmIdentityProvider.Viewer);
+        var path = $"/appointments/{turtle.FailedForHttp.Id}";
+
+        using var page = await session.GetAsync(path);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Viola Viewer &lt;viola@firm.test&gt; <span class=\"role\">(viewer)</span>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Send again", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("reveal-phone", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(turtle.FailedForHttp.NationalDigits!, html, StringComparison.Ordinal);
+
+        var token = await session.TokenAsync(path);
+        using var retry = await session.PostFormAsync(path, "retry", token, ("Kind", "Confirmation"));
+        using var reveal = await session.PostFormAsync(path, "reveal", token);
+        var revealed = await reveal.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, retry.StatusCode);
+        Assert.Contains("This needs the operator role; yours is viewer.", await retry.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, reveal.StatusCode);
+        Assert.DoesNotContain(turtle.FailedForHttp.NationalDigits!, revealed, StringComparison.Ordinal);
+        using var api = turtle.Turtle.CreateClient();
+        Assert.Equal("failed", await ProviderDeployment.ConfirmationStateAsync(api, turtle.FailedForHttp.Id));
+    }
+
+    [Fact]
+    public async Task AnOperatorRevealsOneClientsFullNumber()
+    {
+        using var session = new ConsoleSession(turtle.Turtle.ApiBase);
+        await SignInAsync(session, FirmIdentityProvider.Operator);
+        var path = $"/appointments/{turtle.FailedForHttp.Id}";
+
+        using var reveal = await session.PostFormAsync(path, "reveal", await session.TokenAsync(path));
+        var html = await reveal.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, reveal.StatusCode);
+        Assert.Contains("<span class=\"phone\" id=\"full-phone\">&#x2B;919830020001</span>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SomeoneTheProviderKnowsButWhoHoldsNoRoleIsNotLetIn()
+    {
+        using var session = new ConsoleSession(turtle.Turtle.ApiBase);
+
+        var (page, at) = await session.SignInAtProviderAsync(FirmIdentityProvider.Stranger.Email);
+        using (page)
+        {
+            Assert.Equal("/login", at.AbsolutePath);
+            Assert.Equal("?failed=no-role", at.Query);
+            Assert.Contains("Your account holds no role in Turtle.", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.False(session.SignedIn);
+    }
+
+    [Fact]
+    public async Task WithAProviderTheAdminKeyNoLongerOpensTheConsole()
+    {
+        using var session = new ConsoleSession(turtle.Turtle.ApiBase);
+
+        using var page = await session.GetAsync("/login");
+        var html = await page.Content.ReadAsStringAsync();
+        using var post = await session.PostFormAsync("/login", "login", null, ("Form.Key", Turtle.Testing.Processes.TurtleDeployment.AdminKey));
+
+        Assert.Contains("id=\"signin-provider\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"Form.Key\"", html, StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.Redirect, post.StatusCode);
+        Assert.False(session.SignedIn);
+    }
+
+    private static async Task SignInAsync(ConsoleSession session, FirmPerson person)
+    {
+        var (page, at) = await session.SignInAtProviderAsync(person.Email);
+        page.Dispose();
+        Assert.True(session.SignedIn, $"{person.Email} was not signed in; the sign-in ended at {at}");
+    }
+}
