@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Turtle.Api.Access;
 using Turtle.Api.Appointments;
+using Turtle.Api.Audit;
 using Turtle.Api.Endpoints;
 using Turtle.Api.Webhooks;
 using Turtle.Grains.Appointments;
@@ -55,6 +57,8 @@ public static class ApiHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddApiAccess();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StaffAudit>();
         builder.Services.AddSingleton<AppointmentQueries>();
         builder.Services.AddCalendlyWebhooks();
         builder.Services.AddWhatsAppWebhooks();

@@ -1,5 +1,6 @@
 using Scalar.AspNetCore;
 using Turtle.Api;
+using Turtle.Api.Audit;
 using Turtle.Api.Commands;
 using Turtle.Api.Endpoints;
 using Turtle.Api.OperationsConsole;
@@ -31,6 +32,7 @@ app.MapAttentionEndpoints();
 app.MapAdvisorEndpoints();
 app.MapTemplateEndpoints();
 app.MapReconcileEndpoints();
+app.MapAuditEndpoints();
 app.MapTurtleConsole();
 app.Run();
 return 0;

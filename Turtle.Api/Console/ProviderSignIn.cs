@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Turtle.Api.Access;
+using Turtle.Api.Audit;
 
 namespace Turtle.Api.OperationsConsole;
 
@@ -48,16 +50,21 @@ public sealed class ProviderSignIn(IOptions<AuthOptions> auth, ConsoleSignIn sig
         options.SaveTokens = false;
         options.TokenValidationParameters.NameClaimType = "name";
         options.TokenValidationParameters.RoleClaimType = settings.RoleClaim;
-        options.Events.OnTokenValidated = context =>
+        options.Events.OnTokenValidated = async context =>
         {
-            var principal = signIn.CreatePrincipal(context.Principal?.Claims ?? []);
+            var claims = context.Principal?.Claims.ToList() ?? [];
+            var audit = context.HttpContext.RequestServices.GetRequiredService<StaffAudit>();
+            var principal = signIn.CreatePrincipal(claims);
             if (principal is null)
             {
+                // Who tried, by the provider's word, without a role: the audit shows attempts as well as entries.
+                var stranger = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, StaffRoleMapping.DisplayName(claims)), new Claim(StaffPrincipal.KindClaim, StaffPrincipal.Person)], "provider"));
+                await audit.RecordAsync(stranger, StaffActions.SignInRefused, detail: "no role", cancellation: context.HttpContext.RequestAborted);
                 context.Fail("no-role");
-                return Task.CompletedTask;
+                return;
             }
+            await audit.RecordAsync(principal, StaffActions.SignIn, detail: "at the provider", cancellation: context.HttpContext.RequestAborted);
             context.Principal = principal;
-            return Task.CompletedTask;
         };
         options.Events.OnRemoteFailure = context =>
         {

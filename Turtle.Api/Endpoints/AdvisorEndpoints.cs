@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Turtle.Api.Access;
+using Turtle.Api.Audit;
 using Turtle.Grains.Advisors;
 
 namespace Turtle.Api.Endpoints;
@@ -20,8 +21,9 @@ public static class AdvisorEndpoints
     public static async Task<Ok<AdvisorDirectorySnapshot>> GetDirectory(IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IAdvisorDirectoryGrain>(0).GetSnapshotAsync());
 
-    public static async Task<Results<Ok<AdvisorDirectorySnapshot>, ProblemHttpResult>> Refresh(IClusterClient cluster)
+    public static async Task<Results<Ok<AdvisorDirectorySnapshot>, ProblemHttpResult>> Refresh(IClusterClient cluster, StaffAudit audit, HttpContext context)
     {
+        await audit.RecordAsync(context.User, StaffActions.RefreshAdvisors, cancellation: context.RequestAborted);
         var directory = await cluster.GetGrain<IAdvisorDirectoryGrain>(0).RefreshAsync();
         if (directory.LastError is { } error)
         {

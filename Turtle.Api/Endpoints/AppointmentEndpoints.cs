@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Turtle.Api.Access;
 using Turtle.Api.Appointments;
+using Turtle.Api.Audit;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Api.Endpoints;
@@ -31,7 +32,7 @@ public static class AppointmentEndpoints
     }
 
     /// <summary>SPEC §4: the failed message goes out again through the booking's own send path, recorded as asked by the console.</summary>
-    public static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> RetryNotification(string id, string kind, IClusterClient cluster)
+    public static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> RetryNotification(string id, string kind, IClusterClient cluster, StaffAudit audit, HttpContext context)
     {
         if (!InviteeId.IsValid(id))
         {
@@ -42,6 +43,8 @@ public static class AppointmentEndpoints
         {
             return Invalid("kind", $"not a message kind (one of {string.Join(", ", Enum.GetNames<NotificationKind>())})");
         }
+        // The caller is known once the access filter has run, after binding: read from the context, not bound.
+        await audit.RecordOnBookingAsync(context.User, StaffActions.Retry, cluster, id, parsed.ToString(), context.RequestAborted);
         var result = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(id)).RetryNotificationAsync(parsed, BookingSources.Console);
         return result.Outcome switch
         {
@@ -60,14 +63,7 @@ public static class AppointmentEndpoints
         var errors = new Dictionary<string, string[]>();
         var start = ParseTime(from, "from", errors);
         var end = ParseTime(to, "to", errors);
-        if (errors.Count == 0 && end <= start)
-        {
-            errors["to"] = ["must be after from"];
-        }
-        else if (errors.Count == 0 && end - start > MaxWindow)
-        {
-            errors["to"] = [$"the window may span at most {MaxWindow.TotalDays:0} days"];
-        }
+        QueryWindow.Check(start, end, MaxWindow, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Turtle.Api.Access;
+using Turtle.Api.Audit;
 using Turtle.Grains.Calendly;
 
 namespace Turtle.Api.Endpoints;
@@ -22,8 +23,9 @@ public static class ReconcileEndpoints
     /// 200 with the result, also when some invitees could not be reconciled (they are in <c>errors</c>); 502 when
     /// Calendly could not be read to the end; 409 when the silos have no <c>Calendly:ApiToken</c>.
     /// </summary>
-    public static async Task<Results<Ok<ReconcileResult>, ProblemHttpResult>> Reconcile(HttpContext context, IClusterClient cluster)
+    public static async Task<Results<Ok<ReconcileResult>, ProblemHttpResult>> Reconcile(HttpContext context, IClusterClient cluster, StaffAudit audit)
     {
+        await audit.RecordAsync(context.User, StaffActions.Reconcile, cancellation: context.RequestAborted);
         ReconcileResult result;
         try
         {

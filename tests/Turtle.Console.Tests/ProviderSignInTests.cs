@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Turtle.Testing.Identity;
 using Turtle.Testing.OperationsConsole;
 
@@ -71,6 +73,35 @@ public sealed class ProviderSignInTests(ProviderDeployment turtle)
 
         Assert.Equal(HttpStatusCode.OK, reveal.StatusCode);
         Assert.Contains("<span class=\"phone\" id=\"full-phone\">&#x2B;919830020001</span>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheAuditShowsWhoSignedInAndWhoSawWhichClientsNumberToAnAdminOnly()
+    {
+        using var operatorSession = new ConsoleSession(turtle.Turtle.ApiBase);
+        await SignInAsync(operatorSession, FirmIdentityProvider.Operator);
+        var path = $"/appointments/{turtle.FailedForHttp.Id}";
+        using (var reveal = await operatorSession.PostFormAsync(path, "reveal", await operatorSession.TokenAsync(path)))
+        {
+            Assert.Equal(HttpStatusCode.OK, reveal.StatusCode);
+        }
+        using var adminSession = new ConsoleSession(turtle.Turtle.ApiBase);
+        await SignInAsync(adminSession, FirmIdentityProvider.Admin);
+
+        using var refused = await operatorSession.GetAsync("/audit");
+        using var page = await adminSession.GetAsync("/audit");
+        var html = await page.Content.ReadAsStringAsync();
+        using var api = turtle.Turtle.CreateClient();
+        var entries = (await api.GetFromJsonAsync<JsonElement>(new Uri("/api/audit", UriKind.Relative))).GetProperty("items").EnumerateArray().ToList();
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Otto Operator &lt;otto@firm.test&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("reveal-phone", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(turtle.FailedForHttp.NationalDigits!, html, StringComparison.Ordinal);
+        Assert.Contains(entries, e => e.GetProperty("actor").GetString() == "Otto Operator <otto@firm.test>" && e.GetProperty("action").GetString() == "reveal-phone"
+            && e.GetProperty("appointmentId").GetString() == turtle.FailedForHttp.Id && e.GetProperty("client").GetString() == "+91******0001");
+        Assert.Contains(entries, e => e.GetProperty("actor").GetString() == "Ada Admin <ada@firm.test>" && e.GetProperty("action").GetString() == "sign-in");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Turtle.Api.Access;
+using Turtle.Api.Audit;
 using Turtle.Api.OperationsConsole.Attention;
 using Turtle.Grains.Advisors;
 using Turtle.Grains.Appointments;
@@ -7,7 +8,7 @@ using Turtle.Grains.Appointments;
 namespace Turtle.Api.OperationsConsole.Actions;
 
 /// <summary>The console's actions on the grains, each allowed to an operator (or admin) only.</summary>
-public sealed class ClusterConsoleActions(IClusterClient cluster) : IConsoleActions
+public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit audit) : IConsoleActions
 {
     public async Task<ConsoleActionResult> RetryMessageAsync(ClaimsPrincipal by, string appointmentId, NotificationKind kind)
     {
@@ -15,6 +16,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster) : IConsoleActi
         {
             return refused;
         }
+        await audit.RecordOnBookingAsync(by, StaffActions.Retry, cluster, appointmentId, kind.ToString());
         var message = Words.Sentence(kind.ToString()).ToLowerInvariant();
         var result = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(appointmentId)).RetryNotificationAsync(kind, BookingSources.Console);
         return result.Outcome switch
@@ -36,6 +38,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster) : IConsoleActi
         {
             return refused;
         }
+        await audit.RecordOnBookingAsync(by, StaffActions.MarkHandled, cluster, appointmentId, reason);
         await cluster.GetGrain<IAttentionGrain>(0).ClearAsync(InviteeId.Normalize(appointmentId), reason);
         return new ConsoleActionResult(ConsoleActionOutcome.Done, $"Marked handled: {AttentionReasons.Find(reason).Label.ToLowerInvariant()}.");
     }
@@ -46,6 +49,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster) : IConsoleActi
         {
             return (refused, null);
         }
+        await audit.RecordAsync(by, StaffActions.RefreshAdvisors);
         var directory = await cluster.GetGrain<IAdvisorDirectoryGrain>(0).RefreshAsync();
         return (new ConsoleActionResult(ConsoleActionOutcome.Done, directory.LastError ?? "Reloaded."), directory);
     }
@@ -57,6 +61,11 @@ public sealed class ClusterConsoleActions(IClusterClient cluster) : IConsoleActi
             return (refused, null);
         }
         var phone = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(appointmentId)).RevealPhoneAsync();
+        if (phone is not null)
+        {
+            // Recorded before the number is shown: a reveal the audit could not record does not happen.
+            await audit.RecordAsync(by, StaffActions.RevealPhone, InviteeId.Normalize(appointmentId), phone);
+        }
         return phone is null
             ? (new ConsoleActionResult(ConsoleActionOutcome.NotFound, "This booking has no phone number."), null)
             : (new ConsoleActionResult(ConsoleActionOutcome.Done, "The full number is shown; seeing it is recorded in the audit."), phone);

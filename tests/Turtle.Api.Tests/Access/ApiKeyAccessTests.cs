@@ -58,6 +58,29 @@ public sealed class ApiKeyAccessTests(ApiKeyAccessTests.KeyedApp app) : IClassFi
         Assert.Contains("\"grafana\" has the viewer role", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(ViewerKey)]
+    [InlineData(OperatorKey)]
+    public async Task OnlyAnAdminReadsTheAudit(string key)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/api/audit", key);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Equal("admin", problem.GetProperty("requiredRole").GetString());
+    }
+
+    [Theory]
+    [InlineData("?from=yesterday", "from")]
+    [InlineData("?from=2026-12-07T00:00:00Z&to=2026-12-01T00:00:00Z", "to")]
+    [InlineData("?from=2026-10-01T00:00:00Z&to=2026-12-01T00:00:00Z", "to")]
+    public async Task ABadAuditWindowIsRefusedNamingTheField(string query, string field)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/api/audit" + query, "the-old-single-key");
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
     [Fact]
     public void KeysAreRecognisedByTheirHashAndTheOldSingleKeyIsAnAdmin()
     {

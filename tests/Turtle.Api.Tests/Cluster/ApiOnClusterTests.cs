@@ -94,6 +94,12 @@ public sealed class ApiOnClusterTests(ApiOnClusterTests.Deployment turtle) : ICl
         Assert.Equal(HttpStatusCode.Forbidden, refusedRefresh.StatusCode);
         Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
         Assert.Equal(HttpStatusCode.OK, operatorRead.StatusCode);
+        using var admin = turtle.Api.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var audit = await admin.GetFromJsonAsync<JsonElement>(new Uri("/api/audit", UriKind.Relative));
+        var refreshes = audit.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "refresh-advisors").ToList();
+        var entry = Assert.Single(refreshes);
+        Assert.Equal(("ops-script", "key"), (entry.GetProperty("actor").GetString(), entry.GetProperty("actorKind").GetString()));
     }
 
     /// <summary>A booking through the webhook: once it is stored, the cluster client is connected.</summary>
