@@ -57,6 +57,7 @@ public static class ApiHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddApiAccess();
+        builder.Services.AddRequestLimits();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StaffAudit>();
         builder.Services.AddSingleton<AppointmentQueries>();

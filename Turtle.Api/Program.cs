@@ -1,5 +1,6 @@
 using Scalar.AspNetCore;
 using Turtle.Api;
+using Turtle.Api.Access;
 using Turtle.Api.Audit;
 using Turtle.Api.Commands;
 using Turtle.Api.Endpoints;
@@ -21,6 +22,7 @@ builder.AddTurtleConsole();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestLimits();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapHealthEndpoints();

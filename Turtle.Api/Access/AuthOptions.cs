@@ -28,6 +28,16 @@ public sealed class AuthOptions
         && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
 }
 
+public static class AuthOptionsExtensions
+{
+    public static IServiceCollection AddAuthOptions(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidation>();
+        return services;
+    }
+}
+
 /// <summary>Stops start-up on a provider set-up that could never sign anyone in, naming the key.</summary>
 public sealed class AuthOptionsValidation : IValidateOptions<AuthOptions>
 {

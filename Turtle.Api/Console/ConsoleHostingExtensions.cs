@@ -23,8 +23,7 @@ public static class ConsoleHostingExtensions
         services.AddNotificationOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FirmClock>();
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidation>();
+        services.AddAuthOptions();
         services.AddSingleton<StaffRoleMapping>();
         services.AddSingleton<ConsoleSignIn>();
         services.AddSingleton<IConsoleActions, ClusterConsoleActions>();
