@@ -37,8 +37,8 @@ public class KubernetesManifestTests
             }
         }
         Assert.Equal(
-            ["ConfigMap", "Deployment", "Deployment", "Kustomization", "Namespace", "PodDisruptionBudget", "PodDisruptionBudget",
-                "Role", "RoleBinding", "Secret", "Secret", "Service", "ServiceAccount"],
+            ["ConfigMap", "Deployment", "Deployment", "Kustomization", "Namespace", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy",
+                "PodDisruptionBudget", "PodDisruptionBudget", "Role", "RoleBinding", "Secret", "Secret", "Service", "ServiceAccount"],
             Objects.Select(o => o.Kind).Order(StringComparer.Ordinal));
     }
 
