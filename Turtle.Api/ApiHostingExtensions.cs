@@ -32,6 +32,7 @@ public static class ApiHostingExtensions
                 o.ServiceId = configuration["Orleans:ServiceId"] ?? TurtleCluster.DefaultServiceId;
             });
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
+            client.UseClusterTls(configuration);
             // Silos may start after the API: keep trying rather than failing start-up.
             client.UseConnectionRetryFilter(async (_, cancellation) =>
             {
