@@ -18,6 +18,9 @@ public static class StaffActions
     public const string RefreshAdvisors = "refresh-advisors";
     public const string Reconcile = "reconcile";
     public const string RevealPhone = "reveal-phone";
+
+    /// <summary>An action tried by someone whose role does not allow it (the detail says which).</summary>
+    public const string Refused = "refused";
 }
 
 /// <summary>One staff action: who (a person's name and e-mail, or a key's name), what, when, and the client it touched.</summary>

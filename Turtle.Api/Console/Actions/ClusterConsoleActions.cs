@@ -12,7 +12,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
 {
     public async Task<ConsoleActionResult> RetryMessageAsync(ClaimsPrincipal by, string appointmentId, NotificationKind kind)
     {
-        if (Refuse(by) is { } refused)
+        if (await RefuseAsync(by, StaffActions.Retry, appointmentId, kind.ToString()) is { } refused)
         {
             return refused;
         }
@@ -34,7 +34,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
 
     public async Task<ConsoleActionResult> MarkHandledAsync(ClaimsPrincipal by, string appointmentId, string reason)
     {
-        if (Refuse(by) is { } refused)
+        if (await RefuseAsync(by, StaffActions.MarkHandled, appointmentId, reason) is { } refused)
         {
             return refused;
         }
@@ -45,7 +45,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
 
     public async Task<(ConsoleActionResult Result, AdvisorDirectorySnapshot? Directory)> RefreshAdvisorsAsync(ClaimsPrincipal by)
     {
-        if (Refuse(by) is { } refused)
+        if (await RefuseAsync(by, StaffActions.RefreshAdvisors, null, null) is { } refused)
         {
             return (refused, null);
         }
@@ -56,7 +56,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
 
     public async Task<(ConsoleActionResult Result, string? Phone)> RevealPhoneAsync(ClaimsPrincipal by, string appointmentId)
     {
-        if (Refuse(by) is { } refused)
+        if (await RefuseAsync(by, StaffActions.RevealPhone, appointmentId, null) is { } refused)
         {
             return (refused, null);
         }
@@ -71,7 +71,25 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
             : (new ConsoleActionResult(ConsoleActionOutcome.Done, "The full number is shown; seeing it is recorded in the audit."), phone);
     }
 
-    private static ConsoleActionResult? Refuse(ClaimsPrincipal by) => by.Holds(StaffRole.Operator)
-        ? null
-        : new ConsoleActionResult(ConsoleActionOutcome.Forbidden, "This needs the operator role; yours is " + (StaffPrincipal.RoleOf(by)?.Name() ?? "none") + ".");
+    /// <summary>
+    /// Null when <paramref name="by"/> may act; else the refusal, recorded in the audit as well: someone trying what
+    /// their role does not allow is worth knowing about.
+    /// </summary>
+    private async Task<ConsoleActionResult?> RefuseAsync(ClaimsPrincipal by, string action, string? appointmentId, string? detail)
+    {
+        if (by.Holds(StaffRole.Operator))
+        {
+            return null;
+        }
+        var what = string.Join(" ", new[] { action, detail }.Where(w => !string.IsNullOrEmpty(w))) + ", which needs the operator role";
+        if (appointmentId is not null && InviteeId.IsValid(appointmentId))
+        {
+            await audit.RecordOnBookingAsync(by, StaffActions.Refused, cluster, appointmentId, what);
+        }
+        else
+        {
+            await audit.RecordAsync(by, StaffActions.Refused, detail: what);
+        }
+        return new ConsoleActionResult(ConsoleActionOutcome.Forbidden, "This needs the operator role; yours is " + (StaffPrincipal.RoleOf(by)?.Name() ?? "none") + ".");
+    }
 }
