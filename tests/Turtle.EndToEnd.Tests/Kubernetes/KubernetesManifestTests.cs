@@ -178,7 +178,7 @@ public class KubernetesManifestTests
         [
             KubernetesHostingOptions.PodNameEnvironmentVariable, KubernetesHostingOptions.PodNamespaceEnvironmentVariable,
             KubernetesHostingOptions.PodIPEnvironmentVariable, KubernetesHostingOptions.ServiceIdEnvironmentVariable,
-            KubernetesHostingOptions.ClusterIdEnvironmentVariable, "ASPNETCORE_URLS",
+            KubernetesHostingOptions.ClusterIdEnvironmentVariable, "ASPNETCORE_URLS", "ASPNETCORE_FORWARDEDHEADERS_ENABLED",
         ];
 
         var keys = ConfigMap(Config).Keys.Concat(Env(Silo).Keys).Concat(Env(Api).Keys).Distinct();
