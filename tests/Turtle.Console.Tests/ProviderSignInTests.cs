@@ -61,6 +61,30 @@ public sealed class ProviderSignInTests(ProviderDeployment turtle)
         Assert.Equal("failed", await ProviderDeployment.ConfirmationStateAsync(api, turtle.FailedForHttp.Id));
     }
 
+    [Theory]
+    [InlineData("viola@firm.test", false)]
+    [InlineData("otto@firm.test", true)]
+    public async Task TheAttentionListAndTheAdvisorsOfferTheirButtonsToOperatorsOnly(string email, bool offered)
+    {
+        using var session = new ConsoleSession(turtle.Turtle.ApiBase);
+        await SignInAsync(session, FirmIdentityProvider.People.Single(p => p.Email == email));
+
+        using var attention = await session.GetAsync("/attention");
+        var attentionHtml = await attention.Content.ReadAsStringAsync();
+        using var advisors = await session.GetAsync("/advisors");
+        var advisorsHtml = await advisors.Content.ReadAsStringAsync();
+
+        Assert.Contains(turtle.FailedForHttp.Name, attentionHtml, StringComparison.Ordinal);
+        Assert.Equal(offered, attentionHtml.Contains(">Send again<", StringComparison.Ordinal));
+        Assert.Equal(offered, attentionHtml.Contains(">Mark handled<", StringComparison.Ordinal));
+        Assert.Equal(offered, advisorsHtml.Contains("Refresh from the sheet", StringComparison.Ordinal));
+        if (!offered)
+        {
+            using var refresh = await session.PostFormAsync("/advisors", "refresh", await session.TokenAsync("/advisors"));
+            Assert.Equal(HttpStatusCode.Forbidden, refresh.StatusCode);
+        }
+    }
+
     [Fact]
     public async Task AnOperatorRevealsOneClientsFullNumber()
     {
