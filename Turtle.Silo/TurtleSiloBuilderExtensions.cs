@@ -24,6 +24,7 @@ public static class TurtleSiloBuilderExtensions
     {
         var tables = TableService(configuration);
         silo.Services.AddTurtleGrains(configuration);
+        silo.UseClusterTls(configuration);
         silo.Services.AddOptions<SiloOptions>()
             .Bind(configuration.GetSection(SiloOptions.Section))
             .ValidateDataAnnotations()

@@ -158,6 +158,8 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         return new(State.Status, Changed: true);
     }
 
+    public Task<string?> RevealPhoneAsync() => Task.FromResult(State.Details?.Phone);
+
     public Task<AppointmentView?> GetAsync() => Task.FromResult(State.Status == AppointmentStatus.Unknown ? null : State.ToView(Id));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {Id}: an earlier attempt to store it armed its wake-up and was interrupted; its first messages wait for Meta's status")]
