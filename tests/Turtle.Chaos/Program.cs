@@ -4,8 +4,8 @@ using System.Text.Json;
 using Turtle.Chaos;
 
 // ./chaos.sh --minutes N [--seed S] [--out folder] [--port-base P]: faults for N minutes, then the verdict.
-// Exit 0: nothing missing, duplicated or forbidden, every booking listed, Meta's template changes shown; 1: something was
-// not; 2: the run could not be set up.
+// Exit 0: nothing missing, duplicated or forbidden, every booking listed, Meta's template changes shown, every failed status
+// on its message; 1: something was not; 2: the run could not be set up.
 var settings = ChaosSettings.Parse(args);
 Directory.CreateDirectory(settings.Output);
 using var log = new ChaosLog(settings.Output);
