@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
+using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 using Turtle.Grains.Templates;
 
@@ -71,20 +72,26 @@ internal sealed class WhatsAppCommands : ICommandGroup
         public async Task<int> RunAsync(IReadOnlyList<MessageTemplate> kinds, bool create, CancellationToken cancellationToken)
         {
             await output.WriteLineAsync($"WhatsApp Business Account {options.BusinessAccountId}, Graph API {options.ApiVersion}:");
-            var rows = new List<(MessageTemplate Standard, WhatsAppTemplateOptions Configured, MetaTemplate? AtMeta)>();
+            var rows = new List<(MessageTemplate Standard, WhatsAppTemplateOptions Configured, string Language, MetaTemplate? AtMeta)>();
             foreach (var standard in kinds)
             {
                 var configured = options.TemplateFor(standard.Kind);
-                var atMeta = (await meta.ListAsync(configured.Name!, cancellationToken))
-                    .FirstOrDefault(t => string.Equals(t.Language, configured.Language, StringComparison.OrdinalIgnoreCase));
-                rows.Add((standard, configured, atMeta));
+                var held = await meta.ListAsync(configured.Name!, cancellationToken);
+                // A client's kinds exist in every language of WhatsApp:Languages (SPEC §15); an advisor's in its configured one.
+                var languages = MessageKinds.Of(standard.Kind).Audience == Audience.Client
+                    ? options.Languages.Prepend(configured.Language!).Distinct(StringComparer.OrdinalIgnoreCase)
+                    : [configured.Language!];
+                foreach (var language in languages)
+                {
+                    rows.Add((standard, configured, language, held.FirstOrDefault(t => string.Equals(t.Language, language, StringComparison.OrdinalIgnoreCase))));
+                }
             }
             var kindWidth = rows.Max(r => r.Standard.Kind.ToString().Length);
-            var nameWidth = rows.Max(r => r.Configured.Name!.Length + r.Configured.Language!.Length + 3);
+            var nameWidth = rows.Max(r => r.Configured.Name!.Length + r.Language.Length + 3);
             var statusWidth = rows.Max(r => Status(r.AtMeta).Length);
-            foreach (var (standard, configured, atMeta) in rows)
+            foreach (var (standard, configured, language, atMeta) in rows)
             {
-                var template = $"{configured.Name} ({configured.Language})";
+                var template = $"{configured.Name} ({language})";
                 var category = atMeta is null ? "" : $"  category {atMeta.Category ?? "-"}, intended {standard.IntendedCategory}{(IsMiscategorised(atMeta, standard) ? "  MISMATCH" : "")}";
                 await output.WriteLineAsync($"  {standard.Kind.ToString().PadRight(kindWidth)}  {template.PadRight(nameWidth)}  {Status(atMeta).PadRight(statusWidth)}{category}".TrimEnd());
             }
@@ -93,13 +100,13 @@ internal sealed class WhatsAppCommands : ICommandGroup
             var miscategorised = rows.Where(r => r.AtMeta is { } found && IsMiscategorised(found, r.Standard)).Select(r => r.AtMeta!).ToList();
             if (create)
             {
-                foreach (var (standard, configured, _) in rows.Where(r => r.AtMeta is null))
+                foreach (var (standard, configured, language, _) in rows.Where(r => r.AtMeta is null))
                 {
-                    var created = await SubmitAsync(standard, configured, cancellationToken);
+                    var created = await SubmitAsync(standard, configured, language, cancellationToken);
                     approved += created?.Status == MetaTemplate.Approved ? 1 : 0;
                     if (created?.Category is { } category && category != standard.IntendedCategory)
                     {
-                        miscategorised.Add(new MetaTemplate(configured.Name!, configured.Language!, created.Status ?? "PENDING", category, created.Id, null));
+                        miscategorised.Add(new MetaTemplate(configured.Name!, language, created.Status ?? "PENDING", category, created.Id, null));
                     }
                 }
             }
@@ -107,12 +114,12 @@ internal sealed class WhatsAppCommands : ICommandGroup
         }
 
         /// <summary>Submits one kind's default wording; Meta's answer, or null when Turtle's wording could not be submitted.</summary>
-        private async Task<MetaTemplateCreated?> SubmitAsync(MessageTemplate standard, WhatsAppTemplateOptions configured, CancellationToken cancellationToken)
+        private async Task<MetaTemplateCreated?> SubmitAsync(MessageTemplate standard, WhatsAppTemplateOptions configured, string language, CancellationToken cancellationToken)
         {
-            var (submission, refusal) = TemplateSubmission.For(standard, configured);
+            var (submission, refusal) = TemplateSubmission.For(standard, configured, language);
             if (submission is null)
             {
-                await output.WriteLineAsync($"Not submitted: {configured.Name} ({configured.Language}) for {standard.Kind}: {refusal}");
+                await output.WriteLineAsync($"Not submitted: {configured.Name} ({language}) for {standard.Kind}: {refusal}");
                 return null;
             }
             await output.WriteLineAsync($"Submitting {submission.Name} ({submission.Language}) for {standard.Kind}, category {submission.Category}:");

@@ -31,6 +31,9 @@ public sealed record BookingModel
     /// <summary><c>unknown</c>, <c>confirmed</c>, <c>declined</c>, <c>no-show</c>.</summary>
     public string? Attendance { get; init; }
 
+    /// <summary>The language the client is written to in (SPEC §15), e.g. <c>hi</c>.</summary>
+    public string? Language { get; init; }
+
     /// <summary>What happened to the booking, oldest first.</summary>
     public IReadOnlyList<HistoryEntryModel>? History { get; init; }
 
@@ -62,6 +65,7 @@ public sealed record BookingModel
             OldInviteeId = view.OldInviteeId,
             Messages = [.. view.Notifications.Select(MessageModel.From).OrderBy(m => m.DueAt)],
             Attendance = Words.Kebab(view.Attendance.ToString()),
+            Language = view.Language,
             History = [.. view.History.Select(h => new HistoryEntryModel(h.At, h.What, h.By))],
             Replies = [.. view.Replies.Select(r => new ReplyModel(r.At, r.Text))],
         };

@@ -27,6 +27,8 @@ public sealed record AppointmentView
     [Id(17)] public IReadOnlyList<HistoryEntry> History { get; init; } = [];
     /// <summary>When the client booked (Calendly's <c>created_at</c>).</summary>
     [Id(18)] public DateTimeOffset? BookedAt { get; init; }
+    /// <summary>The language the client is written to in (SPEC §15).</summary>
+    [Id(19)] public string? Language { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Turtle.NotificationView")]

@@ -61,6 +61,11 @@ public sealed class AgendaTarget(Grain grain, IPersistentState<AgendaState> stat
     public Deadline? SendBy(Notification entry) => Deadline.Until(schedule.SendBy(Day));
 
     /// <summary>An agenda keeps no history beyond its message.</summary>
+    public void Note(Notification entry, DateTimeOffset now, string what)
+    {
+    }
+
+    /// <summary>An agenda keeps no history beyond its message.</summary>
     public void Recorded(Notification entry, DateTimeOffset now)
     {
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Turtle.Grains.Advisors;
 using Turtle.Grains.Attention;
 using Turtle.Grains.Delivery;
+using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Appointments;
 
@@ -22,6 +23,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly ILogger<AppointmentGrain> _logger;
     private readonly AgendaSchedule _agenda;
     private readonly Calendly.MeetingCanceller _calendly;
+    private readonly ClientLanguages _languages;
     private readonly BookingTarget _target;
     private readonly MessageDispatcher _delivery;
 
@@ -33,11 +35,12 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         IOptions<NotificationOptions> options,
         AgendaSchedule agenda,
         Calendly.MeetingCanceller calendly,
+        ClientLanguages languages,
         ILogger<AppointmentGrain> logger)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        (_state, _rules, _options, _agenda, _calendly, _time, _logger) = (state, rules, options, agenda, calendly, delivery.Time, logger);
-        _target = new BookingTarget(this, state, delivery.Grains, rules, recipients, delivery.Policy, delivery.Time, logger);
+        (_state, _rules, _options, _agenda, _calendly, _languages, _time, _logger) = (state, rules, options, agenda, calendly, languages, delivery.Time, logger);
+        _target = new BookingTarget(this, state, delivery.Grains, rules, recipients, languages, delivery.Policy, delivery.Time, logger);
         _delivery = new MessageDispatcher(delivery, this, state, _target);
     }
 
@@ -71,6 +74,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         State.Details = booking;
         State.Advisor = assignment.Advisor;
         State.AssignmentReason = assignment.Reason;
+        State.Language = _languages.For(booking);
         State.Status = booking.Phone is null ? AppointmentStatus.NoPhone
             : assignment.Advisor is null ? AppointmentStatus.NoAdvisor
             : AppointmentStatus.Booked;

@@ -17,6 +17,7 @@ public static class AppointmentServiceExtensions
         services.AddSingleton<MessageRules>();
         services.AddSingleton<WakePolicy>();
         services.AddSingleton<MessageRecipients>();
+        services.AddSingleton<ClientLanguages>();
         services.AddSingleton<AgendaSchedule>();
         // Each booking and agenda activation builds its own dispatcher from these: it keeps that holder's sends in flight.
         services.AddSingleton<TemplateGate>();

@@ -39,6 +39,8 @@ public sealed class AppointmentState
     [Id(22)] public DateTimeOffset? CancelRequestedAt { get; set; }
     /// <summary>What became of that request at Calendly; null while it is still to be made.</summary>
     [Id(23)] public string? CancelRequestOutcome { get; set; }
+    /// <summary>The language the client is written to in (SPEC §15); null for a booking stored before languages were kept.</summary>
+    [Id(24)] public string? Language { get; set; }
 
     /// <summary>The event that ended the booking (a cancel, or a cancel for a reschedule); null while it is on.</summary>
     public BookingEvent? EndedBy() => Status switch
@@ -69,6 +71,7 @@ public sealed class AppointmentState
             CancelReason = CancelReason,
             Notifications = [.. Notifications.Select(n => n.ToView())],
             Attendance = Attendance,
+            Language = Language,
             Replies = [.. Replies],
             History = [.. History],
             BookedAt = booking is { CreatedAt: var created } && created != default ? created : null,

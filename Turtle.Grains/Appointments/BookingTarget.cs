@@ -17,6 +17,7 @@ public sealed partial class BookingTarget(
     IGrainFactory grains,
     MessageRules rules,
     MessageRecipients recipients,
+    ClientLanguages languages,
     WakePolicy policy,
     TimeProvider time,
     ILogger logger) : IDeliveryTarget
@@ -59,12 +60,25 @@ public sealed partial class BookingTarget(
         return Address.To(recipient.To!, () => new OutgoingMessage(Holder, entry.Kind, details, recipient.Advisor)
         {
             To = recipient.To,
+            Language = LanguageOf(entry),
             TimeZone = recipient.TimeZone,
             Values = new Dictionary<string, string?> { [TemplateVariables.CancelReason] = State.CancelReason },
         });
     }
 
     public Deadline? SendBy(Notification entry) => MessageRules.SendBy(entry, State.Details!);
+
+    /// <summary>
+    /// The client's language for a client-facing message (SPEC §15); null, the default, for an advisor's message, for the
+    /// default language itself, and once the client's language was found to have no approved template.
+    /// </summary>
+    private string? LanguageOf(Notification entry) =>
+        MessageKinds.Of(entry.Kind).Audience == Audience.Client && !entry.LanguageFallback
+            && State.Language is { } language && !string.Equals(language, languages.Default, StringComparison.OrdinalIgnoreCase)
+            ? language
+            : null;
+
+    public void Note(Notification entry, DateTimeOffset now, string what) => BookingRecords.Record(State, now, entry.Trigger ?? BookingSources.Reminder, what);
 
     public void Recorded(Notification entry, DateTimeOffset now) => BookingRecords.RecordMessage(State, entry, now);
 

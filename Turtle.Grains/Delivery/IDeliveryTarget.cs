@@ -27,6 +27,9 @@ public interface IDeliveryTarget
     /// <summary>Until when a retry of <paramref name="entry"/> may still come; null: no limit but the attempts.</summary>
     Deadline? SendBy(Notification entry);
 
+    /// <summary>Records something that happened to a message in the holder's own history, if it keeps one.</summary>
+    void Note(Notification entry, DateTimeOffset now, string what);
+
     /// <summary>Records a final outcome in the holder's own history, if it keeps one.</summary>
     void Recorded(Notification entry, DateTimeOffset now);
 

@@ -22,7 +22,7 @@ public sealed partial class MessageDispatcher
     private readonly DeliveryServices _services;
     private readonly IDeliveryTarget _target;
     /// <summary>Sends still waiting for Meta's answer after the caller had to be answered; their outcome is recorded when it comes.</summary>
-    private readonly List<(Notification Entry, string To, Task<SendOutcome> Send)> _inFlight = [];
+    private readonly List<(Notification Entry, string To, string? Language, Task<SendOutcome> Send)> _inFlight = [];
 
     public MessageDispatcher(DeliveryServices services, IGrainBase grain, Orleans.Core.IStorage state, IDeliveryTarget target)
     {
@@ -75,10 +75,10 @@ public sealed partial class MessageDispatcher
     /// </param>
     public async Task DispatchAsync(DateTimeOffset? answerBy = null)
     {
-        foreach (var (entry, to, send) in _inFlight.Where(f => f.Send.IsCompleted).ToList())
+        foreach (var (entry, to, language, send) in _inFlight.Where(f => f.Send.IsCompleted).ToList())
         {
-            _inFlight.Remove((entry, to, send));
-            await RecordSentAsync(entry, to, await send);
+            _inFlight.Remove((entry, to, language, send));
+            await RecordSentAsync(entry, to, language, await send);
         }
         while (Time.GetUtcNow() < (answerBy ?? DateTimeOffset.MaxValue) && Rules.NextDue(_target.Messages, Time.GetUtcNow()) is { } entry)
         {
@@ -125,7 +125,15 @@ public sealed partial class MessageDispatcher
             Rules.Hold(entry, held, now);
             return true;
         }
-        var template = await _services.Templates.CheckAsync(entry.Kind);
+        var message = compose();
+        var template = await _services.Templates.CheckAsync(entry.Kind, message.Language);
+        if (template.Verdict != TemplateVerdict.Send && message.Language is { } language)
+        {
+            // The client's language has no template Meta lets Turtle send: the message goes in the default language.
+            FallBack(entry, language, template.Reason ?? "not approved", now);
+            message = message with { Language = null };
+            template = await _services.Templates.CheckAsync(entry.Kind, null);
+        }
         if (template.Verdict == TemplateVerdict.Wait)
         {
             // Paused by Meta for its quality (or still under review): it waits, like a 132015 answer, and goes once approved.
@@ -140,7 +148,6 @@ public sealed partial class MessageDispatcher
         }
 
         SendRules.Claim(entry, now);
-        var message = compose();
         try
         {
             await Writer.ClaimAsync();
@@ -158,18 +165,39 @@ public sealed partial class MessageDispatcher
             if (wait <= TimeSpan.Zero || await Task.WhenAny(sending, Task.Delay(wait, Time)) != sending)
             {
                 // Answer the caller now with this message stored as claimed; record what Meta says when it says it.
-                _inFlight.Add((entry, to, sending));
+                _inFlight.Add((entry, to, message.Language, sending));
                 _ = sending.ContinueWith(_ => Alarm.WakeIn(WakePolicy.Now), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Current);
                 LogLeftInFlight(Logger, _target.Holder, entry.Kind);
                 return false;
             }
         }
-        await RecordSentAsync(entry, to, await sending);
+        await RecordSentAsync(entry, to, message.Language, await sending);
         return true;
     }
 
-    private async Task RecordSentAsync(Notification entry, string to, SendOutcome outcome)
+    /// <summary>The message goes in the default language from now on, once, and the holder's history says why.</summary>
+    private void FallBack(Notification entry, string language, string reason, DateTimeOffset now)
     {
+        entry.LanguageFallback = true;
+        _target.Note(entry, now, $"{entry.Kind}: no {language} template Meta lets Turtle send ({reason}); sent in the default language instead");
+        LogLanguageFallback(Logger, _target.Holder, entry.Kind, language);
+    }
+
+    private async Task RecordSentAsync(Notification entry, string to, string? language, SendOutcome outcome)
+    {
+        if (language is not null && entry is { State: NotificationState.Sending, LanguageFallback: false }
+            && outcome is { Result: SendResult.Permanent, ErrorCode: MetaErrorCodes.TemplateMissing })
+        {
+            // Meta has no template in the client's language (132001): the same message goes again at once in the default one.
+            var now = Time.GetUtcNow();
+            FallBack(entry, language, $"Meta answered {outcome.Describe()}", now);
+            entry.State = NotificationState.Pending;
+            entry.ClaimedAt = null;
+            entry.NextAttemptAt = null;
+            entry.LastError = $"Meta has no {language} template ({outcome.Describe()}): sent in the default language instead";
+            await Writer.RecordAsync(sent: true);
+            return;
+        }
         if (entry.State != NotificationState.Sending && !(entry.State == NotificationState.Cancelled && outcome.Result is SendResult.Sent or SendResult.DryRun))
         {
             // Meta's status decided it while its answer was awaited (sent, or failed after all), or it was cancelled and
@@ -249,6 +277,9 @@ public sealed partial class MessageDispatcher
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Holder} {Kind}: Meta reported it failed ({Code}) after accepting it; now {State}")]
     private static partial void LogFailedStatus(ILogger logger, string holder, NotificationKind kind, int? code, NotificationState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Holder} {Kind}: no template Meta lets Turtle send in {Language}; it goes in the default language")]
+    private static partial void LogLanguageFallback(ILogger logger, string holder, NotificationKind kind, string language);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Holder} {Kind}: the late answer ({Answer}) leaves it {State}")]
     private static partial void LogLateAnswerIgnored(ILogger logger, string holder, NotificationKind kind, NotificationState state, SendResult answer);

@@ -37,6 +37,8 @@ public sealed class Notification
     [Id(22)] public string? RetriedBy { get; set; }
     /// <summary>Meta's per-user marketing limit (131049) held it back once: the one retry it gets has been given.</summary>
     [Id(23)] public bool PerUserLimitRetried { get; set; }
+    /// <summary>Its client's language has no approved template: it goes in the default language (SPEC §15).</summary>
+    [Id(24)] public bool LanguageFallback { get; set; }
 
     /// <summary>Failed for good: refused, out of attempts, or accepted by Meta and then reported failed.</summary>
     public bool IsFailed => State == NotificationState.Failed || (State == NotificationState.Sent && DeliveryStatus == DeliveryStatus.Failed);

@@ -66,6 +66,12 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>A claimed send older than this was interrupted (the silo died mid-send) and is tried again.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The language a client is written to in by their phone's ISO country (<c>Notifications:LanguageByCountry:IN = hi</c>)
+    /// when their booking did not say (SPEC §15); a language not in <c>WhatsApp:Languages</c> is passed over.
+    /// </summary>
+    public Dictionary<string, string> LanguageByCountry { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>How often every silo sweeps the current days for bookings whose reminder tick was lost (<see cref="Appointments.Index.BookingWatchdog"/>).</summary>
     public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromMinutes(1);
 

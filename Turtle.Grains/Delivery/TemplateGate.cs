@@ -20,11 +20,13 @@ public sealed partial class TemplateGate(IGrainFactory grains, IOptionsMonitor<W
     private static readonly TemplateSendCheck SendNow = new(TemplateVerdict.Send, null, null);
     private readonly ConcurrentDictionary<string, (TemplateSendCheck Check, DateTimeOffset Until)> _answers = new(StringComparer.Ordinal);
 
-    public async Task<TemplateSendCheck> CheckAsync(NotificationKind kind)
+    /// <param name="kind">The message's kind.</param>
+    /// <param name="language">The client's language it would go in; null: the kind's configured language.</param>
+    public async Task<TemplateSendCheck> CheckAsync(NotificationKind kind, string? language = null)
     {
         // Name and language are complete once the options are post-configured (WhatsAppOptions.ApplyDefaults).
         var template = options.CurrentValue.TemplateFor(kind);
-        var key = TemplateKey.Of(template.Name!, template.Language!);
+        var key = TemplateKey.Of(template.Name!, language ?? template.Language!);
         var now = time.GetUtcNow();
         if (_answers.TryGetValue(key, out var kept) && kept.Until > now)
         {

@@ -24,6 +24,9 @@ public sealed record OutgoingMessage(string AppointmentId, NotificationKind Kind
     /// <summary>The E.164 number it goes to; null: the booking's (the client's) phone.</summary>
     public string? To { get; init; }
 
+    /// <summary>The template language it goes in; null: the kind's configured (default) language.</summary>
+    public string? Language { get; init; }
+
     /// <summary>IANA zone meeting times are shown in; null: the invitee's (an advisor reads the firm's).</summary>
     public string? TimeZone { get; init; }
 

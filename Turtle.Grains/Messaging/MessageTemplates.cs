@@ -19,6 +19,22 @@ public sealed partial record MessageTemplate(NotificationKind Kind, string Name,
     /// </summary>
     public IReadOnlyList<QuickReply> QuickReplies { get; init; } = [];
 
+    /// <summary>
+    /// The wording in other languages (SPEC §15), by language code: the body with the same placeholders in the same order,
+    /// and the quick-reply texts in button order. Turtle ships Hindi (<c>hi</c>) for every client-facing kind.
+    /// </summary>
+    public IReadOnlyDictionary<string, Wording> Translations { get; init; } = new Dictionary<string, Wording>();
+
+    /// <summary>The body in <paramref name="language"/>, or the English one when Turtle has no wording in it.</summary>
+    public string BodyIn(string? language) =>
+        language is not null && Translations.TryGetValue(language, out var wording) ? wording.Body : Body;
+
+    /// <summary>The quick-reply texts in <paramref name="language"/>, or the English ones.</summary>
+    public IReadOnlyList<string> QuickReplyTextsIn(string? language) =>
+        language is not null && Translations.TryGetValue(language, out var wording) && wording.QuickReplies.Count == QuickReplies.Count
+            ? wording.QuickReplies
+            : [.. QuickReplies.Select(q => q.Text)];
+
     /// <summary>The category the kind is written for (SPEC §6): every kind is about the client's own booking.</summary>
     public string IntendedCategory { get; init; } = Templates.TemplateCategories.Intended;
 
@@ -32,9 +48,9 @@ public sealed partial record MessageTemplate(NotificationKind Kind, string Name,
         return options;
     }
 
-    /// <summary>The body with <paramref name="values"/> in its placeholders.</summary>
-    public string Fill(IReadOnlyList<string> values) =>
-        Placeholder().Replace(Body, m => int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) is var n && n >= 1 && n <= values.Count ? values[n - 1] : m.Value);
+    /// <summary>The body (in <paramref name="language"/> when Turtle has wording in it) with <paramref name="values"/> in its placeholders.</summary>
+    public string Fill(IReadOnlyList<string> values, string? language = null) =>
+        Placeholder().Replace(BodyIn(language), m => int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) is var n && n >= 1 && n <= values.Count ? values[n - 1] : m.Value);
 
     [GeneratedRegex(@"\{\{(\d+)\}\}")]
     private static partial Regex Placeholder();
@@ -42,6 +58,15 @@ public sealed partial record MessageTemplate(NotificationKind Kind, string Name,
 
 /// <summary>A quick-reply button: the text the client sees and what comes back when tapped.</summary>
 public sealed record QuickReply(string Text, string Payload);
+
+/// <summary>A template's wording in one more language: its body, and its quick-reply texts in button order.</summary>
+public sealed record Wording(string Body, IReadOnlyList<string> QuickReplies)
+{
+    public Wording(string body)
+        : this(body, [])
+    {
+    }
+}
 
 /// <summary>
 /// Every kind's default template, in one place, each worded to pass <see cref="TemplateSubmission.Problem"/>: words on
@@ -78,26 +103,51 @@ public static class MessageTemplates
     private static readonly Dictionary<NotificationKind, MessageTemplate> Templates = new MessageTemplate[]
     {
         new(NotificationKind.Confirmation, "turtle_booking_confirmation", [ClientName, MeetingTime, AdvisorName],
-            "Hello {{1}}, your meeting is booked for {{2}} with {{3}}. We will send you your advisor's details the day before."),
+            "Hello {{1}}, your meeting is booked for {{2}} with {{3}}. We will send you your advisor's details the day before.")
+        {
+            Translations = new Dictionary<string, Wording> { ["hi"] = new Wording("नमस्ते {{1}}, आपकी मीटिंग {{2}} को {{3}} के साथ बुक हो गई है। मीटिंग से एक दिन पहले हम आपको आपके सलाहकार का परिचय भेजेंगे।") },
+        },
         new(NotificationKind.Rescheduled, "turtle_booking_rescheduled", [ClientName, MeetingTime, AdvisorName],
-            "Hello {{1}}, your meeting has been moved to {{2}}. Your advisor for it is {{3}}, and the details are in your calendar invitation."),
+            "Hello {{1}}, your meeting has been moved to {{2}}. Your advisor for it is {{3}}, and the details are in your calendar invitation.")
+        {
+            Translations = new Dictionary<string, Wording> { ["hi"] = new Wording("नमस्ते {{1}}, आपकी मीटिंग अब {{2}} को होगी। इसके लिए आपके सलाहकार {{3}} हैं, और पूरी जानकारी आपके कैलेंडर निमंत्रण में है।") },
+        },
         new(NotificationKind.AdvisorBio, "turtle_advisor_bio", [ClientName, AdvisorName, AdvisorBio, MeetingTime],
-            "Hello {{1}}, your advisor for the meeting is {{2}}. About your advisor: {{3}} Your meeting is on {{4}}; reply to this message with any questions before then."),
+            "Hello {{1}}, your advisor for the meeting is {{2}}. About your advisor: {{3}} Your meeting is on {{4}}; reply to this message with any questions before then.")
+        {
+            Translations = new Dictionary<string, Wording> { ["hi"] = new Wording("नमस्ते {{1}}, आपकी मीटिंग के सलाहकार {{2}} हैं। आपके सलाहकार के बारे में: {{3}} आपकी मीटिंग {{4}} को है; उससे पहले कोई सवाल हो तो इस संदेश का जवाब दें।") },
+        },
         new(NotificationKind.Reminder, "turtle_meeting_reminder", [ClientName, MeetingTime, JoinUrl],
-            "Hello {{1}}, a reminder that your meeting is at {{2}}. Join with this link: {{3}} and see you soon."),
+            "Hello {{1}}, a reminder that your meeting is at {{2}}. Join with this link: {{3}} and see you soon.")
+        {
+            Translations = new Dictionary<string, Wording> { ["hi"] = new Wording("नमस्ते {{1}}, याद दिला दें कि आपकी मीटिंग {{2}} को है। इस लिंक से जुड़ें: {{3}} और जल्द मिलते हैं।") },
+        },
         new(NotificationKind.Cancellation, "turtle_booking_cancelled", [ClientName, MeetingTime, RescheduleUrl],
-            "Hello {{1}}, your meeting on {{2}} is cancelled. You can book another time at {{3}} whenever it suits you."),
+            "Hello {{1}}, your meeting on {{2}} is cancelled. You can book another time at {{3}} whenever it suits you.")
+        {
+            Translations = new Dictionary<string, Wording> { ["hi"] = new Wording("नमस्ते {{1}}, आपकी {{2}} की मीटिंग रद्द हो गई है। जब आपको सुविधा हो, {{3}} पर कोई दूसरा समय चुन सकते हैं।") },
+        },
         new(NotificationKind.Reconfirm, "turtle_attendance_check", [ClientName, MeetingTime, AdvisorName],
             "Hello {{1}}, will you attend your meeting on {{2}} with {{3}}? Please tap a button below.")
         {
             QuickReplies = [new("Yes, I will attend", AttendanceButton.Attend), new("No, I cannot make it", AttendanceButton.Decline), new("Cancel the meeting", AttendanceButton.Cancel)],
+            Translations = new Dictionary<string, Wording> { ["hi"] = new Wording("नमस्ते {{1}}, क्या आप {{2}} को {{3}} के साथ अपनी मीटिंग में आएंगे? कृपया नीचे दिया गया कोई बटन दबाएं।", ["हाँ, मैं आऊंगा/आऊंगी", "नहीं, मैं नहीं आ पाऊंगा", "मीटिंग रद्द करें"]) },
         },
         new(NotificationKind.RescheduleOffer, "turtle_reschedule_offer", [ClientName, RescheduleUrl],
-            "Hello {{1}}, sorry you cannot make it. Pick another time that suits you here: {{2}} and we will see you then."),
+            "Hello {{1}}, sorry you cannot make it. Pick another time that suits you here: {{2}} and we will see you then.")
+        {
+            Translations = new Dictionary<string, Wording> { ["hi"] = new Wording("नमस्ते {{1}}, हमें खेद है कि आप नहीं आ पाएंगे। अपनी सुविधा का कोई दूसरा समय यहाँ चुनें: {{2}} और तब हम आपसे मिलेंगे।") },
+        },
         new(NotificationKind.FollowUp, "turtle_meeting_follow_up", [ClientName, AdvisorName],
-            "Hello {{1}}, thank you for meeting {{2}} today. Reply to this message if you have any questions."),
+            "Hello {{1}}, thank you for meeting {{2}} today. Reply to this message if you have any questions.")
+        {
+            Translations = new Dictionary<string, Wording> { ["hi"] = new Wording("नमस्ते {{1}}, आज {{2}} से मिलने के लिए धन्यवाद। कोई सवाल हो तो इस संदेश का जवाब दें।") },
+        },
         new(NotificationKind.NoShow, "turtle_missed_meeting", [ClientName, AdvisorName, BookingUrl],
-            "Hello {{1}}, your meeting with {{2}} did not take place because you did not join it. If you still need this consultation, choose a new time for it here: {{3}} or reply to this message."),
+            "Hello {{1}}, your meeting with {{2}} did not take place because you did not join it. If you still need this consultation, choose a new time for it here: {{3}} or reply to this message.")
+        {
+            Translations = new Dictionary<string, Wording> { ["hi"] = new Wording("नमस्ते {{1}}, आपकी मीटिंग {{2}} के साथ नहीं हो पाई क्योंकि आप उसमें शामिल नहीं हुए। अगर आपको अब भी यह परामर्श चाहिए, तो यहाँ नया समय चुनें: {{3}} या इस संदेश का जवाब दें।") },
+        },
         new(NotificationKind.AdvisorBooked, "turtle_advisor_new_booking", [AdvisorName, ClientName, MeetingTime, ClientAnswers],
             "Hello {{1}}, your client {{2}} has booked a meeting with you on {{3}}. Their answers: {{4}}. Details are in your calendar."),
         new(NotificationKind.AdvisorCancelled, "turtle_advisor_booking_cancelled", [AdvisorName, ClientName, MeetingTime, CancelReason],

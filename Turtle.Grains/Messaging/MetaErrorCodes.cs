@@ -41,6 +41,9 @@ public static class MetaErrorCodes
     /// <summary>Meta's per-user limit on marketing messages: held back, reported by a <c>failed</c> status.</summary>
     public const int PerUserMarketingLimit = 131049;
 
+    /// <summary>The template does not exist in the language asked for (Meta: "Template name does not exist in the translation").</summary>
+    public const int TemplateMissing = 132001;
+
     /// <summary>Invalid parameter; also what the Graph API answers for an object id it does not know.</summary>
     public const int InvalidParameter = 100;
 

@@ -27,4 +27,22 @@ public sealed class PhoneNumberNormalizer(string defaultRegion)
             return null;
         }
     }
+
+    /// <summary>The ISO country of an E.164 number (<c>IN</c> for <c>+91…</c>), or null.</summary>
+    public static string? CountryOf(string? e164)
+    {
+        if (string.IsNullOrWhiteSpace(e164))
+        {
+            return null;
+        }
+        try
+        {
+            var region = Util.GetRegionCodeForNumber(Util.Parse(e164, null));
+            return string.IsNullOrEmpty(region) || region == "ZZ" ? null : region;
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+    }
 }

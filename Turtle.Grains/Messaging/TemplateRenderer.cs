@@ -40,7 +40,7 @@ public static class TemplateRenderer
         ArgumentNullException.ThrowIfNull(message);
         return [.. variableNames.Select(name => Sanitize(message.Values.TryGetValue(name, out var value)
             ? value
-            : Resolve(name, message.Booking, message.Advisor, teamName, message.TimeZone, bookingUrl)))];
+            : Resolve(name, message.Booking, message.Advisor, teamName, message.TimeZone, bookingUrl, message.Language)))];
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public static class TemplateRenderer
     /// <paramref name="timeZone"/>, else the invitee's zone.
     /// </summary>
     public static string? Resolve(string variableName, BookingDetails? booking, Advisor? advisor, string? teamName = null, string? timeZone = null,
-        string? bookingUrl = null)
+        string? bookingUrl = null, string? language = null)
     {
         var zone = timeZone ?? booking?.TimeZone;
         return variableName switch
@@ -59,8 +59,8 @@ public static class TemplateRenderer
             TemplateVariables.AdvisorBio => advisor?.Bio,
             TemplateVariables.AdvisorTitle => advisor?.Title,
             TemplateVariables.AdvisorPhone => advisor?.Phone,
-            TemplateVariables.MeetingTime => booking is null ? null : FormatMeetingTime(booking.StartTime, zone),
-            TemplateVariables.MeetingDate => booking is null ? null : FormatMeetingDate(booking.StartTime, zone),
+            TemplateVariables.MeetingTime => booking is null ? null : FormatMeetingTime(booking.StartTime, zone, language),
+            TemplateVariables.MeetingDate => booking is null ? null : FormatMeetingDate(booking.StartTime, zone, language),
             TemplateVariables.EventName => booking?.EventName,
             TemplateVariables.JoinUrl => booking?.JoinUrl,
             TemplateVariables.CancelUrl => booking?.CancelUrl,
@@ -81,15 +81,35 @@ public static class TemplateRenderer
         string.Join("; ", answers.Where(a => !BookingQuestions.AsksForPhone(a.Question)).Select(a => $"{a.Question.TrimEnd(' ', ':')}: {a.Answer}"));
 
     /// <summary><c>Tue, 25 Nov 2026, 3:30 PM (GMT+05:30)</c> in <paramref name="timeZoneId"/> (IANA; unknown → UTC).</summary>
-    public static string FormatMeetingTime(DateTimeOffset instant, string? timeZoneId)
+    public static string FormatMeetingTime(DateTimeOffset instant, string? timeZoneId, string? language = null)
     {
         var local = ToZone(instant, timeZoneId);
-        return string.Create(CultureInfo.InvariantCulture, $"{local:ddd, d MMM yyyy, h:mm tt} (GMT{FormatOffset(local.Offset)})");
+        return string.Create(CultureInfo.InvariantCulture, $"{local.ToString("ddd, d MMM yyyy, h:mm tt", CultureOf(language))} (GMT{FormatOffset(local.Offset)})");
     }
 
     /// <summary><c>Tue, 25 Nov 2026</c>: the meeting's day in <paramref name="timeZoneId"/>.</summary>
-    public static string FormatMeetingDate(DateTimeOffset instant, string? timeZoneId) =>
-        ToZone(instant, timeZoneId).ToString("ddd, d MMM yyyy", CultureInfo.InvariantCulture);
+    public static string FormatMeetingDate(DateTimeOffset instant, string? timeZoneId, string? language = null) =>
+        ToZone(instant, timeZoneId).ToString("ddd, d MMM yyyy", CultureOf(language));
+
+    /// <summary>
+    /// Day and month names as a reader of <paramref name="language"/> expects them (<c>hi</c>: <c>सोम, 7 दिस॰ 2026</c>);
+    /// English, and a language the platform does not know, keep the invariant names.
+    /// </summary>
+    public static CultureInfo CultureOf(string? language)
+    {
+        if (string.IsNullOrEmpty(language) || language.StartsWith(MessageTemplate.DefaultLanguage, StringComparison.OrdinalIgnoreCase))
+        {
+            return CultureInfo.InvariantCulture;
+        }
+        try
+        {
+            return CultureInfo.GetCultureInfo(language.Replace('_', '-'), predefinedOnly: true);
+        }
+        catch (CultureNotFoundException)
+        {
+            return CultureInfo.InvariantCulture;
+        }
+    }
 
     /// <summary>
     /// What Meta accepts in a text parameter: no newlines, tabs or runs of spaces (error 132018), not empty,

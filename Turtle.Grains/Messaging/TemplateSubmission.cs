@@ -16,7 +16,10 @@ public static partial class TemplateSubmission
     public const int MaxBodyLength = 1024;
 
     /// <summary>The submission, or why the default wording cannot be what the configured template sends.</summary>
-    public static (MetaTemplateSubmission? Submission, string? Refusal) For(MessageTemplate standard, WhatsAppTemplateOptions configured)
+    /// <param name="standard">The kind's default template.</param>
+    /// <param name="configured">How the kind is configured.</param>
+    /// <param name="language">The language to submit it in (SPEC §15); null: the configured language.</param>
+    public static (MetaTemplateSubmission? Submission, string? Refusal) For(MessageTemplate standard, WhatsAppTemplateOptions configured, string? language = null)
     {
         ArgumentNullException.ThrowIfNull(standard);
         ArgumentNullException.ThrowIfNull(configured);
@@ -26,22 +29,25 @@ public static partial class TemplateSubmission
             return (null, $"{key}:Parameters ({string.Join(", ", configured.Parameters)}) are not the default wording's ({string.Join(", ", standard.Parameters)}): "
                 + "submit your own wording in WhatsApp Manager.");
         }
-        if (configured.Language is not { } language || !language.StartsWith("en", StringComparison.OrdinalIgnoreCase))
+        language ??= configured.Language;
+        var english = language?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true;
+        if (language is null || (!english && !standard.Translations.ContainsKey(language)))
         {
-            return (null, $"{key}:Language is {configured.Language}; Turtle's default wording is English: submit a translation in WhatsApp Manager.");
+            return (null, $"Turtle has no {language} wording for {standard.Kind}: submit a translation in WhatsApp Manager.");
         }
-        if (Problem(standard.Body, standard.Parameters.Count) is { } problem)
+        var body = english ? standard.Body : standard.BodyIn(language);
+        if (Problem(body, standard.Parameters.Count) is { } problem)
         {
-            return (null, $"the default wording of {standard.Kind} would be refused by Meta: {problem}");
+            return (null, $"the default wording of {standard.Kind} ({language}) would be refused by Meta: {problem}");
         }
 
         List<MetaTemplateComponent> components =
         [
-            new("BODY", standard.Body, standard.Parameters.Count == 0 ? null : new MetaComponentExample([[.. standard.Parameters.Select(MessageTemplates.ExampleOf)]])),
+            new("BODY", body, standard.Parameters.Count == 0 ? null : new MetaComponentExample([[.. standard.Parameters.Select(MessageTemplates.ExampleOf)]])),
         ];
         if (standard.QuickReplies.Count > 0)
         {
-            components.Add(new MetaTemplateComponent("BUTTONS", Buttons: [.. standard.QuickReplies.Select(q => new MetaTemplateButton("QUICK_REPLY", q.Text))]));
+            components.Add(new MetaTemplateComponent("BUTTONS", Buttons: [.. standard.QuickReplyTextsIn(english ? null : language).Select(text => new MetaTemplateButton("QUICK_REPLY", text))]));
         }
         return (new MetaTemplateSubmission(configured.Name!, language, standard.IntendedCategory, components), null);
     }

@@ -41,6 +41,15 @@ public sealed partial class WhatsAppOptions : IValidatableObject
 
     public bool IsDryRun => string.IsNullOrWhiteSpace(AccessToken);
 
+    /// <summary>
+    /// The languages the client-facing templates exist in (SPEC §15); the first is the default, which advisors' messages
+    /// and every fallback use. Filled with <c>en</c> by <see cref="ApplyDefaults"/> when configuration names none.
+    /// </summary>
+    public List<string> Languages { get; } = [];
+
+    /// <summary>The first of <see cref="Languages"/>.</summary>
+    public string DefaultLanguage => Languages.Count > 0 ? Languages[0] : MessageTemplate.DefaultLanguage;
+
     /// <summary>The template a kind is sent with; complete once the options have been post-configured.</summary>
     public WhatsAppTemplateOptions TemplateFor(NotificationKind kind) =>
         Templates.TryGetValue(kind.ToString(), out var template)
@@ -53,6 +62,10 @@ public sealed partial class WhatsAppOptions : IValidatableObject
     /// </summary>
     public void ApplyDefaults()
     {
+        if (Languages.Count == 0)
+        {
+            Languages.Add(MessageTemplate.DefaultLanguage);
+        }
         foreach (var kind in Enum.GetValues<NotificationKind>())
         {
             if (!Templates.TryGetValue(kind.ToString(), out var template))
@@ -67,7 +80,7 @@ public sealed partial class WhatsAppOptions : IValidatableObject
             }
             if (string.IsNullOrWhiteSpace(template.Language))
             {
-                template.Language = defaults.Language;
+                template.Language = DefaultLanguage;
             }
             if (template.Parameters.Count == 0)
             {
@@ -104,6 +117,13 @@ public sealed partial class WhatsAppOptions : IValidatableObject
         if (RequestTimeout <= TimeSpan.Zero)
         {
             yield return new ValidationResult($"{Section}:RequestTimeout must be positive.", [nameof(RequestTimeout)]);
+        }
+        for (var i = 0; i < Languages.Count; i++)
+        {
+            if (!LanguagePattern().IsMatch(Languages[i]))
+            {
+                yield return new ValidationResult($"{Section}:Languages:{i} '{Languages[i]}' is not a language code such as en or hi.", [nameof(Languages)]);
+            }
         }
         foreach (var (key, template) in Templates)
         {

@@ -26,6 +26,7 @@ public sealed partial class WhatsAppSender(
         ArgumentNullException.ThrowIfNull(message);
         var settings = options.CurrentValue;
         var template = settings.TemplateFor(message.Kind);
+        var language = message.Language ?? template.Language!;
         var parameters = TemplateRenderer.Render(template.Parameters, message, notifications.Value.AdvisorTeamName, links.Value.BookingUrl);
         var buttons = MessageTemplates.Of(message.Kind).ButtonPayloads(message.AppointmentId);
         var phone = message.Recipient;
@@ -38,21 +39,21 @@ public sealed partial class WhatsAppSender(
 
         if (settings.IsDryRun)
         {
-            return await RecordAsync(message, template, parameters, buttons, phone, cancellationToken);
+            return await RecordAsync(message, template, language, parameters, buttons, phone, cancellationToken);
         }
         return await client.SendTemplateAsync(
-            new TemplateMessage(phone, template.Name!, template.Language!, parameters, CallbackData.For(message.AppointmentId, message.Kind)) { ButtonPayloads = buttons },
+            new TemplateMessage(phone, template.Name!, language, parameters, CallbackData.For(message.AppointmentId, message.Kind)) { ButtonPayloads = buttons },
             cancellationToken);
     }
 
     private async Task<SendOutcome> RecordAsync(
-        OutgoingMessage message, WhatsAppTemplateOptions template, IReadOnlyList<string> parameters, IReadOnlyList<string> buttons, string phone, CancellationToken cancellationToken)
+        OutgoingMessage message, WhatsAppTemplateOptions template, string language, IReadOnlyList<string> parameters, IReadOnlyList<string> buttons, string phone, CancellationToken cancellationToken)
     {
         var masked = PhoneMask.Mask(phone);
         var standard = MessageTemplates.Of(message.Kind);
-        var entry = new OutboxEntry(timeProvider.GetUtcNow(), message.AppointmentId, message.Kind.ToString(), masked, template.Name!, template.Language!, parameters)
+        var entry = new OutboxEntry(timeProvider.GetUtcNow(), message.AppointmentId, message.Kind.ToString(), masked, template.Name!, language, parameters)
         {
-            Text = template.Name == standard.Name && template.Parameters.SequenceEqual(standard.Parameters) ? standard.Fill(parameters) : null,
+            Text = template.Name == standard.Name && template.Parameters.SequenceEqual(standard.Parameters) ? standard.Fill(parameters, language) : null,
             Buttons = buttons.Count > 0 ? buttons : null,
         };
         try

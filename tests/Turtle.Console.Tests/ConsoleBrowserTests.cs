@@ -96,6 +96,8 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         await Expect(history.GetByRole(AriaRole.Row).Filter(new() { HasText = "Confirmation" })).ToContainTextAsync("webhook");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Replies" })).ToHaveCountAsync(1);
         await Expect(page.GetByText("The client has not written in.")).ToHaveCountAsync(1);
+        // The language the client is written to in (SPEC §15).
+        await Expect(page.Locator("dt:text-is('Language') + dd")).ToHaveTextAsync("en");
         await Expect(page.Locator("dt", new() { HasText = "Attendance" }).Locator("+ dd")).ToHaveTextAsync("unknown");
         await AssertNoFullPhoneNumbersAsync(page);
         await ScreenshotsAsync(page, "booking");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 using Turtle.Testing.Processes;
 using Turtle.Testing.WhatsApp;
@@ -111,6 +112,28 @@ public sealed class WhatsAppTemplateCommandTests : IAsyncLifetime
         Assert.Equal(expected.Count, _meta.SubmittedTemplates.Count);
         Assert.DoesNotContain("Submitting", again.Output, StringComparison.Ordinal);
         Assert.Matches(@"Reminder\s+turtle_meeting_reminder \(en\)\s+PENDING", again.Output);
+    }
+
+    [Fact]
+    public async Task CreateSubmitsEachClientKindInEveryLanguageAndTheAdvisorsKindsInTheDefault()
+    {
+        var created = await Turtle(new Dictionary<string, string?> { ["WhatsApp__Languages__0"] = "en", ["WhatsApp__Languages__1"] = "hi" }, "whatsapp", "templates", "--create");
+
+        Assert.True(created.ExitCode == 1, created.ToString());
+        var submitted = _meta.SubmittedTemplates.Select(b => JsonDocument.Parse(b).RootElement)
+            .Select(b => (Name: b.GetProperty("name").GetString()!, Language: b.GetProperty("language").GetString()!, Body: b)).ToList();
+        foreach (var standard in Catalog)
+        {
+            var client = MessageKinds.Of(standard.Kind).Audience == Audience.Client;
+            Assert.Equal(client ? ["en", "hi"] : ["en"], submitted.Where(s => s.Name == standard.Name).Select(s => s.Language).Order());
+            if (client)
+            {
+                var hindi = submitted.Single(s => s.Name == standard.Name && s.Language == "hi").Body;
+                var text = hindi.GetProperty("components").EnumerateArray().Single(c => c.GetProperty("type").GetString() == "BODY").GetProperty("text").GetString();
+                Assert.Equal(standard.Translations["hi"].Body, text);
+                Assert.Matches($@"{standard.Kind}\s+{standard.Name} \(hi\)", created.Output);
+            }
+        }
     }
 
     [Fact]

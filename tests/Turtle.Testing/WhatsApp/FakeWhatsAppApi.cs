@@ -529,6 +529,10 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
             return Error(400, invalid.Code, invalid.Message, details: invalid.Details);
         }
 
+        if (MissingTranslation(request.TemplateName, request.Language) is { } missing)
+        {
+            return missing;
+        }
         var to = request.To!;
         var everyone = _everyone is { } e && _time.GetUtcNow() < e.Until ? e : null;
         if (everyone?.Fault is { } burst)
@@ -570,6 +574,22 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
             }
         }
         return (Results.Content(body.ToJsonString(), "application/json", Encoding.UTF8, 200), 200, null, messageId, stall);
+    }
+
+    /// <summary>
+    /// A template this fake holds in other languages but not in <paramref name="language"/> is refused with 132001,
+    /// "Template name does not exist in the translation" (Meta's error codes page). A template the fake holds in no
+    /// language at all is sent as asked: most tests never seed templates.
+    /// </summary>
+    private (IResult, int, int?, string?, TimeSpan)? MissingTranslation(string? name, string? language)
+    {
+        lock (_templates)
+        {
+            var held = _templates.Where(t => (string?)t["name"] == name).ToList();
+            return held.Count == 0 || held.Any(t => (string?)t["language"] == language)
+                ? null
+                : Error(404, 132001, "(#132001) Template name does not exist in the translation", details: $"template name ({name}) does not exist in {language}");
+        }
     }
 
     private static (IResult, int, int?, string?, TimeSpan) Fault(HttpContext context, WhatsAppFault fault)
