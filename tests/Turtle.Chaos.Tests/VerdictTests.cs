@@ -48,6 +48,26 @@ public sealed class VerdictTests : IAsyncDisposable
     }
 
     [Fact]
+    public void ASecondSendAfterMetasStatusOfTheFirstReachedTurtleFailsTheRunAndOneBeforeItIsCountedInTheKnownWindow()
+    {
+        var unheard = Booked(startsIn: TimeSpan.FromHours(1));
+        Sent(unheard, "Confirmation", Seconds(2));
+        Sent(unheard, "Confirmation", Seconds(60));
+        var heard = Booked(startsIn: TimeSpan.FromHours(1));
+        Sent(heard, "Confirmation", Seconds(2));
+        Sent(heard, "Confirmation", Seconds(60));
+        var firstOf = _accepted.GroupBy(r => r.BizOpaqueCallbackData).ToDictionary(g => g.OrderBy(r => r.ReceivedAt).First().MessageId!, g => g.Key);
+        // Turtle took the status of the unheard one's first send only after the second went; the heard one's at 3 s.
+        DateTimeOffset? TakenAt(string id) => firstOf.TryGetValue(id, out var tag) ? (tag!.StartsWith(heard.Id, StringComparison.Ordinal) ? Seconds(3) : Seconds(61)) : null;
+
+        var verdict = Verdict.Of(_invitees, _outcomes, _accepted, new CalendlyMirror(_calendly), Later, statusTakenAt: TakenAt);
+
+        Assert.Equal(heard.Id, Assert.Single(verdict.Duplicated).InviteeId);
+        Assert.Equal(unheard.Id, Assert.Single(verdict.DuplicatedInWindow).InviteeId);
+        Assert.False(verdict.Passed);
+    }
+
+    [Fact]
     public void AMessageMetaFailedAfterAcceptingAndTookAgainIsNoDuplicate()
     {
         var invitee = Booked(startsIn: TimeSpan.FromHours(1));

@@ -83,7 +83,7 @@ Verdict verdict;
 while (true)
 {
     var now = DateTimeOffset.UtcNow;
-    verdict = Verdict.Of(scenario.Invitees, Outcomes(), cluster.WhatsApp.Accepted, calendly, now, changes.Pause);
+    verdict = Verdict.Of(scenario.Invitees, Outcomes(), cluster.WhatsApp.Accepted, calendly, now, changes.Pause, cluster.WhatsApp.StatusTakenAt);
     if ((sender.Pending + meta.Pending + taps.Pending + stops.Pending == 0 && verdict.Missing.Count + verdict.Awaited == 0 && now > lastDue) || now > settleBy)
     {
         break;
@@ -95,7 +95,7 @@ await stops.StopAsync();
 await Task.WhenAll(sender.FinishAsync(DateTimeOffset.UtcNow), meta.FinishAsync(DateTimeOffset.UtcNow));
 await Task.Delay(TimeSpan.FromSeconds(3));
 var outcomes = Outcomes();
-verdict = Verdict.Of(scenario.Invitees, outcomes, cluster.WhatsApp.Accepted, calendly, DateTimeOffset.UtcNow, changes.Pause);
+verdict = Verdict.Of(scenario.Invitees, outcomes, cluster.WhatsApp.Accepted, calendly, DateTimeOffset.UtcNow, changes.Pause, cluster.WhatsApp.StatusTakenAt);
 
 // The bookings as Turtle shows them, kept beside the verdict.
 using var api = new HttpClient { BaseAddress = cluster.ApiBase, Timeout = TimeSpan.FromSeconds(60) };
@@ -148,7 +148,7 @@ string[] summary =
     $"behaviours: {string.Join(", ", scenario.Invitees.GroupBy(i => i.Behaviour).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))}",
     $"messages expected: {verdict.Expected}; accepted by the fake: {verdict.Sent} (requests {graph.Count}, refused by its faults {graph.Count(r => r.MessageId is null)}, accepted then reported failed {verdict.FailedLater}); failed on the bookings: {failed}; still awaited at the end: {verdict.Awaited}",
     $"sent of owed, by kind: {string.Join(", ", Verdict.Kinds.Select(k => $"{k} {Owed(k)}"))}",
-    $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))}, without a decline {verdict.Forbidden.Count(f => f.What.Contains("decline", StringComparison.Ordinal))}, after a STOP {verdict.Forbidden.Count(f => f.What.Contains("STOP", StringComparison.Ordinal))}, while its template was paused {verdict.Forbidden.Count(f => f.What.Contains("paused", StringComparison.Ordinal))})",
+    $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count} (and {verdict.DuplicatedInWindow.Count} in the known window: Meta's status of the first send reached Turtle only after the send timeout); forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))}, without a decline {verdict.Forbidden.Count(f => f.What.Contains("decline", StringComparison.Ordinal))}, after a STOP {verdict.Forbidden.Count(f => f.What.Contains("STOP", StringComparison.Ordinal))}, while its template was paused {verdict.Forbidden.Count(f => f.What.Contains("paused", StringComparison.Ordinal))})",
     $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}; bookings whose wake-ups stopped after one fired: {verdict.Stopped.Count}",
     $"no-shows: {Taken("invitee_no_show.created")} marked, {Taken("invitee_no_show.deleted")} taken back; NoShow sent/owed {Owed("NoShow")}, FollowUp sent/owed {Owed("FollowUp")}",
     $"button replies: {taps.Made} tapped ({Taken("reply.decline")} declines, {Taken("reply.attend")} attends, {Taken("reply.decline.other")} declines from another number taken), {taps.Unanswered} never tapped (no Reconfirm before the meeting); Meta deliveries {meta.Outcomes.Count}, attempts {meta.Attempts}, refused and retried {meta.Refused}; RescheduleOffer sent/owed {Owed("RescheduleOffer")} (sent for {Answered("reply.decline", "RescheduleOffer")} of the declines taken, for {Answered("reply.decline.other", "RescheduleOffer") + Answered("reply.attend", "RescheduleOffer")} of the other taps)",
@@ -174,6 +174,7 @@ await File.WriteAllTextAsync(Path.Combine(settings.Output, "findings.json"), Jso
     missing = verdict.Missing,
     forbidden = verdict.Forbidden,
     duplicated = verdict.Duplicated,
+    duplicatedInWindow = verdict.DuplicatedInWindow,
     late = verdict.Late,
     stopped = verdict.Stopped,
     unlisted,

@@ -56,6 +56,15 @@ public sealed class Verdict
     public int Awaited { get; private set; }
     public List<Finding> Missing { get; } = [];
     public List<Finding> Duplicated { get; } = [];
+
+    /// <summary>
+    /// Sent twice in the one window README "Delivery is at least once" names, counted apart: Meta took the first send,
+    /// its answer was lost with the silo, and Meta's status about it reached Turtle only after the send timeout, when
+    /// Turtle had already sent it again (the cluster could not take the status that long).
+    /// </summary>
+    public List<Finding> DuplicatedInWindow { get; } = [];
+
+    private Func<string, DateTimeOffset?>? _statusTakenAt;
     public List<Finding> Forbidden { get; } = [];
     public List<Finding> Late { get; } = [];
     /// <summary>
@@ -76,10 +85,18 @@ public sealed class Verdict
 
     public bool Passed => Missing.Count == 0 && Forbidden.Count == 0 && Duplicated.Count == 0;
 
+    /// <param name="invitees">The run's invitees and what each did.</param>
+    /// <param name="outcomes">When each delivery to Turtle was first taken.</param>
+    /// <param name="accepted">What the fake Graph API accepted.</param>
+    /// <param name="calendly">What the fake Calendly API held.</param>
+    /// <param name="now">When the verdict is read.</param>
+    /// <param name="pause">The template pause, when the run made one.</param>
+    /// <param name="statusTakenAt">When Turtle took Meta's status about a message id; null: never (or not reported).</param>
     public static Verdict Of(IReadOnlyList<Invitee> invitees, IReadOnlyDictionary<Delivery, DeliveryOutcome> outcomes,
-        IReadOnlyList<FakeWhatsAppRequest> accepted, CalendlyMirror calendly, DateTimeOffset now, TemplatePause? pause = null)
+        IReadOnlyList<FakeWhatsAppRequest> accepted, CalendlyMirror calendly, DateTimeOffset now, TemplatePause? pause = null,
+        Func<string, DateTimeOffset?>? statusTakenAt = null)
     {
-        var verdict = new Verdict(now, calendly);
+        var verdict = new Verdict(now, calendly) { _statusTakenAt = statusTakenAt };
         var sends = accepted.Where(r => r.BizOpaqueCallbackData is not null).ToLookup(r => r.BizOpaqueCallbackData!);
         var toNumber = accepted.ToLookup(r => r.To ?? "");
         foreach (var invitee in invitees)
@@ -122,7 +139,15 @@ public sealed class Verdict
             FailedLater += sent.Count - kept.Count;
             if (kept.Count > 1)
             {
-                Duplicated.Add(new(invitee.Id, kind, $"sent {kept.Count} times", null, kept[1].ReceivedAt));
+                var heard = kept[0].MessageId is { } firstId ? _statusTakenAt?.Invoke(firstId) : null;
+                if (_statusTakenAt is not null && (heard is null || heard > kept[1].ReceivedAt))
+                {
+                    DuplicatedInWindow.Add(new(invitee.Id, kind, $"sent {kept.Count} times: Meta's status of the first send reached Turtle {(heard is { } at ? $"{(at - kept[1].ReceivedAt).TotalSeconds:0.0} s after it was sent again" : "never")}", null, kept[1].ReceivedAt));
+                }
+                else
+                {
+                    Duplicated.Add(new(invitee.Id, kind, $"sent {kept.Count} times", null, kept[1].ReceivedAt));
+                }
             }
             foreach (var send in sent)
             {

@@ -69,16 +69,28 @@ public sealed class TemplateSubmissionTests
     }
 
     [Fact]
-    public void AnotherLanguageIsNotSubmittedInEnglish()
+    public void ALanguageTurtleHasNoWordingForIsNotSubmittedInEnglish()
     {
         var standard = MessageTemplates.Of(NotificationKind.Reminder);
         var configured = standard.ToOptions();
-        configured.Language = "hi";
+        configured.Language = "ta";
 
         var (submission, refusal) = TemplateSubmission.For(standard, configured);
 
         Assert.Null(submission);
-        Assert.Contains("WhatsApp:Templates:Reminder:Language", refusal, StringComparison.Ordinal);
+        Assert.Contains("no ta wording for Reminder", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HindiIsSubmittedInTurtlesHindiWording()
+    {
+        var standard = MessageTemplates.Of(NotificationKind.Reconfirm);
+
+        var submission = TemplateSubmission.For(standard, standard.ToOptions(), "hi").Submission!;
+
+        Assert.Equal("hi", submission.Language);
+        Assert.Equal(standard.Translations["hi"].Body, Assert.Single(submission.Components, c => c.Type == "BODY").Text);
+        Assert.Equal(standard.Translations["hi"].QuickReplies, Assert.Single(submission.Components, c => c.Type == "BUTTONS").Buttons!.Select(b => b.Text));
     }
 
     [Theory]

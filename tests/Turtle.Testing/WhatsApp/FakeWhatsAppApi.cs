@@ -26,6 +26,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     private readonly ConcurrentDictionary<string, WhatsAppFault> _alwaysFaults = new();
     private readonly ConcurrentDictionary<string, Queue<TimeSpan>> _stalls = new();
     private readonly ConcurrentDictionary<string, Queue<WhatsAppFault>> _lateFaults = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _statusesTaken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _waIds = new();
     private readonly ConcurrentDictionary<string, byte> _heldForQuality = new();
     private readonly ConcurrentDictionary<string, string> _usernames = new();
@@ -258,6 +259,9 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     public void ReportStatusesTo(Uri webhookUrl, string appSecret, TimeSpan? after = null) =>
         _statusReport = new StatusReport(webhookUrl, appSecret, after ?? TimeSpan.FromSeconds(1));
 
+    /// <summary>When the webhook took (2xx) the status reported for the message Meta answered with <paramref name="messageId"/>; null while it has not.</summary>
+    public DateTimeOffset? StatusTakenAt(string messageId) => _statusesTaken.TryGetValue(messageId, out var at) ? at : null;
+
     /// <summary>How many <c>sent</c> statuses the webhook has taken (<see cref="ReportStatusesTo"/>).</summary>
     public int StatusesReported => Volatile.Read(ref _statusesReported);
 
@@ -288,6 +292,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
                 {
                     if ((int)await PostWebhookAsync(report.WebhookUrl, report.AppSecret, body) is >= 200 and < 300)
                     {
+                        _statusesTaken[messageId] = _time.GetUtcNow();
                         Interlocked.Increment(ref _statusesReported);
                         return;
                     }
