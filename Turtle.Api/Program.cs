@@ -31,6 +31,7 @@ app.MapAttentionEndpoints();
 app.MapAdvisorEndpoints();
 app.MapTemplateEndpoints();
 app.MapReconcileEndpoints();
+app.MapRecordEndpoints();
 app.MapTurtleConsole();
 app.Run();
 return 0;

@@ -12,8 +12,11 @@ namespace Turtle.Grains.Records;
 /// </summary>
 public static class PendingEntries
 {
-    /// <summary>Longest text kept in an entry: an entity group transaction carries at most 4 MiB.</summary>
-    public const int MaxText = 4000;
+    /// <summary>
+    /// Longest text kept in an entry: WhatsApp's own limit on a text message's body, well within a table property's
+    /// 64 KiB; anything longer is not something a client could have sent (a forged or broken delivery) and is cut.
+    /// </summary>
+    public const int MaxText = 4096;
 
     /// <summary>The entry of a claimed attempt, as it goes; an earlier attempt of the same message never answered is settled as unanswered.</summary>
     public static void Claimed(List<RecordEntry> pending, string holder, Notification message, RenderedMessage rendered, string? category, DateTimeOffset at)
