@@ -15,21 +15,35 @@ internal sealed class RecordCommands : ICommandGroup
 {
     public Command Create()
     {
-        var phone = new Option<string>("--phone") { Description = "The client's number, E.164 (e.g. +919812345678).", Required = true };
+        var phone = new Option<string>("--phone") { Description = "The client's number, E.164 (e.g. +919812345678).", HelpName = "E.164 number", Required = true };
         var from = new Option<string>("--from") { Description = "Entries from this time on (ISO 8601)." };
         var to = new Option<string>("--to") { Description = "Entries up to this time (ISO 8601)." };
         var format = new Option<string>("--format") { Description = "jsonl (default) or csv.", DefaultValueFactory = _ => RecordFormats.JsonLines };
         format.AcceptOnlyFromAmong(RecordFormats.JsonLines, RecordFormats.Csv);
         var output = new Option<string>("--out") { Description = "Write to this file instead of standard output.", HelpName = "file" };
         var export = new Command("export", "Write a client's record in time order, as JSON Lines or CSV.") { phone, from, to, format, output };
-        export.SetAction((parse, cancellation) => ExportAsync(
-            parse.GetValue(phone), parse.GetValue(from), parse.GetValue(to), parse.GetValue(format)!, parse.GetValue(output), cancellation));
+        export.SetAction((parse, cancellation) => ReadingAsync(() => ExportAsync(
+            parse.GetValue(phone), parse.GetValue(from), parse.GetValue(to), parse.GetValue(format)!, parse.GetValue(output), cancellation)));
 
-        var verifyPhone = new Option<string>("--phone") { Description = "Only this client's record (E.164); without it, every client's." };
+        var verifyPhone = new Option<string>("--phone") { Description = "Only this client's record (E.164); without it, every client's.", HelpName = "E.164 number" };
         var verify = new Command("verify", "Check the record's hash chain; exit 1 naming the first entry that does not hold.") { verifyPhone };
-        verify.SetAction((parse, cancellation) => VerifyAsync(parse.GetValue(verifyPhone), cancellation));
+        verify.SetAction((parse, cancellation) => ReadingAsync(() => VerifyAsync(parse.GetValue(verifyPhone), cancellation)));
 
         return new Command("records", "The firm's record of every conversation with a client (in ConnectionStrings:AzureStorage).") { export, verify };
+    }
+
+    /// <summary>Storage that cannot be read is reported once, as what was checked not being in order, not as a crash.</summary>
+    private static async Task<int> ReadingAsync(Func<Task<int>> verb)
+    {
+        try
+        {
+            return await verb();
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException or AggregateException)
+        {
+            var cause = e is AggregateException { InnerExceptions: [var first, ..] } ? first.Message : e.Message;
+            throw new CommandException(ExitCodes.NotInOrder, $"The record could not be read from ConnectionStrings:{TurtleCluster.StorageConnectionName}: {cause}");
+        }
     }
 
     private static async Task<int> ExportAsync(string? phone, string? from, string? to, string format, string? path, CancellationToken cancellationToken)

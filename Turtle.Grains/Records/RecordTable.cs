@@ -38,11 +38,17 @@ public sealed class RecordTable(TableServiceClient tables)
     /// <summary>A client's entries in chain order.</summary>
     public async Task<List<StoredRecordEntry>> ReadAsync(string client, CancellationToken cancellationToken = default)
     {
-        await EnsureCreatedAsync();
         var rows = new List<StoredRecordEntry>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == client, cancellationToken: cancellationToken))
+        try
         {
-            rows.Add(FromRow(row));
+            await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == client, cancellationToken: cancellationToken))
+            {
+                rows.Add(FromRow(row));
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // No entry was ever appended in this account: reading creates nothing.
         }
         return rows;
     }
@@ -50,7 +56,10 @@ public sealed class RecordTable(TableServiceClient tables)
     /// <summary>Every client's entries, client by client, each in chain order (for <c>./turtle records verify</c>).</summary>
     public async IAsyncEnumerable<List<StoredRecordEntry>> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await EnsureCreatedAsync();
+        if (!await ExistsAsync(cancellationToken))
+        {
+            yield break;
+        }
         List<StoredRecordEntry>? client = null;
         await foreach (var row in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
@@ -98,6 +107,15 @@ public sealed class RecordTable(TableServiceClient tables)
     }
 
     private Task EnsureCreatedAsync() => _created ??= CreateAsync();
+
+    private async Task<bool> ExistsAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var _ in tables.QueryAsync(t => t.Name == TableName, cancellationToken: cancellationToken))
+        {
+            return true;
+        }
+        return false;
+    }
 
     private async Task CreateAsync()
     {

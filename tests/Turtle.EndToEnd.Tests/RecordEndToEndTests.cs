@@ -117,6 +117,15 @@ public sealed class RecordEndToEndTests : IAsyncLifetime
         var command = await TurtleCommand.RunAsync(_commandEnvironment, "records", "export", "--phone", "98123");
         Assert.Equal(2, command.ExitCode);
         Assert.Contains("--phone", command.Error, StringComparison.Ordinal);
+
+        // Storage that does not answer is what was checked not being in order, said once, naming the key.
+        var unreachable = TestStorage.ConnectionString.Contains("TableEndpoint=", StringComparison.Ordinal)
+            ? System.Text.RegularExpressions.Regex.Replace(TestStorage.ConnectionString, "TableEndpoint=http://[^/;]+", "TableEndpoint=http://127.0.0.1:9")
+            : "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        var down = await TurtleCommand.RunAsync(new Dictionary<string, string?> { ["ConnectionStrings__AzureStorage"] = unreachable }, "records", "verify");
+        Assert.True(down.ExitCode == 1, down.ToString());
+        Assert.Contains("ConnectionStrings:AzureStorage", down.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", down.Error, StringComparison.Ordinal);
     }
 
     private static async Task<List<JsonElement>> RecordAsync(HttpClient http, string phone)
