@@ -45,6 +45,14 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private BookingListing Listing => _target.Listing;
     private IAdvisorLookupGrain Advisors => GrainFactory.GetGrain<IAdvisorLookupGrain>(0);
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Entries a lost activation stored and did not flush go to the record whatever woke this one (a status from Meta,
+        // usually seconds after a send), not only at the booking's next reminder, which may be days away.
+        _target.Record.Schedule();
+        return Task.CompletedTask;
+    }
+
     public async Task<BookingResult> BookAsync(BookingDetails booking)
     {
         if (State.Status != AppointmentStatus.Unknown)

@@ -55,13 +55,35 @@ public class BookingRecordTests(TurtleClusterFixture cluster)
         await grain.BookAsync(booking);
         await RecordOnceAsync(booking.Phone!, e => e.Status == RecordSendStatus.Accepted);
 
-        // The flushed entries are still in the stored booking (no write since): a new activation flushes them again.
+        // The flushed entries are still in the stored booking (no write since), as after a crash between the flush and
+        // the next write: the next activation flushes them again, whatever wakes it.
         await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var stored = new GrainState<AppointmentState>();
+        await cluster.Storage(TurtleStorage.Appointments).ReadStateAsync("appointment", grain.GetGrainId(), stored);
+        Assert.Equal(2, stored.State!.RecordPending.Count);
+        await grain.GetAsync();
+        await Task.Delay(RecordFlush.Delay * 3);
         await grain.WakeAsync();
 
         var rows = await Table.ReadAsync(booking.Phone!);
         Assert.Equal(2, rows.Count);
         Assert.Null(RecordChain.Verify(rows));
+    }
+
+    [Fact]
+    public async Task EntriesAStoppedActivationNeverFlushedReachTheRecordWhenTheBookingIsNextWoken()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        var grain = cluster.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
+        await grain.BookAsync(booking);
+        // Collected at once, as if its silo died before its flush: the stored booking holds the entries.
+        await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var request = (await cluster.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation), 1, Wait)).Single();
+        await grain.ApplyDeliveryStatusAsync(new DeliveryStatusUpdate { MessageId = request.MessageId!, Status = DeliveryStatus.Sent, At = DateTimeOffset.UtcNow, Kind = NotificationKind.Confirmation });
+
+        var entries = await RecordOnceAsync(booking.Phone!, e => e.Status == "sent");
+        Assert.Single(entries, e => e.Kind == nameof(NotificationKind.Confirmation) && e.MessageId == request.MessageId);
     }
 
     /// <summary>Waits for an entry matching <paramref name="awaited"/>, then checks no entry is in the record twice.</summary>
