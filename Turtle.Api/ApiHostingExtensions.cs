@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Turtle.Api.Access;
 using Turtle.Api.Appointments;
+using Turtle.Api.Audit;
 using Turtle.Api.Endpoints;
 using Turtle.Api.Webhooks;
 using Turtle.Grains.Appointments;
@@ -29,6 +32,7 @@ public static class ApiHostingExtensions
                 o.ServiceId = configuration["Orleans:ServiceId"] ?? TurtleCluster.DefaultServiceId;
             });
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
+            client.UseClusterTls(configuration);
             // Silos may start after the API: keep trying rather than failing start-up.
             client.UseConnectionRetryFilter(async (_, cancellation) =>
             {
@@ -53,7 +57,10 @@ public static class ApiHostingExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddAdminApiKey();
+        builder.Services.AddApiAccess();
+        builder.Services.AddRequestLimits();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StaffAudit>();
         builder.Services.AddSingleton<AppointmentQueries>();
         builder.Services.AddCalendlyWebhooks();
         builder.Services.AddWhatsAppWebhooks();

@@ -19,7 +19,9 @@ public static class SiloHostingExtensions
             }
             else
             {
-                kestrel.Listen(silo.AdvertisedAddress, silo.DashboardPort);
+                // The dashboard and /metrics have no sign-in: on this machine only, unless the deployment opens them on
+                // purpose (containers, behind a NetworkPolicy that admits Prometheus alone).
+                kestrel.Listen(System.Net.IPAddress.Loopback, silo.DashboardPort);
             }
         });
         builder.Services.AddOptions<EndpointOptions>().Configure<IOptions<SiloOptions>>((endpoints, options) =>

@@ -21,7 +21,10 @@ public sealed class SiloOptions : IValidatableObject
     /// <summary>How long an idle grain stays in memory; Orleans' default when unset.</summary>
     public TimeSpan? GrainCollectionAge { get; set; }
 
-    /// <summary>Bind silo, gateway and dashboard on every interface (containers) instead of the advertised address.</summary>
+    /// <summary>
+    /// Bind silo, gateway and dashboard on every interface (containers). Unset, silo and gateway listen on the advertised
+    /// address and the dashboard (with <c>/metrics</c> and the health routes) on loopback only.
+    /// </summary>
     public bool ListenOnAnyHostAddress { get; set; }
 
     /// <summary>The address to advertise: the configured one, or the host's first non-loopback IPv4 address when empty.</summary>

@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Turtle.Api.Access;
 using Turtle.Grains.Appointments;
 using Turtle.Api.OperationsConsole.Actions;
 using Turtle.Api.OperationsConsole.Attention;
 
 namespace Turtle.Api.OperationsConsole;
 
-/// <summary>The operations console (SPEC §11): Razor components rendered on the server, signed in with the admin key.</summary>
+/// <summary>The operations console (SPEC §11): Razor components rendered on the server, signed in at the firm's provider or with the admin key.</summary>
 public static class ConsoleHostingExtensions
 {
     public static WebApplicationBuilder AddTurtleConsole(this WebApplicationBuilder builder)
@@ -20,12 +23,21 @@ public static class ConsoleHostingExtensions
         services.AddNotificationOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FirmClock>();
+        services.AddAuthOptions();
+        services.AddSingleton<StaffRoleMapping>();
         services.AddSingleton<ConsoleSignIn>();
         services.AddSingleton<IConsoleActions, ClusterConsoleActions>();
         services.AddSingleton<IAttentionSource, ClusterAttentionSource>();
         services.AddRazorComponents();
         services.AddAuthorization();
-        services.AddAuthentication(ConsoleSignIn.Scheme).AddCookie(ConsoleSignIn.Scheme, o =>
+        var authentication = services.AddAuthentication(ConsoleSignIn.Scheme);
+        // The provider's handler is registered only when one is configured: without an authority it could not start.
+        if (builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() is { ProviderConfigured: true })
+        {
+            authentication.AddOpenIdConnect(ConsoleSignIn.ProviderScheme, _ => { });
+            services.AddSingleton<IConfigureOptions<OpenIdConnectOptions>, ProviderSignIn>();
+        }
+        authentication.AddCookie(ConsoleSignIn.Scheme, o =>
         {
             o.Cookie.Name = ConsoleSignIn.CookieName;
             o.Cookie.HttpOnly = true;
@@ -68,6 +80,7 @@ public static class ConsoleHostingExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapProviderSignIn();
         // Every page needs the cookie; the sign-in and sign-out pages say [AllowAnonymous].
         app.MapRazorComponents<App>().RequireAuthorization();
         return app;

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Access;
 using Turtle.Api.Appointments;
+using Turtle.Api.Audit;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Api.Endpoints;
@@ -8,12 +10,13 @@ public static class AppointmentEndpoints
 {
     public static RouteGroupBuilder MapAppointmentEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapAdminGroup("/api/appointments", "Appointments");
+        var group = app.MapApiGroup("/api/appointments", "Appointments");
         group.MapGet("/", ListAppointments)
             .WithSummary("Bookings whose meeting starts in [from, to), with their notification states (window up to 31 days).");
         group.MapGet("/{id}", GetAppointment)
             .WithSummary("One booking with every notification and its delivery state.");
         group.MapPost("/{id}/notifications/{kind}/retry", RetryNotification)
+            .RequireRole(StaffRole.Operator)
             .WithSummary("Sends a failed message again, once, before the meeting starts; 409 when it is not failed or the meeting has started.");
         return group;
     }
@@ -29,7 +32,7 @@ public static class AppointmentEndpoints
     }
 
     /// <summary>SPEC §4: the failed message goes out again through the booking's own send path, recorded as asked by the console.</summary>
-    public static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> RetryNotification(string id, string kind, IClusterClient cluster)
+    public static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> RetryNotification(string id, string kind, IClusterClient cluster, StaffAudit audit, HttpContext context)
     {
         if (!InviteeId.IsValid(id))
         {
@@ -40,6 +43,8 @@ public static class AppointmentEndpoints
         {
             return Invalid("kind", $"not a message kind (one of {string.Join(", ", Enum.GetNames<NotificationKind>())})");
         }
+        // The caller is known once the access filter has run, after binding: read from the context, not bound.
+        await audit.RecordOnBookingAsync(context.User, StaffActions.Retry, cluster, id, parsed.ToString(), context.RequestAborted);
         var result = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(id)).RetryNotificationAsync(parsed, BookingSources.Console);
         return result.Outcome switch
         {
@@ -58,14 +63,7 @@ public static class AppointmentEndpoints
         var errors = new Dictionary<string, string[]>();
         var start = ParseTime(from, "from", errors);
         var end = ParseTime(to, "to", errors);
-        if (errors.Count == 0 && end <= start)
-        {
-            errors["to"] = ["must be after from"];
-        }
-        else if (errors.Count == 0 && end - start > MaxWindow)
-        {
-            errors["to"] = [$"the window may span at most {MaxWindow.TotalDays:0} days"];
-        }
+        QueryWindow.Check(start, end, MaxWindow, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

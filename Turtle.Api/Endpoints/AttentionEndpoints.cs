@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Access;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Api.Endpoints;
@@ -10,7 +11,7 @@ public static class AttentionEndpoints
 {
     public static RouteGroupBuilder MapAttentionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapAdminGroup("/api/attention", "Attention");
+        var group = app.MapApiGroup("/api/attention", "Attention");
         group.MapGet("/", ListAttention)
             .WithSummary("Bookings that need a person, newest first: no phone, no advisor, a failed message, opted out, declined, no-show, a client reply, an advisor without a phone.");
         return group;

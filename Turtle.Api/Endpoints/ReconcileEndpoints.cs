@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Access;
+using Turtle.Api.Audit;
 using Turtle.Grains.Calendly;
 
 namespace Turtle.Api.Endpoints;
@@ -7,8 +9,9 @@ public static class ReconcileEndpoints
 {
     public static RouteGroupBuilder MapReconcileEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapAdminGroup("/api/reconcile", "Reconciliation");
+        var group = app.MapApiGroup("/api/reconcile", "Reconciliation");
         group.MapPost("/", Reconcile)
+            .RequireRole(StaffRole.Operator)
             .WithSummary("Reconciles with Calendly now (or joins the run in progress) and answers its result: events, invitees, created, cancelled, unchanged, errors.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway)
@@ -20,8 +23,9 @@ public static class ReconcileEndpoints
     /// 200 with the result, also when some invitees could not be reconciled (they are in <c>errors</c>); 502 when
     /// Calendly could not be read to the end; 409 when the silos have no <c>Calendly:ApiToken</c>.
     /// </summary>
-    public static async Task<Results<Ok<ReconcileResult>, ProblemHttpResult>> Reconcile(HttpContext context, IClusterClient cluster)
+    public static async Task<Results<Ok<ReconcileResult>, ProblemHttpResult>> Reconcile(HttpContext context, IClusterClient cluster, StaffAudit audit)
     {
+        await audit.RecordAsync(context.User, StaffActions.Reconcile, cancellation: context.RequestAborted);
         ReconcileResult result;
         try
         {

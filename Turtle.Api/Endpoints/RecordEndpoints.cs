@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Access;
 using Turtle.Api.Records;
 using Turtle.Grains.Records;
 
@@ -9,8 +10,10 @@ public static class RecordEndpoints
 {
     public static RouteGroupBuilder MapRecordEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapAdminGroup("/api/records", "Records");
+        var group = app.MapApiGroup("/api/records", "Records");
+        // Reading a client's whole conversation is exporting it (SPEC §14: admin).
         group.MapGet("/", GetRecord)
+            .RequireRole(StaffRole.Admin)
             .WithSummary("A client's record: every message out and in, each status, consent change and staff action, in time order; format=csv answers text/csv.");
         return group;
     }

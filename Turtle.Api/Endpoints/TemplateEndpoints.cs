@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Access;
 using Turtle.Grains.Templates;
 
 namespace Turtle.Api.Endpoints;
@@ -10,7 +11,7 @@ public static class TemplateEndpoints
 {
     public static RouteGroupBuilder MapTemplateEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapAdminGroup("/api/templates", "Templates");
+        var group = app.MapApiGroup("/api/templates", "Templates");
         group.MapGet("/", ListTemplates)
             .WithSummary("Every kind's WhatsApp template as Meta last reported it: status, category and the intended one (UTILITY), quality, reason, since.");
         return group;

@@ -1,23 +1,31 @@
 namespace Turtle.Grains.Appointments;
 
-/// <summary>The two answers of the Reconfirm message's quick-reply buttons.</summary>
+/// <summary>The three answers of the Reconfirm message's quick-reply buttons (SPEC §15).</summary>
 [GenerateSerializer, Alias("Turtle.AttendanceChoice")]
 public enum AttendanceChoice
 {
     Attend = 0,
     Decline = 1,
+    /// <summary>Cancel the meeting: Turtle cancels it at Calendly.</summary>
+    Cancel = 2,
 }
 
 /// <summary>
-/// What a Reconfirm button carries back (SPEC §6): <c>&lt;appointment id&gt;:attend</c> or <c>&lt;appointment id&gt;:decline</c>.
+/// What a Reconfirm button carries back (SPEC §6, §15): <c>&lt;appointment id&gt;:attend</c>, <c>:decline</c> or <c>:cancel</c>.
 /// Written into the template request by the silo, read from Meta's webhook by the API.
 /// </summary>
 public static class AttendanceButton
 {
     public const string Attend = "attend";
     public const string Decline = "decline";
+    public const string Cancel = "cancel";
 
-    public static string Word(AttendanceChoice choice) => choice == AttendanceChoice.Attend ? Attend : Decline;
+    public static string Word(AttendanceChoice choice) => choice switch
+    {
+        AttendanceChoice.Attend => Attend,
+        AttendanceChoice.Cancel => Cancel,
+        _ => Decline,
+    };
 
     public static string For(string appointmentId, AttendanceChoice choice) => For(appointmentId, Word(choice));
 
@@ -41,6 +49,9 @@ public static class AttendanceButton
             case Decline:
                 choice = AttendanceChoice.Decline;
                 break;
+            case Cancel:
+                choice = AttendanceChoice.Cancel;
+                break;
             default:
                 return false;
         }
@@ -51,7 +62,7 @@ public static class AttendanceButton
 
 /// <summary>A tap on a Reconfirm button, as Meta reported it.</summary>
 /// <param name="From">The sender, E.164 (<c>+</c> and Meta's <c>from</c> digits).</param>
-/// <param name="Choice">Attend or decline.</param>
+/// <param name="Choice">Attend, decline or cancel.</param>
 /// <param name="MessageId">Meta's id of the client's message.</param>
 /// <param name="At">When the client tapped it (Meta's timestamp).</param>
 [GenerateSerializer, Immutable, Alias("Turtle.AttendanceAnswer")]

@@ -43,6 +43,13 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// </summary>
     Task<RetryResult> RetryNotificationAsync(NotificationKind kind, string by);
 
+    /// <summary>
+    /// The client's full number (E.164), or null when the booking has none: for an operator who asked to see it, the
+    /// caller audits the asking. Every other read shows the number masked.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<string?> RevealPhoneAsync();
+
     /// <summary>The booking and its notifications, or null when nothing was ever stored under this key.</summary>
     [AlwaysInterleave]
     Task<AppointmentView?> GetAsync();

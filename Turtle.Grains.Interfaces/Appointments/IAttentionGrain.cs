@@ -52,6 +52,9 @@ public static class AttentionReasonCodes
     public const string ClientReplied = "client-replied";
     public const string AdvisorNoPhone = "advisor-no-phone";
 
+    /// <summary>The client tapped "cancel" and Turtle could not cancel the meeting at Calendly (no API token, or Calendly refused).</summary>
+    public const string CancelRequested = "cancel-requested";
+
     /// <summary>
     /// A message from a WhatsApp user Meta named only by their BSUID, not linked to any number (SPEC §6): the entry's
     /// appointment id names the message, not a booking.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Turtle.Grains.Attention;
 using Turtle.Grains.Delivery;
 
@@ -9,7 +10,38 @@ namespace Turtle.Grains.Appointments;
 /// </summary>
 public sealed partial class AppointmentGrain
 {
-    public async Task<bool> AnswerAttendanceAsync(AttendanceAnswer answer) => (await FollowAsync(state => JourneyRules.Answer(state, answer))).Applies;
+    public async Task<bool> AnswerAttendanceAsync(AttendanceAnswer answer)
+    {
+        var step = await FollowAsync(state => JourneyRules.Answer(state, answer));
+        if (step.CancelAtCalendly)
+        {
+            await CancelAtCalendlyAsync();
+        }
+        return step.Applies;
+    }
+
+    /// <summary>
+    /// The client asked to cancel: the meeting is cancelled at Calendly, and Calendly's <c>invitee.canceled</c> webhook then
+    /// cancels the booking and sends the Cancellation as any cancel does. What Calendly could not do goes to a person.
+    /// </summary>
+    private async Task CancelAtCalendlyAsync()
+    {
+        var refused = await _calendly.CancelAsync(State.Details!);
+        var now = _time.GetUtcNow();
+        State.CancelRequestOutcome = refused ?? "cancelled at Calendly";
+        BookingRecords.Record(State, now, BookingSources.ClientReply, refused is null
+            ? $"meeting cancelled at Calendly (\"{Calendly.MeetingCanceller.Reason}\")"
+            : $"the meeting could not be cancelled at Calendly: {refused}");
+        if (refused is not null)
+        {
+            BookingAttention.Raise(State, AttentionReasonCodes.CancelRequested, State.CancelRequestedAt ?? now, $"tapped cancel on the attendance check; {refused}");
+        }
+        LogCancelRequested(_logger, Id, refused is null);
+        await StoreAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {Id}: the client asked to cancel on WhatsApp; cancelled at Calendly: {Cancelled}")]
+    private static partial void LogCancelRequested(ILogger logger, string id, bool cancelled);
 
     public async Task<BookingResult> MarkNoShowAsync(NoShowMark mark)
     {

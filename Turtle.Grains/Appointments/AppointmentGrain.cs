@@ -21,6 +21,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private readonly TimeProvider _time;
     private readonly ILogger<AppointmentGrain> _logger;
     private readonly AgendaSchedule _agenda;
+    private readonly Calendly.MeetingCanceller _calendly;
     private readonly BookingTarget _target;
     private readonly MessageDispatcher _delivery;
 
@@ -31,10 +32,11 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         MessageRecipients recipients,
         IOptions<NotificationOptions> options,
         AgendaSchedule agenda,
+        Calendly.MeetingCanceller calendly,
         ILogger<AppointmentGrain> logger)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        (_state, _rules, _options, _agenda, _time, _logger) = (state, rules, options, agenda, delivery.Time, logger);
+        (_state, _rules, _options, _agenda, _calendly, _time, _logger) = (state, rules, options, agenda, calendly, delivery.Time, logger);
         _target = new BookingTarget(this, state, delivery.Grains, rules, recipients, delivery.Policy, delivery.Time, logger);
         _delivery = new MessageDispatcher(delivery, this, state, _target);
     }
@@ -169,6 +171,8 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         LogCancelled(_logger, Id, State.Status);
         return new(State.Status, Changed: true);
     }
+
+    public Task<string?> RevealPhoneAsync() => Task.FromResult(State.Details?.Phone);
 
     public Task<AppointmentView?> GetAsync() => Task.FromResult(State.Status == AppointmentStatus.Unknown ? null : State.ToView(Id));
 

@@ -37,9 +37,14 @@ public sealed class AppointmentState
     /// Entries for the client's record written with this state and not yet flushed there (<see cref="Records.PendingEntries"/>):
     /// a booking's sends and statuses reach the record without a write of their own on the way the booking is stored.
     /// </summary>
-    [Id(22)] public List<Records.RecordEntry> RecordPending { get; set; } = [];
+    [Id(30)] public List<Records.RecordEntry> RecordPending { get; set; } = [];
 
     public const int EarlyStatusCapacity = 16;
+
+    /// <summary>When the client tapped "cancel" on the attendance check (SPEC §15); null when they have not.</summary>
+    [Id(22)] public DateTimeOffset? CancelRequestedAt { get; set; }
+    /// <summary>What became of that request at Calendly; null while it is still to be made.</summary>
+    [Id(23)] public string? CancelRequestOutcome { get; set; }
 
     /// <summary>The event that ended the booking (a cancel, or a cancel for a reschedule); null while it is on.</summary>
     public BookingEvent? EndedBy() => Status switch

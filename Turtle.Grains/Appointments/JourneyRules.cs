@@ -20,6 +20,9 @@ public sealed record JourneyStep
     /// <summary>Who caused it (<see cref="BookingSources"/>).</summary>
     public string By { get; init; } = BookingSources.ClientReply;
 
+    /// <summary>The client asked to cancel and the meeting is still to be cancelled at Calendly.</summary>
+    public bool CancelAtCalendly { get; init; }
+
     /// <summary>Raised or cleared also for a repeat, so an entry lost with a failed call comes back with the redelivery.</summary>
     public IReadOnlyList<AttentionChange> Attention { get; init; } = [];
 }
@@ -44,6 +47,10 @@ public static class JourneyRules
             // A tap after Calendly marked the no-show (the meeting is over) does not undo the mark.
             return new JourneyStep();
         }
+        if (answer.Choice == AttendanceChoice.Cancel)
+        {
+            return RequestCancel(state, answer);
+        }
         var declined = answer.Choice == AttendanceChoice.Decline;
         var attendance = declined ? Attendance.Declined : Attendance.Confirmed;
         var changed = state.Attendance != attendance;
@@ -60,6 +67,26 @@ public static class JourneyRules
                 ? new AttentionChange(AttentionReasonCodes.Declined, Raise: true, answer.At, "tapped decline on the attendance check; a reschedule offer is sent")
                 : new AttentionChange(AttentionReasonCodes.Declined, Raise: false)],
         };
+    }
+
+    /// <summary>
+    /// "Cancel" from the booking's own number, before the meeting starts: recorded, and the meeting is to be cancelled at
+    /// Calendly, whose own <c>invitee.canceled</c> webhook then cancels the booking. A repeated tap changes nothing, unless
+    /// the request never reached Calendly (the first tap's call failed on the way).
+    /// </summary>
+    private static JourneyStep RequestCancel(AppointmentState state, AttendanceAnswer answer)
+    {
+        if (answer.At >= state.Details!.StartTime)
+        {
+            return new JourneyStep();
+        }
+        if (state.CancelRequestedAt is not null)
+        {
+            return new JourneyStep { CancelAtCalendly = state.CancelRequestOutcome is null };
+        }
+        state.CancelRequestedAt = answer.At;
+        BookingRecords.Record(state, answer.At, BookingSources.ClientReply, "client asked on WhatsApp to cancel the meeting (Reconfirm)");
+        return new JourneyStep { Changed = true, CancelAtCalendly = true };
     }
 
     public static JourneyStep MarkNoShow(AppointmentState state, NoShowMark mark)

@@ -79,6 +79,26 @@ public sealed partial class CalendlyClient(HttpClient http, IOptions<CalendlyApi
         return true;
     }
 
+    /// <summary>
+    /// Cancels the event (Calendly's Cancel Event, <c>POST /scheduled_events/{uuid}/cancellation</c>, answered 201;
+    /// https://developer.calendly.com/api-docs/calendly-api/scheduled-events/create-scheduled-event-cancellation).
+    /// Calendly then sends its own <c>invitee.canceled</c> webhook.
+    /// </summary>
+    /// <exception cref="CalendlyApiException">Calendly refused (403 for an event it will not cancel, 404 for one it does not have) or could not be reached.</exception>
+    public async Task CancelEventAsync(string eventUuid, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventUuid);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"scheduled_events/{Uri.EscapeDataString(eventUuid)}/cancellation")
+        {
+            Content = JsonContent.Create(new CalendlyCancellationRequest(reason), CalendlyJsonContext.Default.CalendlyCancellationRequest),
+        };
+        using var response = await SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await FailureAsync(response, request, cancellationToken);
+        }
+    }
+
     /// <summary>Scheduled events matching <paramref name="query"/>, every page, in Calendly's order.</summary>
     public IAsyncEnumerable<CalendlyScheduledEvent> ListScheduledEventsAsync(CalendlyEventQuery query, CancellationToken cancellationToken = default)
     {

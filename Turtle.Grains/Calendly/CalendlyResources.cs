@@ -99,6 +99,9 @@ public sealed record CalendlyWebhookCreation(CalendlyWebhookSubscription? Create
 /// <summary>Filters of <c>GET /scheduled_events</c>; times are sent in UTC as Calendly asks.</summary>
 public sealed record CalendlyEventQuery(Uri Organization, DateTimeOffset? MinStartTime = null, DateTimeOffset? MaxStartTime = null, string? Status = null, Uri? User = null, int PageSize = 100);
 
+/// <summary>The body of Calendly's Cancel Event (<c>POST /scheduled_events/{uuid}/cancellation</c>): an optional reason.</summary>
+internal sealed record CalendlyCancellationRequest(string? Reason);
+
 /// <summary>Calendly's error body: <c>title</c>, <c>message</c> and, for invalid arguments, one entry per <c>parameter</c>.</summary>
 public sealed record CalendlyError(string? Title, string? Message, IReadOnlyList<CalendlyErrorDetail>? Details)
 {
@@ -131,10 +134,19 @@ internal sealed record CalendlyResource<T>(T Resource);
 [JsonSerializable(typeof(CalendlyPage<CalendlyInvitee>))]
 [JsonSerializable(typeof(CalendlyWebhookSubscriptionRequest))]
 [JsonSerializable(typeof(CalendlyError))]
+[JsonSerializable(typeof(CalendlyCancellationRequest))]
 internal sealed partial class CalendlyJsonContext : JsonSerializerContext;
 
-internal static class CalendlyUris
+public static class CalendlyUris
 {
+    /// <summary>The event's UUID in an invitee URI (<c>…/scheduled_events/{event uuid}/invitees/{invitee uuid}</c>); null for another shape.</summary>
+    public static string? EventOfInvitee(string? inviteeUri)
+    {
+        var segments = inviteeUri?.TrimEnd('/').Split('/') ?? [];
+        var at = Array.LastIndexOf(segments, "scheduled_events");
+        return at >= 0 && at + 3 < segments.Length && segments[at + 2] == "invitees" && segments[at + 1].Length > 0 ? segments[at + 1] : null;
+    }
+
     /// <summary>The UUID at the end of a resource URI (<c>…/scheduled_events/{uuid}</c>).</summary>
     public static string LastSegment(Uri uri) =>
         uri.IsAbsoluteUri ? uri.Segments[^1].TrimEnd('/') : uri.OriginalString.TrimEnd('/').Split('/')[^1];

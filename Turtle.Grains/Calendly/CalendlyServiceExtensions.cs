@@ -28,6 +28,7 @@ public static class CalendlyServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddTransient<MeetingCanceller>();
         services.AddHttpClient<CalendlyClient>((provider, http) =>
             {
                 var options = provider.GetRequiredService<IOptions<CalendlyApiOptions>>().Value;

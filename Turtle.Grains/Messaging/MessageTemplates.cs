@@ -90,7 +90,7 @@ public static class MessageTemplates
         new(NotificationKind.Reconfirm, "turtle_attendance_check", [ClientName, MeetingTime, AdvisorName],
             "Hello {{1}}, will you attend your meeting on {{2}} with {{3}}? Please tap a button below.")
         {
-            QuickReplies = [new("Yes, I will attend", AttendanceButton.Attend), new("No, I cannot make it", AttendanceButton.Decline)],
+            QuickReplies = [new("Yes, I will attend", AttendanceButton.Attend), new("No, I cannot make it", AttendanceButton.Decline), new("Cancel the meeting", AttendanceButton.Cancel)],
         },
         new(NotificationKind.RescheduleOffer, "turtle_reschedule_offer", [ClientName, RescheduleUrl],
             "Hello {{1}}, sorry you cannot make it. Pick another time that suits you here: {{2}} and we will see you then."),

@@ -48,6 +48,70 @@ public sealed class VerdictTests : IAsyncDisposable
     }
 
     [Fact]
+    public void AMessageMetaFailedAfterAcceptingAndTookAgainIsNoDuplicate()
+    {
+        var invitee = Booked(startsIn: TimeSpan.FromHours(1));
+        Sent(invitee, "Confirmation", Seconds(2), thenFailed: WhatsAppFault.ServiceUnavailable);
+        Sent(invitee, "Confirmation", Seconds(6));
+
+        var verdict = Judge();
+
+        Assert.Empty(verdict.Duplicated);
+        Assert.Empty(verdict.Missing);
+        Assert.Equal((1, 1), (verdict.Sent, verdict.FailedLater));
+        Assert.True(verdict.Passed);
+    }
+
+    [Fact]
+    public void ARetryableFailureMetaReportedAfterAcceptingLeavesTheMessageMissingUntilAcceptedAgain()
+    {
+        var invitee = Booked(startsIn: TimeSpan.FromHours(1));
+        Sent(invitee, "Confirmation", Seconds(2), thenFailed: WhatsAppFault.ServiceUnavailable);
+
+        var verdict = Judge();
+
+        var missing = Assert.Single(verdict.Missing);
+        Assert.Equal("Confirmation", missing.Kind);
+        Assert.Contains("retryable", missing.What, StringComparison.Ordinal);
+        Assert.False(verdict.Passed);
+    }
+
+    [Theory]
+    [InlineData(131050)]
+    [InlineData(130472)]
+    [InlineData(131049)]
+    public void AMessageMetaFailedForGoodAfterAcceptingIsOwedButNotMissing(int code)
+    {
+        var fault = new[] { WhatsAppFault.MarketingStopped, WhatsAppFault.UserInExperiment, WhatsAppFault.EcosystemEngagement }.Single(f => f.MetaCode == code);
+        var invitee = Booked(startsIn: TimeSpan.FromMinutes(6));
+        Sent(invitee, "Confirmation", Seconds(2));
+        Sent(invitee, "AdvisorBio", Seconds(61));
+        Sent(invitee, "Reconfirm", Seconds(106));
+        Sent(invitee, "Reminder", Seconds(121), thenFailed: fault);
+
+        var verdict = Judge();
+
+        Assert.Empty(verdict.Missing);
+        Assert.Empty(verdict.Stopped);
+        Assert.Equal((1, 0, 1), verdict.ByKind["Reminder"]);
+        Assert.Equal(4, verdict.Expected);
+        Assert.True(verdict.Passed);
+    }
+
+    [Fact]
+    public void AWakeUpMetaFailedAfterAcceptingStillCountsAsFiredWhenALaterOneNeverWent()
+    {
+        var invitee = Booked(startsIn: TimeSpan.FromMinutes(6));
+        Sent(invitee, "Confirmation", Seconds(2));
+        Sent(invitee, "AdvisorBio", Seconds(61), thenFailed: WhatsAppFault.MarketingStopped);
+
+        var verdict = Judge();
+
+        var stopped = Assert.Single(verdict.Stopped);
+        Assert.Equal("Reconfirm", stopped.Kind);
+    }
+
+    [Fact]
     public void NothingDueAfterTheClientsStopIsOwed()
     {
         // Bio, attendance check and reminder fall due 60, 105 and 120 s after booking; the STOP came at 30 s.
@@ -206,7 +270,8 @@ public sealed class VerdictTests : IAsyncDisposable
         return delivery;
     }
 
-    private void Sent(Invitee invitee, string kind, DateTimeOffset at) => _accepted.Add(new FakeWhatsAppRequest(
+    /// <summary>Meta accepted the message at <paramref name="at"/>; with <paramref name="thenFailed"/>, then reported it failed.</summary>
+    private void Sent(Invitee invitee, string kind, DateTimeOffset at, WhatsAppFault? thenFailed = null) => _accepted.Add(new FakeWhatsAppRequest(
         at, string.Concat(invitee.Phone.Where(char.IsAsciiDigit)), kind == "Reminder" ? MetaChanges.ReminderTemplate : $"turtle_{kind}", "en", [],
-        $"{invitee.Id}:{kind}", 200, null, $"wamid.{Guid.NewGuid():N}", "{}"));
+        $"{invitee.Id}:{kind}", 200, null, $"wamid.{Guid.NewGuid():N}", "{}") { LateFault = thenFailed });
 }

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Turtle.Chaos;
 
 // ./chaos.sh --minutes N [--seed S] [--out folder] [--port-base P]: faults for N minutes, then the verdict.
-// Exit 0: nothing missing, duplicated or forbidden, every booking listed, Meta's template changes shown; 1: something was
-// not; 2: the run could not be set up.
+// Exit 0: nothing missing, duplicated or forbidden, every booking listed, Meta's template changes shown, every failed status
+// on its message; 1: something was not; 2: the run could not be set up.
 var settings = ChaosSettings.Parse(args);
 Directory.CreateDirectory(settings.Output);
 using var log = new ChaosLog(settings.Output);
@@ -34,6 +34,7 @@ var start = DateTimeOffset.UtcNow;
 var end = start + settings.Duration;
 var scenario = new Scenario(random, end + TimeSpan.FromSeconds(30));
 var changes = new MetaChanges(cluster.WhatsApp, meta, start, settings.Duration);
+var failures = new AsyncFailures(cluster.WhatsApp, new Random(settings.Seed + 1), start, settings.Duration);
 var faults = Task.WhenAll(monkey.RunAsync(stop.Token), changes.RunAsync(stop.Token));
 while (DateTimeOffset.UtcNow < end - TimeSpan.FromSeconds(80))
 {
@@ -51,6 +52,7 @@ while (DateTimeOffset.UtcNow < end - TimeSpan.FromSeconds(80))
             sender.Send(delivery);
         }
     }
+    failures.Script(scenario.Invitees, now);
     await Task.Delay(TimeSpan.FromSeconds(1.5 + (2 * random.NextDouble())));
 }
 log.Note($"{scenario.Invitees.Count} invitees made; faults go on until {settings.Duration.TotalMinutes:0.#} min");
@@ -107,12 +109,25 @@ var templates = await api.GetFromJsonAsync<JsonElement>(new Uri("/api/templates"
 var attention = await api.GetFromJsonAsync<JsonElement>(new Uri("/api/attention", UriKind.Relative));
 await File.WriteAllTextAsync(Path.Combine(settings.Output, "templates.json"), templates.GetRawText());
 var unapplied = changes.Unapplied(templates, attention, outcomes);
+// Every message Meta failed after accepting it, on its booking as GET /api/appointments/{id} shows it.
+var accepted = cluster.WhatsApp.Accepted;
+var failedBookings = new Dictionary<string, JsonElement>();
+foreach (var id in AsyncFailures.Bookings(accepted))
+{
+    using var response = await api.GetAsync(new Uri($"/api/appointments/{Uri.EscapeDataString(id)}", UriKind.Relative));
+    if (response.IsSuccessStatusCode)
+    {
+        failedBookings[id] = await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
+var failedStatuses = AsyncFailures.Judge(accepted, failedBookings, attention, DateTimeOffset.UtcNow);
+await File.WriteAllLinesAsync(Path.Combine(settings.Output, "graph-requests.txt"), cluster.WhatsApp.Requests.Select(r => r.ToString()));
 // Every invitee a webhook about was taken must be listed, as the console shows the week: stored is not enough. So must
 // every one only reconciliation could book, once the API had shown it a reconcile interval and the lateness bound ago.
 var taken = scenario.Invitees.Where(i => i.Deliveries.Any(d => outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null)
     || (i.CreateLost && calendly.ShownAt(i) + ChaosSettings.ReconcileInterval + ChaosSettings.LatenessBound < DateTimeOffset.UtcNow));
 var unlisted = taken.Where(i => !statuses.ContainsKey(i.Id)).Select(i => i.Id).ToList();
-var passed = verdict.Passed && unlisted.Count == 0 && unapplied.Count == 0;
+var passed = verdict.Passed && unlisted.Count == 0 && unapplied.Count == 0 && failedStatuses.Unreached.Count == 0;
 int Notifications(string state) => views.EnumerateArray().SelectMany(v => v.GetProperty("notifications").EnumerateArray()).Count(n => n.GetProperty("state").GetString() == state);
 var failed = Notifications("failed");
 var graph = cluster.WhatsApp.Requests;
@@ -122,7 +137,7 @@ int Taken(string eventType) => scenario.Invitees.Count(i => WasTaken(i, eventTyp
 // Invitees an event was taken for that got a message of the kind, owed or not (a decline close to the meeting is owed no offer).
 var sentKinds = cluster.WhatsApp.Accepted.Select(r => r.BizOpaqueCallbackData).ToHashSet();
 int Answered(string eventType, string kind) => scenario.Invitees.Count(i => WasTaken(i, eventType) && sentKinds.Contains($"{i.Id}:{kind}"));
-string Owed(string kind) => verdict.ByKind.TryGetValue(kind, out var k) ? $"{k.Sent}/{k.Owed}" : "0/0";
+string Owed(string kind) => verdict.ByKind.TryGetValue(kind, out var k) ? $"{k.Sent}/{k.Owed}{(k.FailedAtMeta > 0 ? $" (+{k.FailedAtMeta} failed at Meta)" : "")}" : "0/0";
 var lostCreates = scenario.Invitees.Where(i => i.CreateLost).ToList();
 var lostCancels = scenario.Invitees.Where(i => i.CancelLost).ToList();
 var reconciled = cluster.Reconciliations;
@@ -131,7 +146,7 @@ string[] summary =
     $"chaos run: {settings.Duration.TotalMinutes:0.#} min of faults (seed {settings.Seed}); 3 silos, the API, Azurite, the fake Graph API and the fake Calendly API on loopback",
     $"bookings: {verdict.Bookings} invitees ({views.GetArrayLength()} listed by GET /api/appointments, {unlisted.Count} taken but not listed); webhook deliveries {sender.Outcomes.Count}, attempts {sender.Attempts}, refused and retried {sender.Refused}, never taken {verdict.Undelivered}",
     $"behaviours: {string.Join(", ", scenario.Invitees.GroupBy(i => i.Behaviour).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))}",
-    $"messages expected: {verdict.Expected}; accepted by the fake: {verdict.Sent} (requests {graph.Count}, refused by its faults {graph.Count(r => r.MessageId is null)}); failed on the bookings: {failed}; still awaited at the end: {verdict.Awaited}",
+    $"messages expected: {verdict.Expected}; accepted by the fake: {verdict.Sent} (requests {graph.Count}, refused by its faults {graph.Count(r => r.MessageId is null)}, accepted then reported failed {verdict.FailedLater}); failed on the bookings: {failed}; still awaited at the end: {verdict.Awaited}",
     $"sent of owed, by kind: {string.Join(", ", Verdict.Kinds.Select(k => $"{k} {Owed(k)}"))}",
     $"missing: {verdict.Missing.Count}; duplicated: {verdict.Duplicated.Count}; forbidden: {verdict.Forbidden.Count} (after cancel {verdict.Forbidden.Count(f => f.What.Contains("cancel", StringComparison.Ordinal))}, after start {verdict.Forbidden.Count(f => f.What.Contains("start", StringComparison.Ordinal))}, after a no-show {verdict.Forbidden.Count(f => f.What.Contains("no-show", StringComparison.Ordinal))}, without a decline {verdict.Forbidden.Count(f => f.What.Contains("decline", StringComparison.Ordinal))}, after a STOP {verdict.Forbidden.Count(f => f.What.Contains("STOP", StringComparison.Ordinal))}, while its template was paused {verdict.Forbidden.Count(f => f.What.Contains("paused", StringComparison.Ordinal))})",
     $"worst lateness: {verdict.WorstLateness.TotalSeconds:0.0} s ({verdict.WorstLatenessOf}); late beyond the {ChaosSettings.LatenessBound.TotalSeconds:0} s bound: {verdict.Late.Count}; reminders or bios that never fired: {verdict.Missing.Count(m => m.Kind is "Reminder" or "AdvisorBio")}; bookings whose wake-ups stopped after one fired: {verdict.Stopped.Count}",
@@ -142,6 +157,7 @@ string[] summary =
         ? $"template pause: {changes.Pause.Template} held from {(paused.HeldFrom - start).TotalSeconds:0} s to {(paused.HeldUntil is { } until ? $"{(until - start).TotalSeconds:0} s" : "the end (its resume never taken)")} into the run; {changes.Pause.Kind} owed and due meanwhile {paused.DueWhilePaused}, went after the resume {paused.WentAfterResume}, lost {paused.Lost}; accepted by Meta while paused {paused.SentWhilePaused}"
         : $"template pause: {changes.Pause.Template}'s PAUSED webhook never taken",
     $"template re-categorisation: {changes.Recategorisation.Template} to {changes.Recategorisation.Category}; Meta's template changes not shown by GET /api/templates or /api/attention: {(unapplied.Count == 0 ? "none" : string.Join("; ", unapplied))}",
+    $"failed statuses: {failures.Scripted.Count} scripted ({string.Join(", ", failures.Scripted.GroupBy(f => f.Fault.MetaCode).OrderBy(g => g.Key).Select(g => $"{g.Key} x{g.Count()}"))}), {failedStatuses.Reported} posted by Meta and judged ({failedStatuses.TooRecent} too recent to judge); reached their message: {failedStatuses.Reported - failedStatuses.Unreached.Count} (failed with the code {failedStatuses.Failed}, waiting to be retried {failedStatuses.Waiting}, retried and accepted again {failedStatuses.SentAgain}, withdrawn {failedStatuses.Withdrawn}; on /api/attention under message-failed {failedStatuses.Listed}); not reached: {failedStatuses.Unreached.Count}",
     $"lost webhooks: {lostCreates.Count} creates, {lostCreates.Count(i => statuses.ContainsKey(i.Id))} booked by reconciliation; {lostCancels.Count} cancels, {lostCancels.Count(i => string.Equals(statuses.GetValueOrDefault(i.Id), "Cancelled", StringComparison.OrdinalIgnoreCase))} cancelled by reconciliation",
     $"reconciliation: {reconciled.Runs} runs every {ChaosSettings.ReconcileInterval.TotalMinutes:0.#} min, {reconciled.Created} bookings created, {reconciled.Cancelled} cancelled, {reconciled.Failures} runs failed or with errors",
     $"kills survived: {monkey.SiloKills} silo kill -9 (one every 45-90 s, two at once once, the whole cluster once), Azurite stopped 20 s once, {monkey.GraphBursts} Graph bursts (429, 500, 14 s stalls)",
@@ -163,5 +179,6 @@ await File.WriteAllTextAsync(Path.Combine(settings.Output, "findings.json"), Jso
     unlisted,
     paused = verdict.Paused,
     unapplied,
+    unreachedFailures = failedStatuses.Unreached,
 }, new JsonSerializerOptions { WriteIndented = true }));
 return passed ? 0 : 1;

@@ -23,6 +23,11 @@ public sealed record PauseOutcome(DateTimeOffset HeldFrom, DateTimeOffset? HeldU
 /// number after its STOP was taken (<see cref="ChaosSettings.InFlight"/> allowed for a send already on its way), a message
 /// of a paused template while the pause held. A message owed but not yet sent is missing only once its lateness bound has
 /// passed; until then it is awaited. A message Meta accepted twice is duplicated; any of these fails the run.
+/// A send Meta accepted and then reported <c>failed</c> (<see cref="FakeWhatsAppRequest.LateFault"/>) did not reach the
+/// client: it is no send for the count of duplicates, and a retryable code (<see cref="AsyncFailures.HandlingOf"/>) leaves
+/// its message owed until Meta accepts it again; a code Turtle does not retry within the run (131050, 130472, 131049's
+/// day) makes the message failed at Meta, owed but not missing, once <see cref="AsyncFailures.Judge"/> finds the booking
+/// recorded it (a status that did not reach it fails the run there).
 /// </summary>
 public sealed class Verdict
 {
@@ -42,7 +47,10 @@ public sealed class Verdict
 
     public int Bookings { get; private set; }
     public int Expected { get; private set; }
+    /// <summary>Sends Meta accepted and kept (no <c>failed</c> status after).</summary>
     public int Sent { get; private set; }
+    /// <summary>Sends Meta accepted and then reported <c>failed</c>.</summary>
+    public int FailedLater { get; private set; }
     public int Undelivered { get; private set; }
     /// <summary>Owed, due, not sent yet, and still within the lateness bound.</summary>
     public int Awaited { get; private set; }
@@ -55,8 +63,8 @@ public sealed class Verdict
     /// dotnet/orleans#8867, a reminder that never fires again after a silo's death).
     /// </summary>
     public List<Finding> Stopped { get; } = [];
-    /// <summary>Per kind: how many were owed, and how many of those went.</summary>
-    public SortedDictionary<string, (int Owed, int Sent)> ByKind { get; } = new(StringComparer.Ordinal);
+    /// <summary>Per kind: how many were owed, how many of those went, and how many Meta failed after accepting them (not retried in the run).</summary>
+    public SortedDictionary<string, (int Owed, int Sent, int FailedAtMeta)> ByKind { get; } = new(StringComparer.Ordinal);
     public TimeSpan WorstLateness { get; private set; }
     public string? WorstLatenessOf { get; private set; }
     /// <summary>STOPs taken: from the number, and naming only the BSUID.</summary>
@@ -109,10 +117,12 @@ public sealed class Verdict
         foreach (var kind in Kinds)
         {
             var sent = Of(kind);
-            Sent += sent.Count;
-            if (sent.Count > 1)
+            var kept = Kept(sent);
+            Sent += kept.Count;
+            FailedLater += sent.Count - kept.Count;
+            if (kept.Count > 1)
             {
-                Duplicated.Add(new(invitee.Id, kind, $"sent {sent.Count} times", null, sent[1].ReceivedAt));
+                Duplicated.Add(new(invitee.Id, kind, $"sent {kept.Count} times", null, kept[1].ReceivedAt));
             }
             foreach (var send in sent)
             {
@@ -202,7 +212,7 @@ public sealed class Verdict
 
         // An owed planned message that never went after an earlier one did: the booking's wake-ups stopped.
         var ordered = woken.Where(w => w.Outcome != Outcome.NotOwed).OrderBy(w => w.Due).ToList();
-        var firstSent = ordered.FindIndex(w => w.Outcome == Outcome.Sent);
+        var firstSent = ordered.FindIndex(w => w.Outcome is Outcome.Sent or Outcome.FailedAtMeta);
         if (firstSent >= 0 && ordered.Skip(firstSent + 1).FirstOrDefault(w => w.Outcome == Outcome.Missing) is { Kind: not null } stopped)
         {
             Stopped.Add(new(invitee.Id, stopped.Kind, $"never sent, though {ordered[firstSent].Kind} before it was", stopped.Due, null));
@@ -260,42 +270,54 @@ public sealed class Verdict
         Awaited,
         Missing,
         Sent,
+        /// <summary>Accepted, then failed by Meta with a code Turtle does not retry within the run.</summary>
+        FailedAtMeta,
     }
 
-    private Outcome Expect(Invitee invitee, string kind, DateTimeOffset due, List<FakeWhatsAppRequest> sent, bool owed)
+    /// <summary>The sends Meta kept: those it did not report failed after accepting them.</summary>
+    private static List<FakeWhatsAppRequest> Kept(List<FakeWhatsAppRequest> accepted) => [.. accepted.Where(r => r.LateFault is null)];
+
+    private Outcome Expect(Invitee invitee, string kind, DateTimeOffset due, List<FakeWhatsAppRequest> accepted, bool owed)
     {
         if (!owed)
         {
             return Outcome.NotOwed;
         }
-        if (sent.Count == 0 && due > _now)
+        var sent = Kept(accepted);
+        // Failed by Meta for good (or for a day): Turtle sent it and may not send it again within the run.
+        var failedAtMeta = sent.Count == 0
+            ? accepted.FirstOrDefault(r => r.LateFault is { } fault && AsyncFailures.HandlingOf(fault.MetaCode) != AfterFailure.Retried)
+            : null;
+        if (failedAtMeta is null && sent.Count == 0 && due > _now)
         {
             return Outcome.NotDue;
         }
-        if (sent.Count == 0 && due + ChaosSettings.LatenessBound > _now)
+        if (failedAtMeta is null && sent.Count == 0 && due + ChaosSettings.LatenessBound > _now)
         {
             Awaited++;
             return Outcome.Awaited;
         }
-        _owed.Add((kind, due, sent.Count > 0 ? sent[0].ReceivedAt : null, sent.Count > 0 ? Outcome.Sent : Outcome.Missing));
+        var outcome = failedAtMeta is not null ? Outcome.FailedAtMeta : sent.Count > 0 ? Outcome.Sent : Outcome.Missing;
+        var went = failedAtMeta ?? sent.FirstOrDefault();
+        _owed.Add((kind, due, went?.ReceivedAt, outcome));
         Expected++;
-        var (owedOfKind, sentOfKind) = ByKind.GetValueOrDefault(kind);
-        ByKind[kind] = (owedOfKind + 1, sentOfKind + (sent.Count > 0 ? 1 : 0));
-        if (sent.Count == 0)
+        var (owedOfKind, sentOfKind, failedOfKind) = ByKind.GetValueOrDefault(kind);
+        ByKind[kind] = (owedOfKind + 1, sentOfKind + (outcome == Outcome.Sent ? 1 : 0), failedOfKind + (outcome == Outcome.FailedAtMeta ? 1 : 0));
+        if (went is null)
         {
-            Missing.Add(new(invitee.Id, kind, "never sent", due, null));
+            Missing.Add(new(invitee.Id, kind, accepted.Count > 0 ? $"failed by Meta after accepting it (retryable), never accepted again" : "never sent", due, null));
             return Outcome.Missing;
         }
-        var lateness = sent[0].ReceivedAt - due;
+        var lateness = went.ReceivedAt - due;
         if (lateness > WorstLateness)
         {
             (WorstLateness, WorstLatenessOf) = (lateness, $"{invitee.Id}:{kind}");
         }
         if (lateness > ChaosSettings.LatenessBound)
         {
-            Late.Add(new(invitee.Id, kind, $"{lateness.TotalSeconds:0} s late", due, sent[0].ReceivedAt));
+            Late.Add(new(invitee.Id, kind, $"{lateness.TotalSeconds:0} s late", due, went.ReceivedAt));
         }
-        return Outcome.Sent;
+        return outcome;
     }
 
     /// <summary>

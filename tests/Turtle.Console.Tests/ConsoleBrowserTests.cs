@@ -13,8 +13,6 @@ namespace Turtle.OperationsConsole.Tests;
 [Collection(ConsoleDeploymentGroup.Name)]
 public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
-    private static int _screenshotsRecorded;
     private ChromiumBrowser _browser = null!;
 
     public async Task InitializeAsync() => _browser = await ChromiumBrowser.LaunchAsync();
@@ -349,26 +347,5 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
     }
 
     /// <summary>Full-page screenshots at desktop (1280 px) and phone (390 px) width, under the test output folder.</summary>
-    private async Task ScreenshotsAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Screenshots);
-        if (Interlocked.Exchange(ref _screenshotsRecorded, 1) == 0)
-        {
-            // Once per run, with the figures test.sh prints: where to find the pictures after it.
-            Figures.Record($"console screenshots (1280 px and 390 px wide): {Screenshots}");
-        }
-        output.WriteLine($"screenshots folder: {Screenshots}");
-        var viewport = page.ViewportSize;
-        foreach (var (width, height) in new[] { (1280, 900), (390, 844) })
-        {
-            await page.SetViewportSizeAsync(width, height);
-            var path = Path.Combine(Screenshots, $"{name}-{width}.png");
-            await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-            output.WriteLine($"screenshot: {path}");
-        }
-        if (viewport is not null)
-        {
-            await page.SetViewportSizeAsync(viewport.Width, viewport.Height);
-        }
-    }
+    private Task ScreenshotsAsync(IPage page, string name) => Screenshots.TakeAsync(page, name, output);
 }

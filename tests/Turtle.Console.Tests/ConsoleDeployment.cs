@@ -29,6 +29,8 @@ public sealed class ConsoleDeployment : IAsyncLifetime
         // The no-advisor booking is stored while the sheet has no active advisor; the bookings after it, once it has:
         // the lookup workers' copies of the directory must be this fresh for that to be seen at once.
         ["Advisors__LookupCacheDuration"] = "00:00:01",
+        // Every test signs in afresh from this one address, more often than a person would; the limit has its own tests.
+        ["Limits__SignInPerMinute"] = "1000",
     });
 
     public TurtleDeployment Turtle { get; }

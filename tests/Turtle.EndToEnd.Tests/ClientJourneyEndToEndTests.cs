@@ -33,7 +33,7 @@ public class ClientJourneyEndToEndTests : IAsyncLifetime
         using var http = _turtle.CreateClient();
         var id = await BookAsync(http, "+91 98200 44444", DateTimeOffset.UtcNow.AddSeconds(15 + 20));
         var reconfirm = (await _turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Reconfirm" && r.MessageId is not null, 1, Wait)).Single();
-        Assert.Equal([$"{id}:attend", $"{id}:decline"], reconfirm.ButtonPayloads);
+        Assert.Equal([$"{id}:attend", $"{id}:decline", $"{id}:cancel"], reconfirm.ButtonPayloads);
 
         // Someone else taps (a forwarded message): nothing changes.
         Assert.Equal(HttpStatusCode.OK, await _turtle.WhatsApp.PostButtonTapAsync(WhatsAppWebhook, TurtleDeployment.AppSecret, "919811122233", reconfirm.ButtonPayloads[1], "No, I cannot make it", reconfirm.MessageId));

@@ -103,9 +103,9 @@ public class DockerComposeTests
         var dashboard = Environment("silo")["Orleans__DashboardPort"];
 
         // /metrics is served by the silo's web host on Orleans:DashboardPort (TelemetryEndToEndTests), so that container
-        // port must be published: one host port per replica from the range.
+        // port must be published: one host port per replica from the range, on the host's loopback only (no sign-in there).
         var published = Sequence(Service("silo"), "ports").Select(p => p.Split(':')).ToList();
-        Assert.Contains(published, p => p.Length == 2 && p[1] == dashboard && p[0].Contains('-', StringComparison.Ordinal));
+        Assert.Contains(published, p => p.Length == 3 && p[0] == "127.0.0.1" && p[2] == dashboard && p[1].Contains('-', StringComparison.Ordinal));
         Assert.Contains(Sequence(Service("api"), "ports"), p => p.EndsWith(":" + new Uri(Environment("api")["ASPNETCORE_URLS"]).Port, StringComparison.Ordinal));
     }
 

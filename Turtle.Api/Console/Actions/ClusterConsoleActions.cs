@@ -1,14 +1,22 @@
-using Turtle.Grains.Advisors;
+using System.Security.Claims;
+using Turtle.Api.Access;
+using Turtle.Api.Audit;
 using Turtle.Api.OperationsConsole.Attention;
+using Turtle.Grains.Advisors;
 using Turtle.Grains.Appointments;
 
 namespace Turtle.Api.OperationsConsole.Actions;
 
-/// <summary>The console's actions on the grains.</summary>
-public sealed class ClusterConsoleActions(IClusterClient cluster) : IConsoleActions
+/// <summary>The console's actions on the grains, each allowed to an operator (or admin) only.</summary>
+public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit audit) : IConsoleActions
 {
-    public async Task<ConsoleActionResult> RetryMessageAsync(string appointmentId, NotificationKind kind)
+    public async Task<ConsoleActionResult> RetryMessageAsync(ClaimsPrincipal by, string appointmentId, NotificationKind kind)
     {
+        if (await RefuseAsync(by, StaffActions.Retry, appointmentId, kind.ToString()) is { } refused)
+        {
+            return refused;
+        }
+        await audit.RecordOnBookingAsync(by, StaffActions.Retry, cluster, appointmentId, kind.ToString());
         var message = Words.Sentence(kind.ToString()).ToLowerInvariant();
         var result = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(appointmentId)).RetryNotificationAsync(kind, BookingSources.Console);
         return result.Outcome switch
@@ -24,11 +32,64 @@ public sealed class ClusterConsoleActions(IClusterClient cluster) : IConsoleActi
         };
     }
 
-    public async Task<ConsoleActionResult> MarkHandledAsync(string appointmentId, string reason)
+    public async Task<ConsoleActionResult> MarkHandledAsync(ClaimsPrincipal by, string appointmentId, string reason)
     {
+        if (await RefuseAsync(by, StaffActions.MarkHandled, appointmentId, reason) is { } refused)
+        {
+            return refused;
+        }
+        await audit.RecordOnBookingAsync(by, StaffActions.MarkHandled, cluster, appointmentId, reason);
         await cluster.GetGrain<IAttentionGrain>(0).ClearAsync(InviteeId.Normalize(appointmentId), reason);
         return new ConsoleActionResult(ConsoleActionOutcome.Done, $"Marked handled: {AttentionReasons.Find(reason).Label.ToLowerInvariant()}.");
     }
 
-    public Task<AdvisorDirectorySnapshot> RefreshAdvisorsAsync() => cluster.GetGrain<IAdvisorDirectoryGrain>(0).RefreshAsync();
+    public async Task<(ConsoleActionResult Result, AdvisorDirectorySnapshot? Directory)> RefreshAdvisorsAsync(ClaimsPrincipal by)
+    {
+        if (await RefuseAsync(by, StaffActions.RefreshAdvisors, null, null) is { } refused)
+        {
+            return (refused, null);
+        }
+        await audit.RecordAsync(by, StaffActions.RefreshAdvisors);
+        var directory = await cluster.GetGrain<IAdvisorDirectoryGrain>(0).RefreshAsync();
+        return (new ConsoleActionResult(ConsoleActionOutcome.Done, directory.LastError ?? "Reloaded."), directory);
+    }
+
+    public async Task<(ConsoleActionResult Result, string? Phone)> RevealPhoneAsync(ClaimsPrincipal by, string appointmentId)
+    {
+        if (await RefuseAsync(by, StaffActions.RevealPhone, appointmentId, null) is { } refused)
+        {
+            return (refused, null);
+        }
+        var phone = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(appointmentId)).RevealPhoneAsync();
+        if (phone is not null)
+        {
+            // Recorded before the number is shown: a reveal the audit could not record does not happen.
+            await audit.RecordAsync(by, StaffActions.RevealPhone, InviteeId.Normalize(appointmentId), phone);
+        }
+        return phone is null
+            ? (new ConsoleActionResult(ConsoleActionOutcome.NotFound, "This booking has no phone number."), null)
+            : (new ConsoleActionResult(ConsoleActionOutcome.Done, "The full number is shown; seeing it is recorded in the audit."), phone);
+    }
+
+    /// <summary>
+    /// Null when <paramref name="by"/> may act; else the refusal, recorded in the audit as well: someone trying what
+    /// their role does not allow is worth knowing about.
+    /// </summary>
+    private async Task<ConsoleActionResult?> RefuseAsync(ClaimsPrincipal by, string action, string? appointmentId, string? detail)
+    {
+        if (by.Holds(StaffRole.Operator))
+        {
+            return null;
+        }
+        var what = string.Join(" ", new[] { action, detail }.Where(w => !string.IsNullOrEmpty(w))) + ", which needs the operator role";
+        if (appointmentId is not null && InviteeId.IsValid(appointmentId))
+        {
+            await audit.RecordOnBookingAsync(by, StaffActions.Refused, cluster, appointmentId, what);
+        }
+        else
+        {
+            await audit.RecordAsync(by, StaffActions.Refused, detail: what);
+        }
+        return new ConsoleActionResult(ConsoleActionOutcome.Forbidden, "This needs the operator role; yours is " + (StaffPrincipal.RoleOf(by)?.Name() ?? "none") + ".");
+    }
 }

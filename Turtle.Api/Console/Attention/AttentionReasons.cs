@@ -32,6 +32,7 @@ public static class AttentionReasons
         new(AttentionReasonCodes.NoShow, "No-show", "The client missed the meeting; a re-booking invitation was sent.", AttentionAction.OpenBooking),
         new(AttentionReasonCodes.ClientReplied, "Client replied", "The client wrote in: read the reply and answer them yourself.", AttentionAction.OpenBooking),
         new(AttentionReasonCodes.AdvisorNoPhone, "Advisor has no phone", "The advisor gets no WhatsApp messages: add their phone to the sheet, then refresh.", AttentionAction.FixAdvisorSheet),
+        new(AttentionReasonCodes.CancelRequested, "Cancel requested", "The client tapped cancel on the attendance check and Turtle could not cancel the meeting at Calendly: cancel it in Calendly (the detail says why).", AttentionAction.OpenBooking),
         new(AttentionReasonCodes.UnmatchedReply, "Unmatched reply", "Someone Meta names only by their WhatsApp user id wrote in, and no booking's number is linked to it yet: read the message and answer them yourself.", AttentionAction.ReadDetail),
         new("template", "Template", "Meta does not let Turtle send this template as intended (not approved, or not UTILITY): follow the detail; the entry goes once Meta approves it as UTILITY.", AttentionAction.FixTemplate),
     ];

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Turtle.Api.Access;
 using Turtle.Testing;
 using Turtle.Testing.Calendly;
 using Turtle.Testing.Processes;
@@ -18,6 +19,8 @@ public sealed class ApiOnClusterTests(ApiOnClusterTests.Deployment turtle) : ICl
 {
     private const string SigningKey = "in-process-signing-key";
     private const string AdminKey = "in-process-admin-key";
+    private const string ViewerKey = "in-process-viewer-key";
+    private const string OperatorKey = "in-process-operator-key";
 
     public sealed class Deployment : IAsyncLifetime
     {
@@ -38,6 +41,10 @@ public sealed class ApiOnClusterTests(ApiOnClusterTests.Deployment turtle) : ICl
                 web.UseSetting("Orleans:ServiceId", _silo.ClusterId);
                 web.UseSetting("Calendly:SigningKey", SigningKey);
                 web.UseSetting("Admin:ApiKey", AdminKey);
+                web.UseSetting("Admin:ApiKeys:wallboard:Hash", ApiKeyRing.HashOf(ViewerKey));
+                web.UseSetting("Admin:ApiKeys:wallboard:Role", "viewer");
+                web.UseSetting("Admin:ApiKeys:ops-script:Hash", ApiKeyRing.HashOf(OperatorKey));
+                web.UseSetting("Admin:ApiKeys:ops-script:Role", "operator");
             });
         }
 
@@ -67,6 +74,40 @@ public sealed class ApiOnClusterTests(ApiOnClusterTests.Deployment turtle) : ICl
         var listed = await http.GetFromJsonAsync<JsonElement>(new Uri(
             $"/api/appointments?from={DateTimeOffset.UtcNow.AddDays(2):O}&to={DateTimeOffset.UtcNow.AddDays(4):O}".Replace("+", "%2B", StringComparison.Ordinal), UriKind.Relative));
         Assert.Contains(listed.EnumerateArray(), a => a.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
+    public async Task AViewerKeyReadsButMayNotRefreshWhileAnOperatorKeyMay()
+    {
+        await BookAsync();
+        using var viewer = turtle.Api.CreateClient();
+        viewer.DefaultRequestHeaders.Add("X-Api-Key", ViewerKey);
+        using var operatorClient = turtle.Api.CreateClient();
+        operatorClient.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
+
+        using var read = await viewer.GetAsync(new Uri("/api/advisors", UriKind.Relative));
+        using var refusedRefresh = await viewer.PostAsync(new Uri("/api/advisors/refresh", UriKind.Relative), null);
+        using var refresh = await operatorClient.PostAsync(new Uri("/api/advisors/refresh", UriKind.Relative), null);
+        using var operatorRead = await operatorClient.GetAsync(new Uri("/api/attention", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedRefresh.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, operatorRead.StatusCode);
+        using var admin = turtle.Api.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var audit = await admin.GetFromJsonAsync<JsonElement>(new Uri("/api/audit", UriKind.Relative));
+        var refreshes = audit.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("action").GetString() == "refresh-advisors").ToList();
+        var entry = Assert.Single(refreshes);
+        Assert.Equal(("ops-script", "key"), (entry.GetProperty("actor").GetString(), entry.GetProperty("actorKind").GetString()));
+    }
+
+    /// <summary>A booking through the webhook: once it is stored, the cluster client is connected.</summary>
+    private async Task BookAsync()
+    {
+        using var http = turtle.Api.CreateClient();
+        using var response = await SendUntilConnectedAsync(http, CalendlyWebhooks.InviteeCreated(Guid.NewGuid().ToString(), "+91 98765 40002", DateTimeOffset.UtcNow.AddDays(3)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     /// <summary>The client connects in the background after the host starts; until it has, webhooks are answered 503.</summary>

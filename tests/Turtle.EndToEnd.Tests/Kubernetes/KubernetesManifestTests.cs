@@ -37,8 +37,8 @@ public class KubernetesManifestTests
             }
         }
         Assert.Equal(
-            ["ConfigMap", "Deployment", "Deployment", "Kustomization", "Namespace", "PodDisruptionBudget", "PodDisruptionBudget",
-                "Role", "RoleBinding", "Secret", "Secret", "Service", "ServiceAccount"],
+            ["ConfigMap", "Deployment", "Deployment", "Kustomization", "Namespace", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy",
+                "PodDisruptionBudget", "PodDisruptionBudget", "Role", "RoleBinding", "Secret", "Secret", "Service", "ServiceAccount"],
             Objects.Select(o => o.Kind).Order(StringComparer.Ordinal));
     }
 
@@ -178,7 +178,7 @@ public class KubernetesManifestTests
         [
             KubernetesHostingOptions.PodNameEnvironmentVariable, KubernetesHostingOptions.PodNamespaceEnvironmentVariable,
             KubernetesHostingOptions.PodIPEnvironmentVariable, KubernetesHostingOptions.ServiceIdEnvironmentVariable,
-            KubernetesHostingOptions.ClusterIdEnvironmentVariable, "ASPNETCORE_URLS",
+            KubernetesHostingOptions.ClusterIdEnvironmentVariable, "ASPNETCORE_URLS", "ASPNETCORE_FORWARDEDHEADERS_ENABLED",
         ];
 
         var keys = ConfigMap(Config).Keys.Concat(Env(Silo).Keys).Concat(Env(Api).Keys).Distinct();

@@ -39,6 +39,36 @@ public class ClientJourneyRulesTests
     private static AttendanceAnswer Tap(AttendanceChoice choice, string from = Phone, string id = "wamid.tap") => new(from, choice, id, Now);
 
     [Fact]
+    public void CancelTapAsksCalendlyOnceAndNotForAnotherNumberOrAMeetingUnderWay()
+    {
+        var booking = Booked(TimeSpan.FromDays(1));
+
+        Assert.False(JourneyRules.Answer(booking, Tap(AttendanceChoice.Cancel, from: "+919800000000")).Applies);
+        var first = JourneyRules.Answer(booking, Tap(AttendanceChoice.Cancel));
+        Assert.True(first is { Changed: true, CancelAtCalendly: true, Event: null });
+        Assert.Equal(Now, booking.CancelRequestedAt);
+        Assert.Equal(Attendance.Unknown, booking.Attendance);
+        // A repeat asks again only while the first request's outcome is unknown (its call failed on the way).
+        Assert.True(JourneyRules.Answer(booking, Tap(AttendanceChoice.Cancel, id: "wamid.again")).CancelAtCalendly);
+        booking.CancelRequestOutcome = "cancelled at Calendly";
+        Assert.True(JourneyRules.Answer(booking, Tap(AttendanceChoice.Cancel, id: "wamid.third")) is { Changed: false, CancelAtCalendly: false });
+
+        var started = Booked(TimeSpan.FromMinutes(-5));
+        Assert.True(JourneyRules.Answer(started, Tap(AttendanceChoice.Cancel)) is { Changed: false, CancelAtCalendly: false });
+        Assert.Null(started.CancelRequestedAt);
+    }
+
+    [Theory]
+    [InlineData("5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69:cancel", AttendanceChoice.Cancel)]
+    [InlineData("5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69:decline", AttendanceChoice.Decline)]
+    public void ReconfirmButtonsCarryTheirAnswer(string payload, AttendanceChoice choice)
+    {
+        Assert.True(AttendanceButton.TryParse(payload, out var id, out var parsed));
+        Assert.Equal(("5a1c9e0b-7d3f-4c2a-9b8e-1f2d3c4b5a69", choice), (id, parsed));
+        Assert.Equal(["x:attend", "x:decline", "x:cancel"], MessageTemplates.Of(NotificationKind.Reconfirm).ButtonPayloads("x"));
+    }
+
+    [Fact]
     public void ReconfirmWhoseTimeHasPassedAtBookingIsSkipped()
     {
         var plan = Rules().Plan(Booking(TimeSpan.FromHours(3)), canSend: true, Now);

@@ -47,7 +47,7 @@ public class ClientJourneyTests(ClientJourneyClusterFixture fixture) : IClassFix
         (await Attention.ListAsync()).Any(e => e.AppointmentId == booking.InviteeId && e.Reason == reason);
 
     [Fact]
-    public async Task ReconfirmGoesAtItsLeadTimeWithAttendAndDeclineButtonsNamingTheBooking()
+    public async Task ReconfirmGoesAtItsLeadTimeWithAttendDeclineAndCancelButtonsNamingTheBooking()
     {
         var booking = await BookAsync(ClientJourneyClusterFixture.ReconfirmLeadTime + TimeSpan.FromSeconds(8));
 
@@ -55,7 +55,7 @@ public class ClientJourneyTests(ClientJourneyClusterFixture fixture) : IClassFix
 
         Assert.Equal("turtle_attendance_check", reconfirm.TemplateName);
         Assert.Equal(["Asha Rao", reconfirm.Parameters[1], "Priya Sharma"], reconfirm.Parameters);
-        Assert.Equal([$"{booking.InviteeId}:attend", $"{booking.InviteeId}:decline"], reconfirm.ButtonPayloads);
+        Assert.Equal([$"{booking.InviteeId}:attend", $"{booking.InviteeId}:decline", $"{booking.InviteeId}:cancel"], reconfirm.ButtonPayloads);
         var entry = (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == NotificationKind.Reconfirm);
         Assert.Equal(NotificationState.Sent, entry.State);
     }
@@ -84,6 +84,22 @@ public class ClientJourneyTests(ClientJourneyClusterFixture fixture) : IClassFix
         Assert.Equal(Attendance.Confirmed, (await Grain(booking).GetAsync())!.Attendance);
         Assert.False(await ListedAsync(booking, AttentionReasonCodes.Declined));
         Assert.Single(Sent(booking, NotificationKind.RescheduleOffer));
+    }
+
+    [Fact]
+    public async Task CancelTappedWithoutACalendlyTokenIsListedForAPersonAndSendsNothing()
+    {
+        var booking = await BookAsync(TimeSpan.FromDays(3));
+
+        Assert.True(await Grain(booking).AnswerAttendanceAsync(Tap(booking, AttendanceChoice.Cancel)));
+
+        var view = (await Grain(booking).GetAsync())!;
+        Assert.Equal(AppointmentStatus.Booked, view.Status);
+        Assert.Contains(view.History, h => h.By == BookingSources.ClientReply && h.What.Contains("Calendly:ApiToken is not set", StringComparison.Ordinal));
+        Assert.True(await ListedAsync(booking, AttentionReasonCodes.CancelRequested));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Empty(Sent(booking, NotificationKind.Cancellation));
+        Assert.Empty(Sent(booking, NotificationKind.RescheduleOffer));
     }
 
     [Fact]

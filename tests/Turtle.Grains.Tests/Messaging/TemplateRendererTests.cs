@@ -141,7 +141,7 @@ public sealed class TemplateRendererTests
             TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.FollowUp).ToOptions().Parameters, Booking(), advisor));
         Assert.Equal(["Asha Mehta", "Ravi Kumar", "https://calendly.com/the-firm"],
             TemplateRenderer.Render(MessageTemplates.Of(NotificationKind.NoShow).ToOptions().Parameters, Booking(), advisor, bookingUrl: "https://calendly.com/the-firm"));
-        Assert.Equal(["appt-1:attend", "appt-1:decline"], MessageTemplates.Of(NotificationKind.Reconfirm).ButtonPayloads("appt-1"));
+        Assert.Equal(["appt-1:attend", "appt-1:decline", "appt-1:cancel"], MessageTemplates.Of(NotificationKind.Reconfirm).ButtonPayloads("appt-1"));
         Assert.All(MessageTemplates.All.Where(t => t.Kind != NotificationKind.Reconfirm), t => Assert.Empty(t.ButtonPayloads("appt-1")));
     }
 

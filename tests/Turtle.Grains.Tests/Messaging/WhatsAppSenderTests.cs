@@ -71,12 +71,13 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
         Assert.Equal(SendResult.Sent, outcome.Result);
         var request = Assert.Single(_api.Requests, r => r.To == Digits(phone));
         Assert.Equal("turtle_attendance_check", request.TemplateName);
-        Assert.Equal(["appt-1:attend", "appt-1:decline"], request.ButtonPayloads);
+        Assert.Equal(["appt-1:attend", "appt-1:decline", "appt-1:cancel"], request.ButtonPayloads);
         using var body = JsonDocument.Parse(request.RawBody);
         var buttons = body.RootElement.GetProperty("template").GetProperty("components").EnumerateArray().Where(c => c.GetProperty("type").GetString() == "button").ToList();
         Assert.Equal(
             ["""{"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"appt-1:attend"}]}""",
-             """{"type":"button","sub_type":"quick_reply","index":"1","parameters":[{"type":"payload","payload":"appt-1:decline"}]}"""],
+             """{"type":"button","sub_type":"quick_reply","index":"1","parameters":[{"type":"payload","payload":"appt-1:decline"}]}""",
+             """{"type":"button","sub_type":"quick_reply","index":"2","parameters":[{"type":"payload","payload":"appt-1:cancel"}]}"""],
             buttons.Select(b => b.GetRawText()));
     }
 
@@ -86,7 +87,7 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
         await Send(NewPhone(), NotificationKind.Reconfirm, token: null);
 
         using var entry = JsonDocument.Parse(Assert.Single(await File.ReadAllLinesAsync(_outbox)));
-        Assert.Equal(["appt-1:attend", "appt-1:decline"], entry.RootElement.GetProperty("buttons").EnumerateArray().Select(b => b.GetString()));
+        Assert.Equal(["appt-1:attend", "appt-1:decline", "appt-1:cancel"], entry.RootElement.GetProperty("buttons").EnumerateArray().Select(b => b.GetString()));
         Assert.StartsWith("Hello Asha Mehta, will you attend your meeting on", entry.RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 

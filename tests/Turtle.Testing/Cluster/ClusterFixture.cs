@@ -24,6 +24,9 @@ public abstract class ClusterFixture
 
     protected virtual int Silos => 1;
 
+    /// <summary>How silos and client talk: in memory, unless a fixture needs real sockets (an outside client, TLS).</summary>
+    protected virtual ConnectionTransportType Transport => ConnectionTransportType.InMemory;
+
     /// <summary>The silos' and the client's configuration, over the test storage account (<c>ConnectionStrings:AzureStorage</c>).</summary>
     protected abstract IReadOnlyDictionary<string, string?> Configuration { get; }
 
@@ -38,6 +41,7 @@ public abstract class ClusterFixture
         await StartServicesAsync();
         var builder = new TestClusterBuilder((short)Silos);
         builder.Options.UseTestClusterMembership = false;
+        builder.Options.ConnectionTransport = Transport;
         builder.Options.ClusterId = ServiceId;
         builder.Options.ServiceId = ServiceId;
         builder.ConfigureHostConfiguration(config => config
@@ -73,5 +77,6 @@ public sealed class TestClient : IClientBuilderConfigurator
         ArgumentNullException.ThrowIfNull(clientBuilder);
         var storage = TurtleCluster.StorageConnectionString(configuration);
         clientBuilder.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
+        clientBuilder.UseClusterTls(configuration);
     }
 }

@@ -34,6 +34,42 @@ public sealed partial class ConsoleSession : IDisposable
         return await PostFormAsync(path, "login", token, ("Form.Key", key));
     }
 
+    /// <summary>
+    /// Signs in at the firm's provider as a browser does: <c>/login/provider</c>, the provider's sign-in page (the
+    /// person's e-mail typed in), then every redirect back to the console. The last answer, with the address it came from.
+    /// </summary>
+    public async Task<(HttpResponseMessage Response, Uri At)> SignInAtProviderAsync(string email, string returnUrl = "/")
+    {
+        var (page, at) = await FollowAsync(new Uri(BaseAddress, "/login/provider?returnUrl=" + Uri.EscapeDataString(returnUrl)));
+        if (at.AbsolutePath != "/account/login")
+        {
+            return (page, at);
+        }
+        var html = await page.Content.ReadAsStringAsync();
+        page.Dispose();
+        var back = WebUtility.HtmlDecode(ReturnUrlField().Match(html).Groups[1].Value);
+        using var form = new FormUrlEncodedContent([new("returnUrl", back), new("email", email)]);
+        var posted = await _http.PostAsync(new Uri(at, "/account/login"), form);
+        return posted.Headers.Location is { } next ? await FollowAsync(new Uri(at, next), posted) : (posted, at);
+    }
+
+    /// <summary>GETs <paramref name="url"/> and every redirect after it, across hosts, keeping each one's cookies.</summary>
+    private async Task<(HttpResponseMessage Response, Uri At)> FollowAsync(Uri url, HttpResponseMessage? previous = null)
+    {
+        previous?.Dispose();
+        for (var hops = 0; hops < 20; hops++)
+        {
+            var response = await _http.GetAsync(url);
+            if (response.Headers.Location is not { } location)
+            {
+                return (response, url);
+            }
+            response.Dispose();
+            url = new Uri(url, location);
+        }
+        throw new InvalidOperationException($"more than 20 redirects, the last to {url}");
+    }
+
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(new Uri(path, UriKind.Relative));
 
     /// <summary>The antiforgery token in the first form of the page at <paramref name="path"/>.</summary>
@@ -59,6 +95,9 @@ public sealed partial class ConsoleSession : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
+    private static partial Regex ReturnUrlField();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();

@@ -488,13 +488,15 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
         };
 
         var (result, status, code, messageId, delay) = Answer(context, phoneNumberId, parsed);
+        var report = messageId is not null ? _statusReport : null;
+        var lateFault = report is not null ? LateFault(parsed.To!) : null;
         lock (_requests)
         {
-            _requests.Add(record with { StatusCode = status, ErrorCode = code, MessageId = messageId });
+            _requests.Add(record with { StatusCode = status, ErrorCode = code, MessageId = messageId, LateFault = lateFault });
         }
-        if (messageId is not null && _statusReport is { } report)
+        if (report is not null)
         {
-            _ = ReportSentAsync(report, messageId, parsed.To!, parsed.CallbackData, LateFault(parsed.To!));
+            _ = ReportSentAsync(report, messageId!, parsed.To!, parsed.CallbackData, lateFault);
         }
         if (delay > TimeSpan.Zero)
         {
@@ -914,8 +916,14 @@ public sealed record FakeWhatsAppRequest(
     /// <summary>The quick-reply buttons' payloads, in button order.</summary>
     public IReadOnlyList<string> ButtonPayloads { get; init; } = [];
 
+    /// <summary>
+    /// Accepted, then reported <c>failed</c> with this fault's code instead of <c>sent</c>
+    /// (<see cref="FakeWhatsAppApi.FailAfterAcceptingNext"/>); null when its status was <c>sent</c> or none was posted.
+    /// </summary>
+    public WhatsAppFault? LateFault { get; init; }
+
     public override string ToString() =>
-        $"{ReceivedAt:HH:mm:ss.fff} to={To} template={TemplateName}/{Language} data={BizOpaqueCallbackData} -> {StatusCode}{(ErrorCode is null ? "" : $" code {ErrorCode}")} {MessageId} [{string.Join(" | ", Parameters)}]";
+        $"{ReceivedAt:HH:mm:ss.fff} to={To} template={TemplateName}/{Language} data={BizOpaqueCallbackData} -> {StatusCode}{(ErrorCode is null ? "" : $" code {ErrorCode}")} {MessageId}{(LateFault is null ? "" : $" then failed {LateFault.MetaCode}")} [{string.Join(" | ", Parameters)}]";
 }
 
 /// <summary>A scripted Meta failure: HTTP status, Meta error code and message; <c>Delay</c> holds the answer back (timeouts).</summary>
