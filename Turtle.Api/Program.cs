@@ -34,7 +34,6 @@ app.MapAttentionEndpoints();
 app.MapAdvisorEndpoints();
 app.MapTemplateEndpoints();
 app.MapReconcileEndpoints();
-app.MapRecordEndpoints();
 app.MapAuditEndpoints();
 app.MapTurtleConsole();
 app.Run();

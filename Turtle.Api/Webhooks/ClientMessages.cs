@@ -1,6 +1,5 @@
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
-using Turtle.Grains.Records;
 
 namespace Turtle.Api.Webhooks;
 
@@ -25,8 +24,6 @@ public static class ClientMessages
         foreach (var text in batch.Texts)
         {
             var recipient = cluster.GetGrain<IRecipientGrain>(text.From);
-            // Entered before it is applied: nothing the client said takes effect without its entry (Meta delivers again on a failure).
-            await cluster.GetGrain<IClientRecordGrain>(text.From).AppendAsync(InboundRecord.Text(text, Consent(text)));
             switch (Consent(text))
             {
                 case true:
@@ -44,7 +41,6 @@ public static class ClientMessages
         }
         foreach (var button in batch.Buttons)
         {
-            await cluster.GetGrain<IClientRecordGrain>(button.From).AppendAsync(InboundRecord.Tap(button, IsStop(button)));
             if (IsStop(button))
             {
                 await cluster.GetGrain<IRecipientGrain>(button.From).OptOutAsync();
