@@ -42,7 +42,7 @@ public static class DeliveryProgress
 
     /// <summary>
     /// A status about a message this holder claimed and never heard back on (its silo died after Meta took it, or the
-    /// request timed out): its callback data names the kind. It is recorded as sent, with the id the status gives, and
+    /// request timed out): its callback data names the kind; without it, the holder's only such message is the one. It is recorded as sent, with the id the status gives, and
     /// is not sent again when its claim runs out. A message cancelled while its answer was awaited is recorded as sent
     /// too: it was.
     /// </summary>
@@ -52,14 +52,16 @@ public static class DeliveryProgress
         ArgumentNullException.ThrowIfNull(notifications);
         ArgumentNullException.ThrowIfNull(update);
         var entries = notifications.ToList();
-        if (update.Status == DeliveryStatus.None || update.Kind is not { } kind || entries.Any(n => n.MessageId == update.MessageId))
+        if (update.Status == DeliveryStatus.None || entries.Any(n => n.MessageId == update.MessageId))
         {
             return null;
         }
-        var entry = entries
-            .Where(n => n.Kind == kind && n.MessageId is null && n.ClaimedAt is not null
+        var unanswered = entries
+            .Where(n => (update.Kind is not { } kind || n.Kind == kind) && n.MessageId is null && n.ClaimedAt is not null
                 && n.State is NotificationState.Sending or NotificationState.Cancelled)
-            .MinBy(n => n.ClaimedAt);
+            .ToList();
+        // Without callback data (Meta does not promise it on a failed status) only a lone unanswered send can be the one.
+        var entry = update.Kind is null ? (unanswered.Count == 1 ? unanswered[0] : null) : unanswered.MinBy(n => n.ClaimedAt);
         if (entry is null)
         {
             return null;

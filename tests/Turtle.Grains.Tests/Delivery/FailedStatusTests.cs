@@ -125,6 +125,25 @@ public class FailedStatusTests
     }
 
     [Fact]
+    public void FailedStatusWithoutCallbackDataFindsTheOneSendWhoseAnswerNeverCame()
+    {
+        var sent = Accepted("wamid.SENT");
+        var unanswered = new Notification { Kind = NotificationKind.Reconfirm, DueAt = Now };
+        SendRules.Claim(unanswered, Now);
+
+        var adopted = DeliveryProgress.AdoptUnanswered([sent, unanswered], Failed("wamid.LOST", 131049, "Not delivered"));
+
+        Assert.Same(unanswered, adopted);
+        Assert.Equal("wamid.LOST", unanswered.MessageId);
+        // Two sends waiting for their answer: a status naming neither by id nor by kind is neither's.
+        var other = new Notification { Kind = NotificationKind.Reminder, DueAt = Now };
+        SendRules.Claim(other, Now);
+        var third = new Notification { Kind = NotificationKind.FollowUp, DueAt = Now };
+        SendRules.Claim(third, Now);
+        Assert.Null(DeliveryProgress.AdoptUnanswered([other, third], Failed("wamid.WHOSE", 131026, "Message undeliverable")));
+    }
+
+    [Fact]
     public void TimedOutSendStaysClaimedUntilTheSendTimeout()
     {
         var entry = new Notification { Kind = NotificationKind.Confirmation, DueAt = Now };
