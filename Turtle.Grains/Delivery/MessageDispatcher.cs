@@ -24,6 +24,9 @@ public sealed partial class MessageDispatcher
     /// <summary>Sends still waiting for Meta's answer after the caller had to be answered; their outcome is recorded when it comes.</summary>
     private readonly List<(Notification Entry, string To, string? Language, Task<SendOutcome> Send)> _inFlight = [];
 
+    /// <summary>Enough for a send and its retry in the default language (132001); a message due more often is stuck.</summary>
+    private const int MaxAttemptsPerDispatch = 3;
+
     public MessageDispatcher(DeliveryServices services, IGrainBase grain, Orleans.Core.IStorage state, IDeliveryTarget target)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -80,8 +83,18 @@ public sealed partial class MessageDispatcher
             _inFlight.Remove((entry, to, language, send));
             await RecordSentAsync(entry, to, language, await send);
         }
+        var picked = new Dictionary<Notification, int>(ReferenceEqualityComparer.Instance);
         while (Time.GetUtcNow() < (answerBy ?? DateTimeOffset.MaxValue) && Rules.NextDue(_target.Messages, Time.GetUtcNow()) is { } entry)
         {
+            picked[entry] = picked.GetValueOrDefault(entry) + 1;
+            if (picked[entry] > MaxAttemptsPerDispatch)
+            {
+                // A message that stays due after its attempts here would hold the holder in a loop of calls: it waits
+                // for the next wake-up instead, and everything else the holder does goes on.
+                LogStillDue(Logger, _target.Holder, entry.Kind, entry.State, entry.LastError);
+                Alarm.WakeIn(WakePolicy.SettleRetry);
+                return;
+            }
             if (!await SendAsync(entry, answerBy))
             {
                 return;
@@ -265,6 +278,9 @@ public sealed partial class MessageDispatcher
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Holder} {Kind}: {State} after {Attempts} attempt(s) {Error}")]
     private static partial void LogOutcome(ILogger logger, string holder, NotificationKind kind, NotificationState state, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Holder} {Kind}: still due ({State}: {Error}) after its attempts of this wake-up; it waits for the next one")]
+    private static partial void LogStillDue(ILogger logger, string holder, NotificationKind kind, NotificationState state, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Holder} {Kind}: another activation claimed the send first; this one steps aside")]
     private static partial void LogLostClaim(ILogger logger, string holder, NotificationKind kind);

@@ -170,8 +170,14 @@ public class SendRules(IOptions<NotificationOptions> options)
 
     protected static bool IsOpen(Notification n) => n.State is NotificationState.Pending or NotificationState.Sending;
 
-    /// <summary>A claim older than the send timeout was interrupted (the silo died mid-send): it is due again then.</summary>
+    /// <summary>
+    /// A claim older than the send timeout was interrupted (the silo died mid-send): it is due again then, or later when
+    /// its new attempt had to wait (held, the number's turn, no advisor yet). The claim itself stays, so Meta's status
+    /// of the interrupted send still finds it.
+    /// </summary>
     private DateTimeOffset WakeAt(Notification n) => n.State == NotificationState.Sending
-        ? (n.ClaimedAt ?? n.DueAt) + Options.SendTimeout
+        ? Later((n.ClaimedAt ?? n.DueAt) + Options.SendTimeout, n.NextAttemptAt)
         : n.NextAttemptAt ?? n.DueAt;
+
+    private static DateTimeOffset Later(DateTimeOffset at, DateTimeOffset? other) => other is { } o && o > at ? o : at;
 }
