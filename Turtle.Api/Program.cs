@@ -34,6 +34,7 @@ app.MapAttentionEndpoints();
 app.MapAdvisorEndpoints();
 app.MapTemplateEndpoints();
 app.MapReconcileEndpoints();
+app.MapRecordEndpoints();
 app.MapAuditEndpoints();
 app.MapTurtleConsole();
 app.Run();

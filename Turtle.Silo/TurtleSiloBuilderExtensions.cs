@@ -24,6 +24,8 @@ public static class TurtleSiloBuilderExtensions
     {
         var tables = TableService(configuration);
         silo.Services.AddTurtleGrains(configuration);
+        // The firm's record shares the account; its rows are written by the record's grains, not by a grain storage.
+        silo.Services.AddSingleton(new Turtle.Grains.Records.RecordTable(tables));
         silo.UseClusterTls(configuration);
         silo.Services.AddOptions<SiloOptions>()
             .Bind(configuration.GetSection(SiloOptions.Section))

@@ -1,5 +1,6 @@
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Records;
 
 namespace Turtle.Api.Webhooks;
 
@@ -24,6 +25,8 @@ public static class ClientMessages
         foreach (var text in batch.Texts)
         {
             var recipient = cluster.GetGrain<IRecipientGrain>(text.From);
+            // Entered before it is applied: nothing the client said takes effect without its entry (Meta delivers again on a failure).
+            await cluster.GetGrain<IClientRecordGrain>(text.From).AppendAsync(InboundRecord.Text(text, Consent(text)));
             switch (Consent(text))
             {
                 case true:
@@ -41,6 +44,7 @@ public static class ClientMessages
         }
         foreach (var button in batch.Buttons)
         {
+            await cluster.GetGrain<IClientRecordGrain>(button.From).AppendAsync(InboundRecord.Tap(button, IsStop(button)));
             if (IsStop(button))
             {
                 await cluster.GetGrain<IRecipientGrain>(button.From).OptOutAsync();

@@ -77,6 +77,23 @@ public sealed class AgendaTarget(Grain grain, IPersistentState<AgendaState> stat
     {
     }
 
+    /// <summary>An advisor's agenda is no client's conversation: it has no place in a client's record (SPEC §13).</summary>
+    public void Written()
+    {
+    }
+
+    public void Claiming(Notification entry, RenderedMessage message, string? category)
+    {
+    }
+
+    public void Answered(Notification entry, SendOutcome outcome)
+    {
+    }
+
+    public void StatusApplied(Notification entry, DeliveryStatusUpdate update)
+    {
+    }
+
     public Task<bool> SettleAsync() => Task.FromResult(true);
 
     public WakeNeeds Needs() => new([Message]);

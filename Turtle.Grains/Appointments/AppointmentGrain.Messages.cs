@@ -98,6 +98,7 @@ public sealed partial class AppointmentGrain
         {
             LogWokenBySweep(_logger, Id);
         }
+        await _target.Record.FlushAsync();
         await _delivery.ProcessAsync();
         return due;
     }
@@ -111,6 +112,7 @@ public sealed partial class AppointmentGrain
             return;
         }
         _delivery.Alarm.Ticked(status);
+        await _target.Record.FlushAsync();
         await Listing.ListAsync(State.Details, State.Notifications);
         await ArmAgendaAsync();
         await _delivery.ProcessAsync();

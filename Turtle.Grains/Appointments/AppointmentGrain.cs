@@ -50,6 +50,14 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     private BookingListing Listing => _target.Listing;
     private IAdvisorLookupGrain Advisors => GrainFactory.GetGrain<IAdvisorLookupGrain>(0);
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Entries a lost activation stored and did not flush go to the record whatever woke this one (a status from Meta,
+        // usually seconds after a send), not only at the booking's next reminder, which may be days away.
+        _target.Record.Schedule();
+        return Task.CompletedTask;
+    }
+
     public async Task<BookingResult> BookAsync(BookingDetails booking)
     {
         if (State.Status != AppointmentStatus.Unknown)
@@ -81,13 +89,17 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         var now = _time.GetUtcNow();
         State.Notifications = _rules.Plan(booking, canSend: booking.Phone is not null, now);
         BookingRecords.Record(State, now, booking.Source, $"booked: {State.Status}, advisor {assignment.Advisor?.Name ?? "none"} ({assignment.Reason})");
+        if (booking.Phone is not null)
+        {
+            Records.PendingEntries.OptedIn(State.RecordPending, Id, booking.Source, now);
+        }
         ApplyEarlyStatuses();
         if (await this.GetReminder(WakeAlarm.ReminderName) is not null)
         {
             // An earlier attempt to store this booking armed its wake-up, so it may have sent the first messages before
             // its silo died: they count as claimed then. Meta's status records them sent; only silence until the send
             // timeout sends them again.
-            ClaimInterruptedFirstSends(now);
+            await ClaimInterruptedFirstSendsAsync(now);
         }
         // The wake-up is armed before the first messages go (the write it costs is the booking's one reminder write), and
         // what is due now goes out before the first write, which records it: two storage writes per booking, not four.
@@ -101,13 +113,15 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         return new(State.Status, Changed: true);
     }
 
-    private void ClaimInterruptedFirstSends(DateTimeOffset now)
+    private async Task ClaimInterruptedFirstSendsAsync(DateTimeOffset now)
     {
-        foreach (var entry in State.Notifications.Where(n => n is { State: NotificationState.Pending, MessageId: null } && n.DueAt <= now))
+        foreach (var entry in State.Notifications.Where(n => n is { State: NotificationState.Pending, MessageId: null } && n.DueAt <= now).ToList())
         {
             SendRules.Claim(entry, now);
             entry.LastError = "an earlier attempt to store the booking was interrupted and may have sent it: "
                 + $"waiting for Meta's status until {now + _options.Value.SendTimeout:u}";
+            // Entered as it went, so the status that tells Meta took it completes an entry with what it said.
+            await _delivery.EnterClaimAsync(entry);
         }
         LogInterruptedFirstAttempt(_logger, Id);
     }

@@ -33,6 +33,12 @@ public sealed class AppointmentState
     /// </summary>
     [Id(21)] public List<DeliveryStatusUpdate> EarlyStatuses { get; set; } = [];
 
+    /// <summary>
+    /// Entries for the client's record written with this state and not yet flushed there (<see cref="Records.PendingEntries"/>):
+    /// a booking's sends and statuses reach the record without a write of their own on the way the booking is stored.
+    /// </summary>
+    [Id(30)] public List<Records.RecordEntry> RecordPending { get; set; } = [];
+
     public const int EarlyStatusCapacity = 16;
 
     /// <summary>When the client tapped "cancel" on the attendance check (SPEC §15); null when they have not.</summary>

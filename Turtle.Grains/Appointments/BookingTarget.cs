@@ -3,6 +3,7 @@ using Turtle.Grains.Advisors;
 using Turtle.Grains.Attention;
 using Turtle.Grains.Delivery;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Records;
 
 namespace Turtle.Grains.Appointments;
 
@@ -24,6 +25,7 @@ public sealed partial class BookingTarget(
 {
     private readonly BookingAttention _attention = new(grains, logger);
     private BookingListing? _listing;
+    private RecordFlush? _record;
 
     public string Holder => grain.GetPrimaryKeyString();
 
@@ -32,6 +34,9 @@ public sealed partial class BookingTarget(
     public FirstWrite FirstWrite => FirstWrite.ByCaller;
 
     public BookingListing Listing => _listing ??= new BookingListing(grains, () => Holder, policy);
+
+    /// <summary>Takes the booking's pending record entries to its client's record, off the path that wrote them.</summary>
+    public RecordFlush Record => _record ??= new RecordFlush(grain, grains, () => State.RecordPending, () => State.Details?.Phone, logger);
 
     private AppointmentState State => state.State;
 
@@ -93,6 +98,32 @@ public sealed partial class BookingTarget(
 
     public void BeforeWrite() => BookingAttention.Review(State, time.GetUtcNow());
 
+    public void Written() => Record.Schedule();
+
+    public void Claiming(Notification entry, RenderedMessage message, string? category)
+    {
+        if (ForClient(entry))
+        {
+            PendingEntries.Claimed(State.RecordPending, Holder, entry, message, category, time.GetUtcNow());
+        }
+    }
+
+    public void Answered(Notification entry, SendOutcome outcome)
+    {
+        if (ForClient(entry))
+        {
+            PendingEntries.Answered(State.RecordPending, Holder, entry, outcome);
+        }
+    }
+
+    public void StatusApplied(Notification entry, DeliveryStatusUpdate update)
+    {
+        if (ForClient(entry))
+        {
+            PendingEntries.Status(State.RecordPending, Holder, update);
+        }
+    }
+
     public async Task<bool> SettleAsync()
     {
         var told = await TellAttentionAsync();
@@ -100,10 +131,13 @@ public sealed partial class BookingTarget(
         return told;
     }
 
-    public WakeNeeds Needs() => new(State.Notifications, KeepWaking: BookingAttention.Owed(State), WakeSoon: Listing.NeedsAnotherTry);
+    public WakeNeeds Needs() => new(State.Notifications, KeepWaking: BookingAttention.Owed(State) || Record.Owed, WakeSoon: Listing.NeedsAnotherTry);
 
     /// <summary>Tells the attention list what the booking changed; false when some of it is still to be told.</summary>
     public async Task<bool> TellAttentionAsync() => !BookingAttention.Owed(State) || await _attention.TellAsync(Holder, State);
+
+    /// <summary>The client's record holds the conversation with the client; the advisor's notices about it are not part of it.</summary>
+    private static bool ForClient(Notification entry) => MessageKinds.Of(entry.Kind).Audience == Audience.Client;
 
     /// <summary>A booking stored without an advisor asks again when a message needs one: the sheet may have gained one.</summary>
     private async Task<bool> AssignAdvisorAsync()

@@ -1,3 +1,4 @@
+using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
 
 namespace Turtle.Grains.Delivery;
@@ -38,6 +39,21 @@ public interface IDeliveryTarget
 
     /// <summary>Brings what is derived from the holder's state up to date before each write.</summary>
     void BeforeWrite();
+
+    /// <summary>The state was written: what it carries for the client's record may be flushed there now.</summary>
+    void Written();
+
+    /// <summary>
+    /// An attempt is claimed, as it will go: the holder enters it for the client's record, so the claim's write (or a new
+    /// booking's first write) carries it before, or with, the outcome of the send.
+    /// </summary>
+    void Claiming(Notification entry, RenderedMessage message, string? category);
+
+    /// <summary>Meta's answer to the attempt, or Meta's status about a message whose answer never came.</summary>
+    void Answered(Notification entry, SendOutcome outcome);
+
+    /// <summary>One of Meta's statuses changed a message: an entry of its own for the client's record.</summary>
+    void StatusApplied(Notification entry, DeliveryStatusUpdate update);
 
     /// <summary>What the holder owes others once its due messages went (a booking tells its attention list and index).</summary>
     /// <returns>False when some of it could not be done: the holder wakes again shortly to do it.</returns>

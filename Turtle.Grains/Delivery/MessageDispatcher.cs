@@ -161,6 +161,7 @@ public sealed partial class MessageDispatcher
         }
 
         SendRules.Claim(entry, now);
+        _target.Claiming(entry, _services.Sender.Render(message), template.Category);
         try
         {
             await Writer.ClaimAsync();
@@ -219,6 +220,7 @@ public sealed partial class MessageDispatcher
             return;
         }
         Rules.Apply(entry, outcome, _target.SendBy(entry), Time.GetUtcNow(), Random.Shared);
+        _target.Answered(entry, outcome);
         await RecordAsync(entry, sent: true);
         if (entry is { State: NotificationState.Sent, MessageId: { } messageId })
         {
@@ -244,6 +246,7 @@ public sealed partial class MessageDispatcher
         if (adopted is not null)
         {
             MessageOutcomes.Count(adopted, now);
+            _target.Answered(adopted, SendOutcome.Accepted(update.MessageId));
             _target.Recorded(adopted, now);
             LogAdopted(Logger, _target.Holder, adopted.Kind);
         }
@@ -255,6 +258,7 @@ public sealed partial class MessageDispatcher
         {
             return adopted is null ? StatusEffect.Unchanged : StatusEffect.Replanned;
         }
+        _target.StatusApplied(entry, update);
         if (update.Status != DeliveryStatus.Failed)
         {
             return adopted is null ? StatusEffect.Progressed : StatusEffect.Replanned;
@@ -264,6 +268,20 @@ public sealed partial class MessageDispatcher
         MessageOutcomes.Count(entry, now);
         _target.Recorded(entry, now);
         return StatusEffect.Replanned;
+    }
+
+    /// <summary>
+    /// Enters a message claimed without being sent from here (a new booking's first message, which an interrupted
+    /// attempt may have sent) as it would have gone, so Meta's status about it completes an entry with its content.
+    /// </summary>
+    public async Task EnterClaimAsync(Notification entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if ((await _target.AddressAsync(entry)).Compose is { } compose)
+        {
+            var template = await _services.Templates.CheckAsync(entry.Kind);
+            _target.Claiming(entry, _services.Sender.Render(compose()), template.Category);
+        }
     }
 
     /// <summary>Counts, logs and records what became of a message, and persists it.</summary>

@@ -66,6 +66,7 @@ public sealed partial class StateWriter(Orleans.Core.IStorage state, IGrainBase 
         {
             await state.WriteStateAsync();
             Ahead &= ~written;
+            target.Written();
         }
         catch (InconsistentStateException)
         {

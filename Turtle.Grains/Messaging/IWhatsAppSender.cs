@@ -13,7 +13,16 @@ public interface IWhatsAppSender
     string? HoldReason();
 
     Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>The message as <see cref="SendAsync"/> sends it: its template, language, parameters and wording.</summary>
+    RenderedMessage Render(OutgoingMessage message);
 }
+
+/// <summary>
+/// What a message says as sent: the template and language it goes as, its body parameters, and its text when the
+/// template is the kind's standard one (Turtle knows that wording; an operator's own template's wording is Meta's).
+/// </summary>
+public sealed record RenderedMessage(string Template, string Language, IReadOnlyList<string> Parameters, string? Text, IReadOnlyList<string> Buttons);
 
 /// <summary>
 /// Everything a template may draw its variables from. <see cref="Booking"/> is null for a message about no one booking

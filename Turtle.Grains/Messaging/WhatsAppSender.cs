@@ -21,14 +21,22 @@ public sealed partial class WhatsAppSender(
 {
     public string? HoldReason() => options.CurrentValue.IsDryRun ? null : tokens.HoldReason();
 
+    public RenderedMessage Render(OutgoingMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var template = options.CurrentValue.TemplateFor(message.Kind);
+        var language = message.Language ?? template.Language!;
+        var parameters = TemplateRenderer.Render(template.Parameters, message, notifications.Value.AdvisorTeamName, links.Value.BookingUrl);
+        var standard = MessageTemplates.Of(message.Kind);
+        var text = template.Name == standard.Name && template.Parameters.SequenceEqual(standard.Parameters) ? standard.Fill(parameters, language) : null;
+        return new RenderedMessage(template.Name!, language, parameters, text, standard.ButtonPayloads(message.AppointmentId));
+    }
+
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var settings = options.CurrentValue;
-        var template = settings.TemplateFor(message.Kind);
-        var language = message.Language ?? template.Language!;
-        var parameters = TemplateRenderer.Render(template.Parameters, message, notifications.Value.AdvisorTeamName, links.Value.BookingUrl);
-        var buttons = MessageTemplates.Of(message.Kind).ButtonPayloads(message.AppointmentId);
+        var rendered = Render(message);
         var phone = message.Recipient;
         if (string.IsNullOrWhiteSpace(phone) || PhoneMask.Digits(phone).Length == 0)
         {
@@ -39,22 +47,20 @@ public sealed partial class WhatsAppSender(
 
         if (settings.IsDryRun)
         {
-            return await RecordAsync(message, template, language, parameters, buttons, phone, cancellationToken);
+            return await RecordAsync(message, rendered, phone, cancellationToken);
         }
         return await client.SendTemplateAsync(
-            new TemplateMessage(phone, template.Name!, language, parameters, CallbackData.For(message.AppointmentId, message.Kind)) { ButtonPayloads = buttons },
+            new TemplateMessage(phone, rendered.Template, rendered.Language, rendered.Parameters, CallbackData.For(message.AppointmentId, message.Kind)) { ButtonPayloads = rendered.Buttons },
             cancellationToken);
     }
 
-    private async Task<SendOutcome> RecordAsync(
-        OutgoingMessage message, WhatsAppTemplateOptions template, string language, IReadOnlyList<string> parameters, IReadOnlyList<string> buttons, string phone, CancellationToken cancellationToken)
+    private async Task<SendOutcome> RecordAsync(OutgoingMessage message, RenderedMessage rendered, string phone, CancellationToken cancellationToken)
     {
         var masked = PhoneMask.Mask(phone);
-        var standard = MessageTemplates.Of(message.Kind);
-        var entry = new OutboxEntry(timeProvider.GetUtcNow(), message.AppointmentId, message.Kind.ToString(), masked, template.Name!, language, parameters)
+        var entry = new OutboxEntry(timeProvider.GetUtcNow(), message.AppointmentId, message.Kind.ToString(), masked, rendered.Template, rendered.Language, rendered.Parameters)
         {
-            Text = template.Name == standard.Name && template.Parameters.SequenceEqual(standard.Parameters) ? standard.Fill(parameters, language) : null,
-            Buttons = buttons.Count > 0 ? buttons : null,
+            Text = rendered.Text,
+            Buttons = rendered.Buttons.Count > 0 ? rendered.Buttons : null,
         };
         try
         {

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Turtle.Api.Access;
+using Turtle.Api.Records;
+using Turtle.Grains.Records;
+
+namespace Turtle.Api.Endpoints;
+
+/// <summary><c>GET /api/records?phone=&amp;from=&amp;to=[&amp;format=csv]</c>: a client's record (SPEC §13), in time order.</summary>
+public static class RecordEndpoints
+{
+    public static RouteGroupBuilder MapRecordEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapApiGroup("/api/records", "Records");
+        // Reading a client's whole conversation is exporting it (SPEC §14: admin).
+        group.MapGet("/", GetRecord)
+            .RequireRole(StaffRole.Admin)
+            .WithSummary("A client's record: every message out and in, each status, consent change and staff action, in time order; format=csv answers text/csv.");
+        return group;
+    }
+
+    public static async Task<Results<Ok<RecordResponse>, ContentHttpResult, ValidationProblem>> GetRecord(
+        string? phone, string? from, string? to, string? format, IClusterClient cluster)
+    {
+        var (request, errors) = RecordRequest.Parse(phone, from, to);
+        if (format is not (null or "json" or RecordFormats.Csv))
+        {
+            errors["format"] = ["json or csv"];
+        }
+        if (request is null || errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var entries = await cluster.GetGrain<IClientRecordGrain>(request.Phone).ReadAsync(request.From, request.To);
+        var items = entries.Select(RecordItem.From).ToList();
+        return format == RecordFormats.Csv
+            ? TypedResults.Text(RecordFormats.ToCsv(items), "text/csv")
+            : TypedResults.Ok(new RecordResponse(items));
+    }
+}

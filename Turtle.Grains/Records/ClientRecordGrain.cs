@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+
+namespace Turtle.Grains.Records;
+
+/// <summary>
+/// Appends to one client's record, one append at a time, so each entry's previous hash is the entry stored before it.
+/// Its place in the chain (the last row key and hash) and the ids already stored are read from the table when it
+/// activates, not kept in a second row: an append is one entity group transaction and nothing else (plus, on a client's
+/// first entry of a day, the day's list for the retention sweep). An entry whose id is stored already is left out, so a
+/// flush repeated after a crash stores nothing twice.
+/// </summary>
+public sealed partial class ClientRecordGrain(RecordTable table, TurtleClock time, ILogger<ClientRecordGrain> logger) : Grain, IClientRecordGrain
+{
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private string _lastHash = RecordChain.Start;
+    private long _lastSequence;
+    private DateOnly? _lastDay;
+
+    private string Client => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    public async Task<int> AppendAsync(IReadOnlyList<RecordEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var appended = 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            var fresh = entries.Where(e => !_ids.Contains(e.Id)).DistinctBy(e => e.Id).Take(RecordTable.MaxBatch).ToList();
+            if (fresh.Count == 0)
+            {
+                return appended;
+            }
+            var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            // Row keys must rise with the chain even if this silo's clock is behind the one that wrote last.
+            var day = _lastDay is { } last && last > today ? last : today;
+            if (_lastDay != day)
+            {
+                // Listed before its entries land, so no entry of the day is ever missing from the day's list.
+                await table.MarkDayAsync(Client, day);
+            }
+            var rows = new List<StoredRecordEntry>(fresh.Count);
+            var (previous, sequence) = (_lastHash, _lastSequence);
+            foreach (var entry in fresh)
+            {
+                var hash = RecordChain.Hash(previous, entry);
+                rows.Add(new StoredRecordEntry(Client, RecordTable.RowKey(day, ++sequence), entry, previous, hash));
+                previous = hash;
+            }
+            if (await table.AddAsync(rows))
+            {
+                _ids.UnionWith(fresh.Select(e => e.Id));
+                (_lastHash, _lastSequence, _lastDay) = (previous, sequence, day);
+                appended += fresh.Count;
+                continue;
+            }
+            // Another activation appended meanwhile (a silo's copy thought dead): read where the chain is now, and go on.
+            LogChainMoved(logger, PhoneMask.Mask(Client), attempt);
+            if (attempt >= 3)
+            {
+                throw new InvalidOperationException("The record's place kept moving while appending; the caller tries again.");
+            }
+            await LoadAsync(CancellationToken.None);
+        }
+    }
+
+    public async Task<IReadOnlyList<RecordEntry>> ReadAsync(DateTimeOffset? since, DateTimeOffset? until)
+    {
+        var rows = await table.ReadAsync(Client);
+        return [.. rows.Select(r => r.Entry).Where(e => (since is null || e.At >= since) && (until is null || e.At <= until)).OrderBy(e => e.At)];
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var rows = await table.ReadAsync(Client, cancellationToken);
+        _ids.Clear();
+        _ids.UnionWith(rows.Select(r => r.Entry.Id));
+        if (rows.Count > 0)
+        {
+            var last = rows[^1];
+            _lastHash = last.Hash;
+            _lastSequence = long.Parse(last.RowKey.AsSpan(9), System.Globalization.CultureInfo.InvariantCulture);
+            _lastDay = RecordTable.DayOf(last.RowKey);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Record of {Client}: another writer appended first (attempt {Attempt}); reading its place again")]
+    private static partial void LogChainMoved(ILogger logger, string client, int attempt);
+}
