@@ -143,7 +143,7 @@ if [ -f "$LOGS/chaos.status" ]; then
     count 0 1 0; log "chaos run failed; see $LOGS/chaos.log and its chaos-results/ folder"
   fi
   log "chaos run: $(duration chaos) s"
-  grep -E '\] (bookings|messages expected|sent of owed|missing|worst lateness|no-shows|button replies|lost webhooks|reconciliation|kills survived|watchdog|result):' "$LOGS/chaos.log" \
+  grep -E '\] (bookings|messages expected|sent of owed|missing|worst lateness|no-shows|button replies|record|lost webhooks|reconciliation|kills survived|watchdog|result):' "$LOGS/chaos.log" \
     | sed -E 's/^\[ *[0-9.]+s\] /chaos: /' >>"$LOGS/figures.txt" || true
 fi
 

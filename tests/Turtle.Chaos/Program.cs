@@ -121,13 +121,21 @@ foreach (var id in AsyncFailures.Bookings(accepted))
     }
 }
 var failedStatuses = AsyncFailures.Judge(accepted, failedBookings, attention, DateTimeOffset.UtcNow);
+// Every message to a client Meta accepted is in the client's record once (SPEC §13). A holder flushes its entries a
+// moment after the write that stored them, or at its next wake-up when the record could not be reached: that long is waited.
+var record = RecordCheck.Judge(accepted, await RecordCheck.ReadAsync(api, accepted));
+for (var wait = 0; !record.Passed && wait < 12; wait++)
+{
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    record = RecordCheck.Judge(accepted, await RecordCheck.ReadAsync(api, accepted));
+}
 await File.WriteAllLinesAsync(Path.Combine(settings.Output, "graph-requests.txt"), cluster.WhatsApp.Requests.Select(r => r.ToString()));
 // Every invitee a webhook about was taken must be listed, as the console shows the week: stored is not enough. So must
 // every one only reconciliation could book, once the API had shown it a reconcile interval and the lateness bound ago.
 var taken = scenario.Invitees.Where(i => i.Deliveries.Any(d => outcomes.TryGetValue(d, out var o) && o.AcceptedAt is not null)
     || (i.CreateLost && calendly.ShownAt(i) + ChaosSettings.ReconcileInterval + ChaosSettings.LatenessBound < DateTimeOffset.UtcNow));
 var unlisted = taken.Where(i => !statuses.ContainsKey(i.Id)).Select(i => i.Id).ToList();
-var passed = verdict.Passed && unlisted.Count == 0 && unapplied.Count == 0 && failedStatuses.Unreached.Count == 0;
+var passed = verdict.Passed && unlisted.Count == 0 && unapplied.Count == 0 && failedStatuses.Unreached.Count == 0 && record.Passed;
 int Notifications(string state) => views.EnumerateArray().SelectMany(v => v.GetProperty("notifications").EnumerateArray()).Count(n => n.GetProperty("state").GetString() == state);
 var failed = Notifications("failed");
 var graph = cluster.WhatsApp.Requests;
@@ -158,6 +166,7 @@ string[] summary =
         : $"template pause: {changes.Pause.Template}'s PAUSED webhook never taken",
     $"template re-categorisation: {changes.Recategorisation.Template} to {changes.Recategorisation.Category}; Meta's template changes not shown by GET /api/templates or /api/attention: {(unapplied.Count == 0 ? "none" : string.Join("; ", unapplied))}",
     $"failed statuses: {failures.Scripted.Count} scripted ({string.Join(", ", failures.Scripted.GroupBy(f => f.Fault.MetaCode).OrderBy(g => g.Key).Select(g => $"{g.Key} x{g.Count()}"))}), {failedStatuses.Reported} posted by Meta and judged ({failedStatuses.TooRecent} too recent to judge); reached their message: {failedStatuses.Reported - failedStatuses.Unreached.Count} (failed with the code {failedStatuses.Failed}, waiting to be retried {failedStatuses.Waiting}, retried and accepted again {failedStatuses.SentAgain}, withdrawn {failedStatuses.Withdrawn}; on /api/attention under message-failed {failedStatuses.Listed}); not reached: {failedStatuses.Unreached.Count}",
+    $"record: {record.Checked} messages to clients accepted by Meta; in their client's record once {record.Checked - record.Missing.Count - record.Twice.Count - record.InWindow.Count}, missing {record.Missing.Count}, entered twice {record.Twice.Count} (and {record.InWindow.Count} in the known window: entered as an attempt Meta's answer never reached, then sent again)",
     $"lost webhooks: {lostCreates.Count} creates, {lostCreates.Count(i => statuses.ContainsKey(i.Id))} booked by reconciliation; {lostCancels.Count} cancels, {lostCancels.Count(i => string.Equals(statuses.GetValueOrDefault(i.Id), "Cancelled", StringComparison.OrdinalIgnoreCase))} cancelled by reconciliation",
     $"reconciliation: {reconciled.Runs} runs every {ChaosSettings.ReconcileInterval.TotalMinutes:0.#} min, {reconciled.Created} bookings created, {reconciled.Cancelled} cancelled, {reconciled.Failures} runs failed or with errors",
     $"kills survived: {monkey.SiloKills} silo kill -9 (one every 45-90 s, two at once once, the whole cluster once), Azurite stopped 20 s once, {monkey.GraphBursts} Graph bursts (429, 500, 14 s stalls)",
@@ -181,5 +190,8 @@ await File.WriteAllTextAsync(Path.Combine(settings.Output, "findings.json"), Jso
     paused = verdict.Paused,
     unapplied,
     unreachedFailures = failedStatuses.Unreached,
+    recordMissing = record.Missing,
+    recordTwice = record.Twice,
+    recordInWindow = record.InWindow,
 }, new JsonSerializerOptions { WriteIndented = true }));
 return passed ? 0 : 1;

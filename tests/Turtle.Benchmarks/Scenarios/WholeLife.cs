@@ -203,6 +203,9 @@ public static class WholeLife
         result.Add("per booking: the attend reply", PerBooking(windows.Where(w => w.Name.StartsWith("reply", StringComparison.Ordinal) && w.Kind == WindowKind.Messages)), "transactions");
         result.Add("per booking: between steps (out of memory, background)", PerBooking(windows.Where(w => w.Kind == WindowKind.Between)), "transactions");
         result.Add("per booking: reminder table (arming, re-arming, removing)", PerBooking(windows, k => k.EndsWith(" OrleansReminders", StringComparison.Ordinal)), "transactions");
+        // The firm's record (SPEC §13): its entity group transactions, each client's day list, and reading a chain's end
+        // when a client's record grain activates.
+        result.Add("per booking: the client's record (TurtleRecord)", PerBooking(windows, k => k.Contains("TurtleRecord", StringComparison.Ordinal)), "transactions");
         if (agenda)
         {
             // The agenda lists the day from its bookings: each is read (activated) for it; the rest is the agenda's own.
