@@ -10,7 +10,11 @@ namespace Turtle.Api.Commands;
 /// </summary>
 internal static class CommandHost
 {
-    public static async Task<WebApplication> StartAsync(Action<IServiceCollection, IConfiguration> register)
+    public static Task<WebApplication> StartAsync(Action<IServiceCollection, IConfiguration> register) =>
+        StartAsync(builder => register(builder.Services, builder.Configuration));
+
+    /// <summary>As <see cref="StartAsync(Action{IServiceCollection, IConfiguration})"/>, for a verb that adds to the host itself (an Orleans client).</summary>
+    public static async Task<WebApplication> StartAsync(Action<WebApplicationBuilder> configure)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         // Standard output is the command's answer (scripts read it); the host's own log lines, errors only, go to stderr.
@@ -19,7 +23,7 @@ internal static class CommandHost
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter<ConsoleLoggerProvider>((category, level) =>
             level >= LogLevel.Error && category?.StartsWith("Turtle.", StringComparison.Ordinal) != true);
-        register(builder.Services, builder.Configuration);
+        configure(builder);
         var app = builder.Build();
         try
         {

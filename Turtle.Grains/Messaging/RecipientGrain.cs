@@ -105,6 +105,24 @@ public sealed partial class RecipientGrain(
         return Task.CompletedTask;
     }
 
+    public async Task<IReadOnlyList<string>> AllBookingsAsync()
+    {
+        var recorded = await GrainFactory.GetGrain<Records.IClientRecordGrain>(Phone).BookingsAsync();
+        return [.. (await BookingsAsync()).Union(recorded, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    public async Task<bool> ForgetAsync()
+    {
+        var optedOut = await OptOuts.ForgetAsync(Phone);
+        (_bookings, _slots) = (null, null);
+        _sent.Clear();
+        _sentOrder.Clear();
+        // A number opted out stays so: the list answers for it by its hash.
+        _optedOut = optedOut;
+        DeactivateOnIdle();
+        return optedOut;
+    }
+
     private async Task SetOptedOutAsync(bool optedOut)
     {
         // A STOP from a WhatsApp id that stands for another number (Meta said so when sending) silences that number too.
