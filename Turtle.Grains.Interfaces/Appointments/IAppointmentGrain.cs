@@ -56,7 +56,7 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// repeating it changes nothing. <paramref name="keepRecord"/>: the entries the booking still holds for the record go
     /// there first, else they are dropped.
     /// </summary>
-    /// <returns>Whether the booking was the client's, and the WhatsApp id Meta knew the client by when it differed.</returns>
+    /// <returns>Whether the booking was the client's and is erased now (false for one erased before), and the WhatsApp id Meta knew the client by when it differed.</returns>
     Task<ClientErasure> EraseClientAsync(string phone, string by, bool keepRecord);
 
     /// <summary>The booking and its notifications, or null when nothing was ever stored under this key.</summary>

@@ -10,7 +10,7 @@ public sealed partial class AppointmentGrain
         if (State.Details?.Phone != phone)
         {
             // Erased already (a repeat, or a step resumed after a silo's death), or never this client's.
-            return new ClientErasure(WasTheClients: State.ClientErasedAt is not null && State.Details is not null, WaId: null);
+            return new ClientErasure(WasTheClients: false, WaId: null);
         }
         if (keepRecord)
         {
