@@ -56,6 +56,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<StaffAudit>();
         builder.Services.AddSingleton<AppointmentQueries>();
         builder.Services.AddNotificationOptions();
+        Turtle.Grains.Records.RecordServiceExtensions.AddRecordOptions(builder.Services);
         builder.Services.AddSingleton<Clients.ClientDirectory>();
         builder.Services.AddCalendlyWebhooks();
         builder.Services.AddWhatsAppWebhooks();

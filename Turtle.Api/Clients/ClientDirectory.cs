@@ -45,6 +45,10 @@ public sealed class ClientDirectory(IClusterClient cluster, PhoneNumberNormalize
     /// <summary>The number as the console takes it (E.164, or as typed in the firm's default region), or null.</summary>
     public string? Number(string? text) => phones.Normalize(text);
 
+    /// <summary>The number of a booking's client, or null (no such booking, no number, or erased).</summary>
+    public Task<string?> PhoneOfBookingAsync(string appointmentId) =>
+        InviteeId.IsValid(appointmentId) ? cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(appointmentId)).RevealPhoneAsync() : Task.FromResult<string?>(null);
+
     public async Task<ClientFile> GetAsync(string phone)
     {
         var recipient = cluster.GetGrain<IRecipientGrain>(phone);

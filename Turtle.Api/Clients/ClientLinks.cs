@@ -11,11 +11,16 @@ namespace Turtle.Api.Clients;
 public sealed class ClientLinks(IDataProtectionProvider protection)
 {
     private const string Prefix = "c.";
+
+    /// <summary>A booking's client: <c>/clients/b.{booking id}</c>, for the booking page, which holds the number masked only.</summary>
+    public const string BookingPrefix = "b.";
+
+    public static string PathOfBooking(string appointmentId) => "/clients/" + BookingPrefix + appointmentId;
     private readonly IDataProtector _protector = protection.CreateProtector("Turtle.Console.ClientPage");
 
     public string PathOf(string phone) => "/clients/" + Prefix + _protector.Protect(phone);
 
-    /// <summary>The number a page's key stands for: a protected one, or the number as typed (the caller normalises it).</summary>
+    /// <summary>The number a page's key stands for: a protected one, or the number as typed (the caller normalises it); a booking's key is the caller's to look up.</summary>
     public string? NumberOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
