@@ -34,7 +34,16 @@ internal sealed class ClientCommands : ICommandGroup
         {
             throw new CommandException(ExitCodes.BadUsage, $"<phone>: {string.Join("; ", errors.SelectMany(e => e.Value))}");
         }
-        await using var host = await CommandHost.StartAsync(builder => builder.UseOrleansClient(client =>
+        // A plain host, not the web host CommandHost builds: starting it must start the Orleans client only, no web server.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.UseOrleansClient(client =>
         {
             client.UseTurtleCluster(builder.Configuration);
             var deadline = DateTimeOffset.UtcNow + ConnectFor;
@@ -43,7 +52,8 @@ internal sealed class ClientCommands : ICommandGroup
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
                 return DateTimeOffset.UtcNow < deadline;
             });
-        }));
+        });
+        using var host = builder.Build();
         try
         {
             await host.StartAsync(cancellationToken);

@@ -10,11 +10,7 @@ namespace Turtle.Api.Commands;
 /// </summary>
 internal static class CommandHost
 {
-    public static Task<WebApplication> StartAsync(Action<IServiceCollection, IConfiguration> register) =>
-        StartAsync(builder => register(builder.Services, builder.Configuration));
-
-    /// <summary>As <see cref="StartAsync(Action{IServiceCollection, IConfiguration})"/>, for a verb that adds to the host itself (an Orleans client).</summary>
-    public static async Task<WebApplication> StartAsync(Action<WebApplicationBuilder> configure)
+    public static async Task<WebApplication> StartAsync(Action<IServiceCollection, IConfiguration> register)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         // Standard output is the command's answer (scripts read it); the host's own log lines, errors only, go to stderr.
@@ -23,7 +19,7 @@ internal static class CommandHost
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter<ConsoleLoggerProvider>((category, level) =>
             level >= LogLevel.Error && category?.StartsWith("Turtle.", StringComparison.Ordinal) != true);
-        configure(builder);
+        register(builder.Services, builder.Configuration);
         var app = builder.Build();
         try
         {
