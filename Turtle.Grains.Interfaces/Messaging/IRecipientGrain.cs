@@ -55,8 +55,8 @@ public interface IRecipientGrain : IGrainWithStringKey
     Task BookedAsync(string appointmentId);
 
     /// <summary>
-    /// Every booking of this number: those the client's record names (complete and stored, however old) and those the day
-    /// index lists around now (a booking whose opt-in has not reached the record yet).
+    /// Every booking of this number: those the client's record names (complete and stored, however old) and those stored
+    /// since this activation began (a booking whose opt-in has not reached the record yet, a second after it was stored).
     /// </summary>
     Task<IReadOnlyList<string>> AllBookingsAsync();
 
