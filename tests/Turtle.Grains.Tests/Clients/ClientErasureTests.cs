@@ -72,6 +72,41 @@ public class ClientErasureTests(TurtleClusterFixture cluster)
     }
 
     [Fact]
+    public async Task AnErasureStoppedMidWayIsCarriedOnFromItsStoredProgress()
+    {
+        var first = Bookings.New(TimeSpan.FromDays(3));
+        var phone = first.Phone!;
+        var second = Bookings.New(TimeSpan.FromDays(6)) with { Phone = phone };
+        await cluster.Grains.GetGrain<IAppointmentGrain>(first.InviteeId).BookAsync(first);
+        await cluster.Grains.GetGrain<IAppointmentGrain>(second.InviteeId).BookAsync(second);
+        // As a silo that died after erasing the first booking left it: the number, who asked, and the booking still to do.
+        await cluster.Grains.GetGrain<IAppointmentGrain>(first.InviteeId).EraseClientAsync(phone, "dpo@firm.test", keepRecord: true);
+        var stopped = new GrainState<ClientErasureState>(new ClientErasureState
+        {
+            Phone = phone,
+            By = "dpo@firm.test",
+            KeepRecord = true,
+            Bookings = [second.InviteeId],
+            BookingsErased = 1,
+            StartedAt = DateTimeOffset.UtcNow,
+            RunId = Guid.NewGuid().ToString("N"),
+        });
+        await cluster.Storage(TurtleStorage.Recipients).WriteStateAsync("erasure", Erasure(phone).GetGrainId(), stopped);
+
+        // Its reminder, or anyone asking again, carries on the stored run (who asked first stays who asked).
+        var result = await Erasure(phone).EraseAsync(phone, "someone-else");
+
+        Assert.Equal((true, 2), (result.Found, result.Bookings));
+        Assert.Null((await cluster.Grains.GetGrain<IAppointmentGrain>(second.InviteeId).GetAsync())!.ClientName);
+        var record = await cluster.Grains.GetGrain<IClientRecordGrain>(phone).ReadAsync(null, null);
+        Assert.Equal("dpo@firm.test", Assert.Single(record, e => e.Kind == "erase").Actor);
+        var done = new GrainState<ClientErasureState>();
+        await cluster.Storage(TurtleStorage.Recipients).ReadStateAsync("erasure", Erasure(phone).GetGrainId(), done);
+        Assert.Null(done.State!.Phone);
+        Assert.Empty(done.State.Bookings);
+    }
+
+    [Fact]
     public async Task AnUnknownNumberIsNotFoundAndNothingIsStored()
     {
         var phone = "+9197" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
