@@ -25,14 +25,7 @@ public static class ApiHostingExtensions
         builder.UseOrleansClient(client =>
         {
             client.AddClusterConnectionStatusObserver(connection);
-            // Orleans binds Orleans:ClusterId and Orleans:ServiceId itself; only its defaults ("default") differ from Turtle's.
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = configuration["Orleans:ClusterId"] ?? TurtleCluster.DefaultClusterId;
-                o.ServiceId = configuration["Orleans:ServiceId"] ?? TurtleCluster.DefaultServiceId;
-            });
-            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
-            client.UseClusterTls(configuration);
+            client.UseTurtleCluster(configuration);
             // Silos may start after the API: keep trying rather than failing start-up.
             client.UseConnectionRetryFilter(async (_, cancellation) =>
             {
@@ -62,9 +55,27 @@ public static class ApiHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StaffAudit>();
         builder.Services.AddSingleton<AppointmentQueries>();
+        builder.Services.AddNotificationOptions();
+        Turtle.Grains.Records.RecordServiceExtensions.AddRecordOptions(builder.Services);
+        builder.Services.AddSingleton<Clients.ClientDirectory>();
         builder.Services.AddCalendlyWebhooks();
         builder.Services.AddWhatsAppWebhooks();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>The cluster an Orleans client of Turtle's joins (the API, and <c>./turtle</c> verbs that act on grains).</summary>
+    public static IClientBuilder UseTurtleCluster(this IClientBuilder client, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        // Orleans binds Orleans:ClusterId and Orleans:ServiceId itself; only its defaults ("default") differ from Turtle's.
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = configuration["Orleans:ClusterId"] ?? TurtleCluster.DefaultClusterId;
+            o.ServiceId = configuration["Orleans:ServiceId"] ?? TurtleCluster.DefaultServiceId;
+        });
+        client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(TurtleCluster.StorageConnectionString(configuration)));
+        client.UseClusterTls(configuration);
+        return client;
     }
 }

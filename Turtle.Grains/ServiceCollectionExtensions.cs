@@ -19,6 +19,7 @@ public static class ServiceCollectionExtensions
         services.AddMessaging(configuration);
         services.AddAdvisors(configuration);
         services.AddCalendlyReconciliation(configuration);
+        Records.RecordServiceExtensions.AddRecordOptions(services);
         return services;
     }
 }

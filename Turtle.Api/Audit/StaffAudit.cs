@@ -18,6 +18,7 @@ public static class StaffActions
     public const string RefreshAdvisors = "refresh-advisors";
     public const string Reconcile = "reconcile";
     public const string RevealPhone = "reveal-phone";
+    public const string Erase = "erase";
 
     /// <summary>An action tried by someone whose role does not allow it (the detail says which).</summary>
     public const string Refused = "refused";

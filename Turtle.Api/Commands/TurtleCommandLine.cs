@@ -11,7 +11,7 @@ namespace Turtle.Api.Commands;
 public static partial class TurtleCommandLine
 {
     // A group is one file under Commands/ and one entry here.
-    private static readonly ICommandGroup[] Groups = [new CalendlyCommands(), new WhatsAppCommands(), new RecordCommands()];
+    private static readonly ICommandGroup[] Groups = [new CalendlyCommands(), new WhatsAppCommands(), new RecordCommands(), new ClientCommands()];
 
     private static readonly string[] HelpTokens = ["--help", "-h", "-?"];
 

@@ -27,6 +27,7 @@ public static class ConsoleHostingExtensions
         services.AddSingleton<StaffRoleMapping>();
         services.AddSingleton<ConsoleSignIn>();
         services.AddSingleton<IConsoleActions, ClusterConsoleActions>();
+        services.AddSingleton<Clients.ClientLinks>();
         services.AddSingleton<IAttentionSource, ClusterAttentionSource>();
         services.AddRazorComponents();
         services.AddAuthorization();

@@ -29,7 +29,13 @@ public sealed record AppointmentView
     [Id(18)] public DateTimeOffset? BookedAt { get; init; }
     /// <summary>The language the client is written to in (SPEC §15).</summary>
     [Id(19)] public string? Language { get; init; }
+    /// <summary>When the client's personal data was erased from the booking (SPEC §13); null while it holds it.</summary>
+    [Id(20)] public DateTimeOffset? ClientErasedAt { get; init; }
 }
+
+/// <summary>What <see cref="IAppointmentGrain.EraseClientAsync"/> found.</summary>
+[GenerateSerializer, Immutable, Alias("Turtle.ClientErasure")]
+public sealed record ClientErasure([property: Id(0)] bool WasTheClients, [property: Id(1)] string? WaId);
 
 [GenerateSerializer, Immutable, Alias("Turtle.NotificationView")]
 public sealed record NotificationView

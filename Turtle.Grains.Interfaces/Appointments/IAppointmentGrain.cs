@@ -50,6 +50,15 @@ public interface IAppointmentGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<string?> RevealPhoneAsync();
 
+    /// <summary>
+    /// Removes the client's personal data (SPEC §13): name, number, e-mail, answers, replies, the history's words naming
+    /// them, their links; the messages not sent yet are cancelled. Only when the booking's number is <paramref name="phone"/>;
+    /// repeating it changes nothing. <paramref name="keepRecord"/>: the entries the booking still holds for the record go
+    /// there first, else they are dropped.
+    /// </summary>
+    /// <returns>Whether the booking was the client's and is erased now (false for one erased before), and the WhatsApp id Meta knew the client by when it differed.</returns>
+    Task<ClientErasure> EraseClientAsync(string phone, string by, bool keepRecord);
+
     /// <summary>The booking and its notifications, or null when nothing was ever stored under this key.</summary>
     [AlwaysInterleave]
     Task<AppointmentView?> GetAsync();

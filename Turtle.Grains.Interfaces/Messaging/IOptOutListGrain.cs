@@ -18,6 +18,12 @@ public interface IOptOutListGrain : IGrainWithStringKey
     /// <summary>The number a WhatsApp id stands for, when Meta said it differs.</summary>
     [AlwaysInterleave]
     Task<string?> PhoneOfAsync(string waId);
+
+    /// <summary>
+    /// Forgets <paramref name="phone"/> (an erased client): an opt-out is kept as the number's SHA-256 only, so
+    /// <see cref="ContainsAsync"/> still answers true for it; a link naming it goes. Whether it had opted out.
+    /// </summary>
+    Task<bool> ForgetAsync(string phone);
 }
 
 public static class OptOutList

@@ -53,6 +53,18 @@ public interface IRecipientGrain : IGrainWithStringKey
     /// <summary>A booking of this number was stored: one this activation already looked up is counted from now on.</summary>
     [OneWay]
     Task BookedAsync(string appointmentId);
+
+    /// <summary>
+    /// Every booking of this number: those the client's record names (complete and stored, however old) and those stored
+    /// since this activation began (a booking whose opt-in has not reached the record yet, a second after it was stored).
+    /// </summary>
+    Task<IReadOnlyList<string>> AllBookingsAsync();
+
+    /// <summary>
+    /// The client was erased: what this activation remembers of the number goes, and an opt-out is kept as the number's
+    /// hash only (it stays silenced). Whether the number had opted out.
+    /// </summary>
+    Task<bool> ForgetAsync();
 }
 
 /// <summary>The reserved slot (<see cref="At"/>, now or later), or that the number opted out and gets nothing.</summary>

@@ -39,6 +39,9 @@ public sealed class AppointmentState
     /// </summary>
     [Id(30)] public List<Records.RecordEntry> RecordPending { get; set; } = [];
 
+    /// <summary>When the client's personal data was erased from this booking (SPEC §13); null while it holds it.</summary>
+    [Id(40)] public DateTimeOffset? ClientErasedAt { get; set; }
+
     public const int EarlyStatusCapacity = 16;
 
     /// <summary>When the client tapped "cancel" on the attendance check (SPEC §15); null when they have not.</summary>
@@ -63,7 +66,7 @@ public sealed class AppointmentState
         {
             Id = id,
             Status = Status,
-            ClientName = booking?.ClientName,
+            ClientName = string.IsNullOrEmpty(booking?.ClientName) ? null : booking.ClientName,
             PhoneMasked = booking?.Phone is null ? null : PhoneMask.Mask(booking.Phone),
             TimeZone = booking?.TimeZone,
             EventName = booking?.EventName,
@@ -81,6 +84,7 @@ public sealed class AppointmentState
             Replies = [.. Replies],
             History = [.. History],
             BookedAt = booking is { CreatedAt: var created } && created != default ? created : null,
+            ClientErasedAt = ClientErasedAt,
         };
     }
 }

@@ -41,7 +41,9 @@ public sealed class BookingListing(IGrainFactory grains, Func<string> appointmen
         var listed = State == Listed.NotYet ? Listed.Stored : State;
         if (booking is not null)
         {
-            listed = await Shard(booking).AddAsync(appointmentId(), booking.StartTime, booking.Phone) ? Listed.Stored : Listed.InIndexMemory;
+            // An erased client's booking keeps no name (empty, as Calendly's required field cannot be null).
+            var name = string.IsNullOrEmpty(booking.ClientName) ? null : booking.ClientName;
+            listed = await Shard(booking).AddAsync(appointmentId(), booking.StartTime, booking.Phone, name, booking.ClientEmail) ? Listed.Stored : Listed.InIndexMemory;
         }
         await ExpectWakeAsync(booking, notifications);
         State = listed;

@@ -86,6 +86,12 @@ public sealed partial class BookingAttention(IGrainFactory grains, ILogger logge
         {
             return Owed(booking);
         }
+        if (booking.ClientErasedAt is not null)
+        {
+            // An erased client's booking asks nothing of a person: there is no one to write to, and its entries named them.
+            booking.Attention.ForEach(m => Clear(booking, m.Reason));
+            return Owed(booking);
+        }
         var ended = booking.EndedBy();
         Keep(booking, AttentionReasonCodes.NoPhone, booking.Status == AppointmentStatus.NoPhone, now,
             "The booking carried no usable phone number: nothing is sent to the client.");

@@ -25,6 +25,9 @@ public sealed partial class RecipientGrain(
     /// </summary>
     private HashSet<string>? _bookings;
 
+    /// <summary>Bookings stored since this activation began (each tells its number): with the record, the number's every booking.</summary>
+    private readonly HashSet<string> _told = new(StringComparer.Ordinal);
+
     /// <summary>Who sent the number's latest messages, by Meta's message id; the oldest give way beyond <see cref="SentKept"/>.</summary>
     private readonly Dictionary<string, string> _sent = [];
     private readonly Queue<string> _sentOrder = new();
@@ -102,7 +105,29 @@ public sealed partial class RecipientGrain(
     public Task BookedAsync(string appointmentId)
     {
         _bookings?.Add(appointmentId);
+        _told.Add(appointmentId);
         return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<string>> AllBookingsAsync()
+    {
+        // Not the day index: for a number not in memory that is some 2,000 shard activations, too slow for a page or an
+        // erasure. A booking is told here once stored, and its opt-in reaches the record a second later.
+        var recorded = await GrainFactory.GetGrain<Records.IClientRecordGrain>(Phone).BookingsAsync();
+        return [.. recorded.Union(_told, StringComparer.Ordinal).Union(_bookings ?? [], StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    public async Task<bool> ForgetAsync()
+    {
+        var optedOut = await OptOuts.ForgetAsync(Phone);
+        (_bookings, _slots) = (null, null);
+        _told.Clear();
+        _sent.Clear();
+        _sentOrder.Clear();
+        // A number opted out stays so: the list answers for it by its hash.
+        _optedOut = optedOut;
+        DeactivateOnIdle();
+        return optedOut;
     }
 
     private async Task SetOptedOutAsync(bool optedOut)

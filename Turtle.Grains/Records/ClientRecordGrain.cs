@@ -12,6 +12,7 @@ namespace Turtle.Grains.Records;
 public sealed partial class ClientRecordGrain(RecordTable table, TurtleClock time, ILogger<ClientRecordGrain> logger) : Grain, IClientRecordGrain
 {
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _bookings = new(StringComparer.Ordinal);
     private string _lastHash = RecordChain.Start;
     private long _lastSequence;
     private DateOnly? _lastDay;
@@ -50,6 +51,7 @@ public sealed partial class ClientRecordGrain(RecordTable table, TurtleClock tim
             if (await table.AddAsync(rows))
             {
                 _ids.UnionWith(fresh.Select(e => e.Id));
+                _bookings.UnionWith(fresh.Select(e => e.AppointmentId).OfType<string>());
                 (_lastHash, _lastSequence, _lastDay) = (previous, sequence, day);
                 appended += fresh.Count;
                 continue;
@@ -70,11 +72,32 @@ public sealed partial class ClientRecordGrain(RecordTable table, TurtleClock tim
         return [.. rows.Select(r => r.Entry).Where(e => (since is null || e.At >= since) && (until is null || e.At <= until)).OrderBy(e => e.At)];
     }
 
+    public Task<IReadOnlyList<string>> BookingsAsync() => Task.FromResult<IReadOnlyList<string>>([.. _bookings]);
+
+    public Task<int> CountAsync() => Task.FromResult(_ids.Count);
+
+    public async Task<int> EraseAsync(RecordEntry erasure, bool keep)
+    {
+        ArgumentNullException.ThrowIfNull(erasure);
+        if (keep)
+        {
+            await AppendAsync([erasure]);
+            return _ids.Count;
+        }
+        var deleted = await table.DeleteClientAsync(Client);
+        (_lastHash, _lastSequence, _lastDay) = (RecordChain.Start, 0, null);
+        _ids.Clear();
+        _bookings.Clear();
+        return deleted;
+    }
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var rows = await table.ReadAsync(Client, cancellationToken);
         _ids.Clear();
         _ids.UnionWith(rows.Select(r => r.Entry.Id));
+        _bookings.Clear();
+        _bookings.UnionWith(rows.Select(r => r.Entry.AppointmentId).OfType<string>());
         if (rows.Count > 0)
         {
             var last = rows[^1];

@@ -106,6 +106,32 @@ public sealed class RecordTable(TableServiceClient tables)
         }
     }
 
+    /// <summary>
+    /// Deletes every entry of <paramref name="client"/> (an erased client whose record is not kept), in transactions of up
+    /// to 100, then the client's rows in the days' lists. Repeatable: what is gone already is skipped.
+    /// </summary>
+    /// <returns>How many entries were deleted.</returns>
+    public async Task<int> DeleteClientAsync(string client)
+    {
+        var rows = await ReadAsync(client);
+        foreach (var chunk in rows.Chunk(MaxBatch))
+        {
+            await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(client, r.RowKey), Azure.ETag.All)));
+        }
+        foreach (var day in rows.Select(r => DayOf(r.RowKey)).Distinct())
+        {
+            try
+            {
+                await _table.DeleteEntityAsync(DayPartition(day), client, Azure.ETag.All);
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 404)
+            {
+                // Removed by an earlier attempt.
+            }
+        }
+        return rows.Count;
+    }
+
     private Task EnsureCreatedAsync() => _created ??= CreateAsync();
 
     private async Task<bool> ExistsAsync(CancellationToken cancellationToken)

@@ -31,6 +31,8 @@ public sealed class ConsoleDeployment : IAsyncLifetime
         ["Advisors__LookupCacheDuration"] = "00:00:01",
         // Every test signs in afresh from this one address, more often than a person would; the limit has its own tests.
         ["Limits__SignInPerMinute"] = "1000",
+        // The erasure a console test makes deletes the client's record (the API's tests keep it, the default).
+        ["Records__KeepForRegulator"] = "false",
     });
 
     public TurtleDeployment Turtle { get; }

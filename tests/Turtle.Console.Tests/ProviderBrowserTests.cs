@@ -56,6 +56,15 @@ public sealed class ProviderBrowserTests(ProviderDeployment turtle, ITestOutputH
         });
         Assert.Equal(403, refused.Status);
 
+        // The client's page: the viewer reads it, number masked, and is offered no erasure; the admin is.
+        var clientPage = turtle.Url($"/clients/b.{turtle.FailedForBrowser.Id}").ToString();
+        await viewer.GotoAsync(clientPage);
+        await Expect(viewer.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Client Yash Bhat");
+        await Expect(viewer.Locator("#client-phone")).ToHaveTextAsync("+91******0002");
+        await Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "Erase client" })).ToHaveCountAsync(0);
+        await Screenshots.TakeAsync(viewer, "role-viewer-client", output);
+        await viewer.GotoAsync(booking);
+
         // The operator: the button is there and sends the message again.
         var operatorPage = await SignInAsync(_operator, FirmIdentityProvider.Operator, booking);
         await Expect(operatorPage.Locator("#signed-in-as")).ToHaveTextAsync("Otto Operator <otto@firm.test> (operator)");
@@ -74,6 +83,10 @@ public sealed class ProviderBrowserTests(ProviderDeployment turtle, ITestOutputH
             .ToHaveCountAsync(1);
         await Expect(audit.GetByRole(AriaRole.Row).Filter(new() { HasText = "Viola Viewer <viola@firm.test>" }).Filter(new() { HasText = "sign-in" }).First).ToBeVisibleAsync();
         await Screenshots.TakeAsync(admin, "role-admin-audit", output);
+        var adminClient = await admin.Context.NewPageAsync();
+        await adminClient.GotoAsync(clientPage);
+        await Expect(adminClient.GetByRole(AriaRole.Button, new() { Name = "Erase client" })).ToBeVisibleAsync();
+        await Screenshots.TakeAsync(adminClient, "role-admin-client", output);
         foreach (var page in new[] { viewer, operatorPage, admin })
         {
             var violations = (await page.RunAxe()).Violations.Select(v => $"{page.Url}: {v.Id} ({v.Impact}): {v.Help}").ToList();

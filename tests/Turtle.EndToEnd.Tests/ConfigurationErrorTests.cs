@@ -16,6 +16,7 @@ public class ConfigurationErrorTests
     [InlineData("Advisors__Source", "GoogleSheets", "Advisors:SpreadsheetId")]
     [InlineData("Calendly__ReconcileDays", "0", "Calendly:ReconcileDays")]
     [InlineData("Calendly__ReconcileInterval", "soon", "Calendly:ReconcileInterval")]
+    [InlineData("Records__KeepForRegulator", "maybe", "Records:KeepForRegulator")]
     public async Task SiloRefusesToStartAndNamesTheKey(string variable, string value, string key)
     {
         await using var silo = TurtleProcess.Start("Turtle.Silo", new Dictionary<string, string?>

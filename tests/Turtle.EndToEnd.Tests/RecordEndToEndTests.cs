@@ -93,6 +93,26 @@ public sealed class RecordEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain(digits, broken.Output, StringComparison.Ordinal);
         var all = await TurtleCommand.RunAsync(_commandEnvironment, "records", "verify");
         Assert.True(all.ExitCode == 1, all.ToString());
+
+        // ./turtle clients erase: the booking forgets the client, the record keeps the conversation and the erasure.
+        var cluster = new Dictionary<string, string?>(_commandEnvironment) { ["Orleans__ClusterId"] = _turtle.ClusterId, ["Orleans__ServiceId"] = _turtle.ClusterId };
+        var erased = await TurtleCommand.RunAsync(cluster, "clients", "erase", phone);
+        Assert.True(erased.ExitCode == 0, erased.ToString());
+        Assert.Contains("1 booking(s)", erased.Output, StringComparison.Ordinal);
+        Assert.Contains("record kept", erased.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(digits, erased.Output + erased.Error, StringComparison.Ordinal);
+        var booking = await http.GetStringAsync(new Uri($"/api/appointments/{id}", UriKind.Relative));
+        Assert.DoesNotContain("Asha", booking, StringComparison.Ordinal);
+        Assert.DoesNotContain(digits[^4..], booking, StringComparison.Ordinal);
+        var kept = await RecordAsync(http, phone);
+        Assert.Contains(kept, i => i.GetProperty("kind").GetString() == "erase" && i.GetProperty("actor").GetString()!.StartsWith("command line", StringComparison.Ordinal));
+        var again = await TurtleCommand.RunAsync(cluster, "clients", "erase", phone);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        var unknown = await TurtleCommand.RunAsync(cluster, "clients", "erase", "+919700000002");
+        Assert.True(unknown.ExitCode == 1, unknown.ToString());
+        var malformed = await TurtleCommand.RunAsync(cluster, "clients", "erase", "98123");
+        Assert.True(malformed.ExitCode == 2, malformed.ToString());
+        Assert.Contains("<phone>", malformed.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ using Turtle.Grains.Appointments;
 namespace Turtle.Api.OperationsConsole.Actions;
 
 /// <summary>The console's actions on the grains, each allowed to an operator (or admin) only.</summary>
-public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit audit) : IConsoleActions
+public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit audit, Clients.ClientDirectory clients) : IConsoleActions
 {
     public async Task<ConsoleActionResult> RetryMessageAsync(ClaimsPrincipal by, string appointmentId, NotificationKind kind)
     {
@@ -71,17 +71,35 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
             : (new ConsoleActionResult(ConsoleActionOutcome.Done, "The full number is shown; seeing it is recorded in the audit."), phone);
     }
 
+    public async Task<ConsoleActionResult> EraseClientAsync(ClaimsPrincipal by, string phone)
+    {
+        if (await RefuseAsync(by, StaffActions.Erase, null, Clients.ErasureResponse.AuditDetail(phone), StaffRole.Admin) is { } refused)
+        {
+            return refused;
+        }
+        var result = await Clients.ClientErasures.EraseAsync(clients, audit, by, phone, CancellationToken.None);
+        if (!result.Found)
+        {
+            return new ConsoleActionResult(ConsoleActionOutcome.NotFound, "Turtle knows no client with this number.");
+        }
+        var record = result.RecordKept
+            ? $"The record's {result.RecordEntries:#,0} entries are kept for the regulator, the erasure added to them."
+            : $"The record's {result.RecordEntries:#,0} entries were deleted.";
+        return new ConsoleActionResult(ConsoleActionOutcome.Done,
+            $"The client's personal data was erased from {Words.Count(result.Bookings, "booking")}{(result.OptedOut ? "; the number stays opted out" : "")}. {record}");
+    }
+
     /// <summary>
     /// Null when <paramref name="by"/> may act; else the refusal, recorded in the audit as well: someone trying what
     /// their role does not allow is worth knowing about.
     /// </summary>
-    private async Task<ConsoleActionResult?> RefuseAsync(ClaimsPrincipal by, string action, string? appointmentId, string? detail)
+    private async Task<ConsoleActionResult?> RefuseAsync(ClaimsPrincipal by, string action, string? appointmentId, string? detail, StaffRole needed = StaffRole.Operator)
     {
-        if (by.Holds(StaffRole.Operator))
+        if (by.Holds(needed))
         {
             return null;
         }
-        var what = string.Join(" ", new[] { action, detail }.Where(w => !string.IsNullOrEmpty(w))) + ", which needs the operator role";
+        var what = string.Join(" ", new[] { action, detail }.Where(w => !string.IsNullOrEmpty(w))) + $", which needs the {needed.Name()} role";
         if (appointmentId is not null && InviteeId.IsValid(appointmentId))
         {
             await audit.RecordOnBookingAsync(by, StaffActions.Refused, cluster, appointmentId, what);
@@ -90,6 +108,6 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
         {
             await audit.RecordAsync(by, StaffActions.Refused, detail: what);
         }
-        return new ConsoleActionResult(ConsoleActionOutcome.Forbidden, "This needs the operator role; yours is " + (StaffPrincipal.RoleOf(by)?.Name() ?? "none") + ".");
+        return new ConsoleActionResult(ConsoleActionOutcome.Forbidden, $"This needs the {needed.Name()} role; yours is " + (StaffPrincipal.RoleOf(by)?.Name() ?? "none") + ".");
     }
 }

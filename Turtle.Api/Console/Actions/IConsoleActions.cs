@@ -25,6 +25,9 @@ public interface IConsoleActions
 
     /// <summary>The client's full phone number of one booking, for the person who asked to see it.</summary>
     Task<(ConsoleActionResult Result, string? Phone)> RevealPhoneAsync(ClaimsPrincipal by, string appointmentId);
+
+    /// <summary>Erases the client of <paramref name="phone"/> (SPEC §13, <c>POST /api/clients/{phone}/erase</c>): an admin's action.</summary>
+    Task<ConsoleActionResult> EraseClientAsync(ClaimsPrincipal by, string phone);
 }
 
 public enum ConsoleActionOutcome

@@ -10,6 +10,9 @@ public sealed class AppointmentIndexState
     [Id(1)] public Dictionary<string, string> Phones { get; set; } = [];
     /// <summary>When each booking with something left to send next means to wake, as it last said.</summary>
     [Id(2)] public Dictionary<string, DateTimeOffset> Wakes { get; set; } = [];
+    /// <summary>The client's name and e-mail of each booking (what the console's search looks in); gone once erased.</summary>
+    [Id(3)] public Dictionary<string, string> Names { get; set; } = [];
+    [Id(4)] public Dictionary<string, string> Emails { get; set; } = [];
 }
 
 /// <summary>
@@ -31,22 +34,45 @@ public sealed partial class AppointmentIndexGrain(
     private HashSet<string> _writing = [];
     private DateTimeOffset? _sweptAt;
 
-    public Task<bool> AddAsync(string appointmentId, DateTimeOffset start, string? phone)
+    public Task<bool> AddAsync(string appointmentId, DateTimeOffset start, string? phone, string? name, string? email)
     {
         RecordStart(appointmentId, start);
-        if (state.State.Phones.GetValueOrDefault(appointmentId) != phone)
+        if (Keep(state.State.Phones, appointmentId, phone) | Keep(state.State.Names, appointmentId, name) | Keep(state.State.Emails, appointmentId, email))
         {
-            if (phone is null)
-            {
-                state.State.Phones.Remove(appointmentId);
-            }
-            else
-            {
-                state.State.Phones[appointmentId] = phone;
-            }
             Changed(appointmentId);
         }
         return Task.FromResult(!_unflushed.Contains(appointmentId) && !_writing.Contains(appointmentId));
+    }
+
+    public Task<IReadOnlyList<IndexedClient>> SearchAsync(string text, int max)
+    {
+        var (names, emails, phones) = (state.State.Names, state.State.Emails, state.State.Phones);
+        var found = state.State.Starts
+            .Where(kv => Contains(names, kv.Key, text) || Contains(emails, kv.Key, text))
+            .Take(max)
+            .Select(kv => new IndexedClient(kv.Key, kv.Value, phones.GetValueOrDefault(kv.Key), names.GetValueOrDefault(kv.Key), emails.GetValueOrDefault(kv.Key)));
+        return Task.FromResult<IReadOnlyList<IndexedClient>>([.. found]);
+
+        static bool Contains(Dictionary<string, string> values, string id, string text) =>
+            values.TryGetValue(id, out var value) && value.Contains(text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Sets or removes (null) the booking's value; whether it changed.</summary>
+    private static bool Keep(Dictionary<string, string> values, string appointmentId, string? value)
+    {
+        if (values.GetValueOrDefault(appointmentId) == value)
+        {
+            return false;
+        }
+        if (value is null)
+        {
+            values.Remove(appointmentId);
+        }
+        else
+        {
+            values[appointmentId] = value;
+        }
+        return true;
     }
 
     public Task ExpectWakeAsync(string appointmentId, DateTimeOffset start, DateTimeOffset? wakeAt)

@@ -24,4 +24,11 @@ public sealed class AppointmentQueryGrain : Grain, IAppointmentQueryGrain
         var shards = await Task.WhenAll(AppointmentIndex.KeysOf(windowStart, windowEnd).Select(key => GrainFactory.GetGrain<IAppointmentIndexGrain>(key).FindByPhoneAsync(phone)));
         return [.. shards.SelectMany(s => s).Distinct(StringComparer.Ordinal)];
     }
+
+    public async Task<IReadOnlyList<IndexedClient>> SearchClientsAsync(string text, DateTimeOffset windowStart, DateTimeOffset windowEnd, int max)
+    {
+        Activity.Current = null;
+        var shards = await Task.WhenAll(AppointmentIndex.KeysOf(windowStart, windowEnd).Select(key => GrainFactory.GetGrain<IAppointmentIndexGrain>(key).SearchAsync(text, max)));
+        return [.. shards.SelectMany(s => s).OrderByDescending(c => c.Start).Take(max)];
+    }
 }

@@ -102,6 +102,68 @@ public sealed class ApiOnClusterTests(ApiOnClusterTests.Deployment turtle) : ICl
         Assert.Equal(("ops-script", "key"), (entry.GetProperty("actor").GetString(), entry.GetProperty("actorKind").GetString()));
     }
 
+    [Fact]
+    public async Task AnAdminErasesAClientWhoseBookingThenShowsNoPersonalDataAndBadInputChangesNothing()
+    {
+        using var http = turtle.Api.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var digits = "9198" + Random.Shared.Next(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var id = Guid.NewGuid().ToString();
+        using (var booked = await SendUntilConnectedAsync(http, CalendlyWebhooks.InviteeCreated(id, "+" + digits, DateTimeOffset.UtcNow.AddDays(3), name: "Meera Iyer", email: "meera.iyer@example.com")))
+        {
+            Assert.Equal(HttpStatusCode.OK, booked.StatusCode);
+        }
+        await turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:Confirmation", 1, TimeSpan.FromSeconds(30));
+        var erase = new Uri($"/api/clients/%2B{digits}/erase", UriKind.Relative);
+
+        // A viewer's and an operator's keys may not erase; a malformed number and an unknown one change nothing.
+        foreach (var key in new[] { ViewerKey, OperatorKey })
+        {
+            using var refused = new HttpRequestMessage(HttpMethod.Post, erase) { Headers = { { "X-Api-Key", key } } };
+            using var answer = await turtle.Api.CreateClient().SendAsync(refused);
+            Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
+            Assert.Equal("admin", (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requiredRole").GetString());
+        }
+        using (var malformed = await http.PostAsync(new Uri("/api/clients/98123/erase", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+            Assert.True((await malformed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("phone", out _));
+        }
+        using (var unknown = await http.PostAsync(new Uri("/api/clients/%2B919700000001/erase", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        }
+        var before = await http.GetStringAsync(new Uri($"/api/appointments/{id}", UriKind.Relative));
+        Assert.Contains("Meera Iyer", before, StringComparison.Ordinal);
+
+        using var erased = await http.PostAsync(erase, null);
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        var result = await erased.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((1, "kept"), (result.GetProperty("bookings").GetInt32(), result.GetProperty("record").GetString()));
+        Assert.DoesNotContain(digits, result.GetRawText(), StringComparison.Ordinal);
+
+        var after = await http.GetStringAsync(new Uri($"/api/appointments/{id}", UriKind.Relative));
+        foreach (var personal in new[] { "Meera", "Iyer", "meera.iyer@example.com", digits, digits[^4..] })
+        {
+            Assert.DoesNotContain(personal, after, StringComparison.OrdinalIgnoreCase);
+        }
+        var view = JsonDocument.Parse(after).RootElement;
+        Assert.False(view.TryGetProperty("clientName", out _));
+        Assert.False(view.TryGetProperty("phoneMasked", out _));
+        Assert.True(view.TryGetProperty("clientErasedAt", out _));
+
+        // Again: safe, nothing more to erase; the record keeps the conversation and both erasures.
+        using var repeated = await http.PostAsync(erase, null);
+        Assert.Equal(HttpStatusCode.OK, repeated.StatusCode);
+        Assert.Equal(0, (await repeated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookings").GetInt32());
+        var record = await http.GetFromJsonAsync<JsonElement>(new Uri($"/api/records?phone=%2B{digits}", UriKind.Relative));
+        Assert.Equal(2, record.GetProperty("items").EnumerateArray().Count(i => i.GetProperty("kind").GetString() == "erase"));
+        var audit = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/audit", UriKind.Relative));
+        Assert.DoesNotContain(digits, audit.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "erase");
+    }
+
     /// <summary>A booking through the webhook: once it is stored, the cluster client is connected.</summary>
     private async Task BookAsync()
     {

@@ -93,7 +93,7 @@ public class GrainStorageTests(TurtleClusterFixture fixture)
     {
         var shard = fixture.Grains.GetGrain<IAppointmentIndexGrain>($"2031-01-01/{Random.Shared.Next(16):00}");
         var id = Guid.NewGuid().ToString();
-        await shard.AddAsync(id, DateTimeOffset.UtcNow, "+919876500001");
+        await shard.AddAsync(id, DateTimeOffset.UtcNow, "+919876500001", "Asha Rao", "asha@example.com");
 
         var stored = await Eventually.ReadAsync(async () =>
         {

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Turtle.Grains.Records;
+
+/// <summary>The <c>Records</c> section (SPEC §13): how the firm's record is kept and forgotten.</summary>
+public sealed class RecordOptions
+{
+    public const string Section = "Records";
+
+    /// <summary>
+    /// An erased client's record entries are kept until their retention ends, the erasure appended to them (a regulator
+    /// may ask for what the firm said); false: they are deleted with the client's personal data.
+    /// </summary>
+    public bool KeepForRegulator { get; set; } = true;
+}
+
+public static class RecordServiceExtensions
+{
+    /// <summary>The <c>Records</c> section, bound and checked at start (a value that is not a boolean names its key).</summary>
+    public static IServiceCollection AddRecordOptions(this IServiceCollection services)
+    {
+        services.AddOptions<RecordOptions>().BindConfiguration(RecordOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+}
