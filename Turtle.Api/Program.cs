@@ -4,6 +4,7 @@ using Turtle.Api.Access;
 using Turtle.Api.Audit;
 using Turtle.Api.Commands;
 using Turtle.Api.Endpoints;
+using Turtle.Api.Insights;
 using Turtle.Api.OperationsConsole;
 using Turtle.Api.Webhooks;
 
@@ -36,6 +37,8 @@ app.MapTemplateEndpoints();
 app.MapReconcileEndpoints();
 app.MapRecordEndpoints();
 app.MapAuditEndpoints();
+app.MapInsightEndpoints();
 app.MapTurtleConsole();
+app.MapInsightCsv();
 app.Run();
 return 0;
