@@ -9,13 +9,13 @@ public sealed record InsightRequest(DateOnly From, DateOnly To, string? Advisor)
     /// <summary>The longest range one call reads: a year and a week (a quarter is the common case).</summary>
     public const int MaxDays = 371;
 
-    /// <summary>Weeks shown when no range is asked for: the current one and the twelve before it.</summary>
+    /// <summary>Weeks shown when no range is asked for: the current one (to its Sunday) and the twelve before it.</summary>
     public const int DefaultWeeks = 13;
 
     public static (InsightRequest? Request, Dictionary<string, string[]> Errors) Parse(string? from, string? to, string? advisor, DateOnly today)
     {
         var errors = new Dictionary<string, string[]>();
-        var last = Day(to, "to", errors) ?? today;
+        var last = Day(to, "to", errors) ?? WeekCounts.WeekOf(today).AddDays(6);
         var first = Day(from, "from", errors) ?? WeekCounts.WeekOf(last).AddDays(-7 * (DefaultWeeks - 1));
         if (errors.Count == 0 && first > last)
         {
