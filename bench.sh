@@ -2,7 +2,8 @@
 # Benchmarks Turtle against its storage limit (issue #7): builds Release, starts Azurite, and runs
 # tests/Turtle.Benchmarks, which starts silo(s), the API and the fake Graph API on loopback.
 #   ./bench.sh                 every scenario; results in bench-results/<scenario>.json and bench-results/SUMMARY.md
-#   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover seed-baseline console whole-life
+#   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover seed-baseline console insights whole-life
+#                              (insights: a quarter of counts, 13 weeks x 500 bookings, and /insights timed in chromium)
 #                              (seed-baseline: the design Turtle replaces, tests/Turtle.Benchmarks/SeedBaseline; needs python3)
 #                              (whole-life: storage transactions per booking from webhook to FollowUp, about ten minutes)
 #   ./bench.sh --smoke         every scenario at tiny sizes (about four minutes, most of it whole-life's steps); results in .data/bench-smoke/
@@ -35,7 +36,7 @@ start_bench_azurite() {
   export TURTLE_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;"
 }
 
-scenarios=(storage-limit ingest due-burst scale failover seed-baseline console whole-life)
+scenarios=(storage-limit ingest due-burst scale failover seed-baseline console insights whole-life)
 selected=() options=() smoke=0
 for arg in "$@"; do
   case "$arg" in
@@ -47,7 +48,7 @@ done
 [ ${#selected[@]} -eq 0 ] || [ "${selected[0]}" = all ] && selected=("${scenarios[@]}")
 
 ensure_azurite || exit 1
-ensure_chromium || true   # the console scenario also times the page in chromium
+ensure_chromium || true   # the console and insights scenarios also time their page in chromium
 if [ "${TURTLE_BENCH_NO_BUILD:-}" != "1" ]; then
   log "building ($CONFIGURATION)"
   dotnet build Turtle.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly || exit 1

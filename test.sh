@@ -51,7 +51,7 @@ project_result() {
 lanes=(
   "Turtle.EndToEnd.Tests"
   "Turtle.Grains.Tests"
-  "Turtle.Api.Tests Turtle.Console.Tests vulnerable-packages"
+  "Turtle.Api.Tests Turtle.Console.Tests vulnerable-packages prometheus-rules"
   "Turtle.Chaos.Tests chaos bench-smoke"
 )
 projects=()
@@ -79,6 +79,8 @@ run_named() {
     # Known vulnerabilities in the packages, direct or transitive: high or critical fails; a source without
     # vulnerability data is reported and counted as skipped, not as passed.
     vulnerable-packages) scripts/vulnerable-packages.sh ;;
+    # The PrometheusRule's alerts (SPEC §16), checked by promtool; 2: promtool could not be had, counted as skipped.
+    prometheus-rules) scripts/check-prometheus-rules.sh ;;
     bench-smoke)
       [ -x ./bench.sh ] && [ "${TURTLE_SKIP_BENCH_SMOKE:-}" != "1" ] || return 99
       TURTLE_BENCH_NO_BUILD=1 TURTLE_BENCH_CONFIGURATION=Debug TURTLE_BENCH_PORT_BASE=$((PORT_BASE + 100)) ./bench.sh --smoke ;;
@@ -130,6 +132,12 @@ case "$(code vulnerable-packages)" in
   *) count 0 1 0; log "vulnerable packages: high or critical advisories (or the listing failed); see $LOGS/vulnerable-packages.log" ;;
 esac
 log "vulnerable packages: checked in $(duration vulnerable-packages) s"
+
+case "$(code prometheus-rules)" in
+  0) count 1 0 0 ;;
+  2) count 0 0 1; log "prometheus rules not checked: promtool is missing; see $LOGS/prometheus-rules.log" ;;
+  *) count 0 1 0; log "prometheus rules: promtool check rules failed; see $LOGS/prometheus-rules.log" ;;
+esac
 
 if [ -f "$LOGS/bench-smoke.status" ]; then
   if [ "$(code bench-smoke)" = 0 ]; then count 1 0 0; else

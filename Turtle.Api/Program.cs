@@ -5,6 +5,7 @@ using Turtle.Api.Audit;
 using Turtle.Api.Clients;
 using Turtle.Api.Commands;
 using Turtle.Api.Endpoints;
+using Turtle.Api.Insights;
 using Turtle.Api.OperationsConsole;
 using Turtle.Api.Webhooks;
 
@@ -38,6 +39,8 @@ app.MapReconcileEndpoints();
 app.MapRecordEndpoints();
 app.MapAuditEndpoints();
 app.MapClientEndpoints();
+app.MapInsightEndpoints();
 app.MapTurtleConsole();
+app.MapInsightCsv();
 app.Run();
 return 0;

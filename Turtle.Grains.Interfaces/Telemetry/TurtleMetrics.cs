@@ -113,6 +113,15 @@ public static class TurtleMetrics
     private static readonly Counter<long> ReconcileBookingChanges = Meter.CreateCounter<long>(
         "turtle.reconcile.bookings", description: "Bookings created or cancelled by Calendly reconciliation.");
 
+    private static int _accountHeld;
+
+    private static readonly ObservableGauge<int> AccountHeldGauge = Meter.CreateObservableGauge(
+        "turtle.whatsapp.account.held", () => Volatile.Read(ref _accountHeld),
+        description: "1 while Meta refuses the WhatsApp account and messages are held until a probe succeeds (SPEC §6), else 0.");
+
+    /// <summary>Whether messages are held because Meta refused the account (the silo's <c>whatsapp-account</c> check).</summary>
+    public static void AccountHeld(bool held) => Volatile.Write(ref _accountHeld, held ? 1 : 0);
+
     /// <summary>
     /// One webhook delivery. <paramref name="eventType"/> is Calendly's <c>event</c> or one of the WhatsApp events; a
     /// value outside the known set is recorded as <see cref="OtherEvent"/>, so a forged body cannot grow the label.

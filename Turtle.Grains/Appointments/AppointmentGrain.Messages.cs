@@ -99,6 +99,7 @@ public sealed partial class AppointmentGrain
             LogWokenBySweep(_logger, Id);
         }
         await _target.Record.FlushAsync();
+        await _target.Insight.TellAsync();
         await _delivery.ProcessAsync();
         return due;
     }
@@ -113,6 +114,7 @@ public sealed partial class AppointmentGrain
         }
         _delivery.Alarm.Ticked(status);
         await _target.Record.FlushAsync();
+        await _target.Insight.TellAsync();
         await Listing.ListAsync(State.Details, State.Notifications);
         await ArmAgendaAsync();
         await _delivery.ProcessAsync();

@@ -40,7 +40,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     {
         ArgumentNullException.ThrowIfNull(delivery);
         (_state, _rules, _options, _agenda, _calendly, _languages, _time, _logger) = (state, rules, options, agenda, calendly, languages, delivery.Time, logger);
-        _target = new BookingTarget(this, state, delivery.Grains, rules, recipients, languages, delivery.Policy, delivery.Time, logger);
+        _target = new BookingTarget(this, state, delivery.Grains, rules, recipients, languages, delivery.Policy, delivery.Time, agenda.Firm, logger);
         _delivery = new MessageDispatcher(delivery, this, state, _target);
     }
 
@@ -55,6 +55,8 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         // Entries a lost activation stored and did not flush go to the record whatever woke this one (a status from Meta,
         // usually seconds after a send), not only at the booking's next reminder, which may be days away.
         _target.Record.Schedule();
+        // Likewise a tally its day did not store (or one never told: a booking stored before insight was counted).
+        _target.Insight.Schedule();
         return Task.CompletedTask;
     }
 

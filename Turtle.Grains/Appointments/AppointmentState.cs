@@ -4,6 +4,15 @@ using Turtle.Grains.Delivery;
 
 namespace Turtle.Grains.Appointments;
 
+/// <summary>The attendance buttons a client tapped (the cancel button is <see cref="AppointmentState.CancelRequestedAt"/>).</summary>
+[Flags, GenerateSerializer, Alias("Turtle.AttendanceTaps")]
+public enum AttendanceTaps
+{
+    None = 0,
+    Attend = 1,
+    Decline = 2,
+}
+
 /// <summary>A booking as persisted: what Calendly said, who advises, and every message with its state.</summary>
 [GenerateSerializer, Alias("Turtle.AppointmentState")]
 public sealed class AppointmentState
@@ -41,6 +50,15 @@ public sealed class AppointmentState
 
     /// <summary>When the client's personal data was erased from this booking (SPEC §13); null while it holds it.</summary>
     [Id(40)] public DateTimeOffset? ClientErasedAt { get; set; }
+
+    /// <summary>The attendance buttons the client tapped (SPEC §16 counts them; a later tap may change the attendance).</summary>
+    [Id(31)] public AttendanceTaps Taps { get; set; }
+
+    /// <summary>
+    /// The tally the booking's day of insight last said it stored (<see cref="Insights.BookingTally.Signature"/>); null
+    /// before it was told. Kept with the booking's next write: until then a new activation tells it again, which changes nothing.
+    /// </summary>
+    [Id(32)] public string? InsightTold { get; set; }
 
     public const int EarlyStatusCapacity = 16;
 

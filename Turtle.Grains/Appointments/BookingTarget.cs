@@ -21,11 +21,13 @@ public sealed partial class BookingTarget(
     ClientLanguages languages,
     WakePolicy policy,
     TimeProvider time,
+    FirmCalendar firm,
     ILogger logger) : IDeliveryTarget
 {
     private readonly BookingAttention _attention = new(grains, logger);
     private BookingListing? _listing;
     private RecordFlush? _record;
+    private Insights.BookingInsight? _insight;
 
     public string Holder => grain.GetPrimaryKeyString();
 
@@ -37,6 +39,9 @@ public sealed partial class BookingTarget(
 
     /// <summary>Takes the booking's pending record entries to its client's record, off the path that wrote them.</summary>
     public RecordFlush Record => _record ??= new RecordFlush(grain, grains, () => State.RecordPending, () => State.Details?.Phone, logger);
+
+    /// <summary>Tells the booking's day of insight its tally, off the path that wrote it.</summary>
+    public Insights.BookingInsight Insight => _insight ??= new Insights.BookingInsight(grain, grains, () => Holder, () => State, firm, logger);
 
     private AppointmentState State => state.State;
 
@@ -98,7 +103,11 @@ public sealed partial class BookingTarget(
 
     public void BeforeWrite() => BookingAttention.Review(State, time.GetUtcNow());
 
-    public void Written() => Record.Schedule();
+    public void Written()
+    {
+        Record.Schedule();
+        Insight.Schedule();
+    }
 
     public void Claiming(Notification entry, RenderedMessage message, string? category)
     {
@@ -131,7 +140,8 @@ public sealed partial class BookingTarget(
         return told;
     }
 
-    public WakeNeeds Needs() => new(State.Notifications, KeepWaking: BookingAttention.Owed(State) || Record.Owed, WakeSoon: Listing.NeedsAnotherTry);
+    /// <remarks>A tally its day has not stored wakes the booking within a period, as an unstored listing does: after a kill -9 the count is told again in seconds, not at the next message.</remarks>
+    public WakeNeeds Needs() => new(State.Notifications, KeepWaking: BookingAttention.Owed(State) || Record.Owed, WakeSoon: Listing.NeedsAnotherTry || Insight.Owed);
 
     /// <summary>Tells the attention list what the booking changed; false when some of it is still to be told.</summary>
     public async Task<bool> TellAttentionAsync() => !BookingAttention.Owed(State) || await _attention.TellAsync(Holder, State);

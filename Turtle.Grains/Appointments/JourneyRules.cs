@@ -57,6 +57,7 @@ public static class JourneyRules
         if (changed)
         {
             state.Attendance = attendance;
+            state.Taps |= declined ? AttendanceTaps.Decline : AttendanceTaps.Attend;
             BookingRecords.Record(state, answer.At, BookingSources.ClientReply, declined ? "client declined the meeting (Reconfirm)" : "client confirmed they will attend (Reconfirm)");
         }
         return new JourneyStep

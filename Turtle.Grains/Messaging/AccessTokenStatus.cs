@@ -72,6 +72,7 @@ public sealed partial class AccessTokenStatus(IOptionsMonitor<WhatsAppOptions> o
             }
             _refusedToken = Fingerprint(token);
             _refusal = error;
+            Telemetry.TurtleMetrics.AccountHeld(IsRefused(CurrentToken));
             _lastProbe = now;
             alert = now - _lastAlert >= AlertInterval;
             if (alert)
@@ -95,6 +96,8 @@ public sealed partial class AccessTokenStatus(IOptionsMonitor<WhatsAppOptions> o
                 _refusedToken = null;
                 LogRestored();
             }
+            // Also when the token was replaced: the new one worked.
+            Telemetry.TurtleMetrics.AccountHeld(false);
         }
     }
 

@@ -59,6 +59,39 @@ public sealed class ClusterControl : IAsyncDisposable
             || !Journey.All(kind => view.Notifications.Any(n => n.Kind == kind && n.State == NotificationState.Sent && n.DeliveryStatus == DeliveryStatus.Read)));
     }
 
+    /// <summary>
+    /// Tells the days of insight each booking's tally, as the bookings would, until every day says it stored them (the
+    /// days write behind); how many are stored.
+    /// </summary>
+    public async Task<int> TallyAsync(IReadOnlyList<(string Day, string Id, Turtle.Grains.Insights.BookingTally Tally)> tallies)
+    {
+        var left = tallies.ToList();
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2);
+        while (left.Count > 0 && DateTimeOffset.UtcNow < deadline)
+        {
+            var stored = new System.Collections.Concurrent.ConcurrentBag<string>();
+            await Parallel.ForEachAsync(left, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (t, _) =>
+            {
+                if (await Client.GetGrain<Turtle.Grains.Insights.IInsightDayGrain>(t.Day).TallyAsync(t.Id, t.Tally))
+                {
+                    stored.Add(t.Id);
+                }
+            });
+            var done = stored.ToHashSet();
+            left = [.. left.Where(t => !done.Contains(t.Id))];
+            if (left.Count > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
+        return tallies.Count - left.Count;
+    }
+
+    /// <summary>Deactivates the days of insight once idle: the next read takes each from storage.</summary>
+    public Task TakeDaysOutOfMemoryAsync(IEnumerable<string> days) =>
+        Parallel.ForEachAsync(days, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (day, cancellation) =>
+            await Client.GetGrain<Turtle.Grains.Insights.IInsightDayGrain>(day).AsReference<IGrainManagementExtension>().DeactivateOnIdle(cancellation));
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();

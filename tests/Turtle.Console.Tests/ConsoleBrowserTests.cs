@@ -288,6 +288,49 @@ public sealed class ConsoleBrowserTests(ConsoleDeployment turtle, ITestOutputHel
         Assert.Equal("solid", outline);
     }
 
+    [Fact]
+    public async Task InsightsPageDrawsEachChartWithItsTableFitsAPhoneAndOffersTheCsv()
+    {
+        var (from, to) = InsightApiTests.Range();
+        var url = turtle.Url($"/insights?from={from}&to={to}").ToString();
+        var page = await _browser.Context.NewPageAsync();
+        await page.GotoAsync(turtle.Url("/login").ToString());
+        await SignInAsync(page);
+
+        await UntilAsync(page, url, async () => (await page.Locator("#insight-totals").TextContentAsync() ?? "").Contains("1 decline", StringComparison.Ordinal));
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Insight");
+        await Expect(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Insight" })).ToHaveAttributeAsync("aria-current", "page");
+        await Expect(page.Locator("p.summary")).ToContainTextAsync($"{turtle.All.Count} bookings");
+        foreach (var chart in new[] { "Rates per week", "Rates per advisor", "Lateness, 95th percentile, per message kind" })
+        {
+            var figure = page.GetByRole(AriaRole.Figure, new() { Name = chart });
+            await Expect(figure.GetByRole(AriaRole.Img)).ToHaveCountAsync(1);
+            await Expect(figure.GetByRole(AriaRole.Table, new() { Name = $"{chart} (table)" })).ToBeVisibleAsync();
+        }
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Rates per advisor (table)" })).ToContainTextAsync("Priya Sharma");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Rates per advisor (table)" })).ToContainTextAsync("100 %");
+        await Expect(page.GetByLabel("Advisor", new() { Exact = true })).ToBeVisibleAsync();
+
+        var csv = await page.APIRequest.GetAsync(turtle.Url(await page.Locator("#insight-csv").GetAttributeAsync("href") ?? "").ToString());
+        Assert.Equal(200, csv.Status);
+        Assert.StartsWith("text/csv", csv.Headers["content-type"], StringComparison.Ordinal);
+        Assert.StartsWith("scope,key,name,kind,", await csv.TextAsync(), StringComparison.Ordinal);
+
+        await AssertAccessibleAsync(page, "/insights");
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync(url);
+        await AssertAccessibleAsync(page, "/insights at 390 px");
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"/insights is {width} px wide at a 390 px viewport: it scrolls sideways");
+        await page.SetViewportSizeAsync(1280, 900);
+        await ScreenshotsAsync(page, "insights");
+
+        // A range the API refuses is shown as the problem, naming the field.
+        await page.GotoAsync(turtle.Url($"/insights?from={to}&to={from}").ToString());
+        await Expect(page.Locator("#insight-errors")).ToContainTextAsync("from: must not be after to");
+    }
+
     private const string ConsoleSessionCookie = "turtle_console";
 
     /// <summary>Reloads <paramref name="url"/> until <paramref name="done"/> holds (what the page shows changes in the cluster, not in it).</summary>

@@ -66,12 +66,15 @@ public class IngestWritesEndToEndTests(ITestOutputHelper output) : IAsyncLifetim
         // "PUT TurtleRecord" (the client's day list), "POST $batch(TurtleRecord)" (entries, one transaction per flush).
         static bool IsRecord(string key) => key.EndsWith(" " + RecordTable.TableName, StringComparison.Ordinal) || key.EndsWith($"({RecordTable.TableName})", StringComparison.Ordinal);
         var record = writes.Where(kv => IsRecord(kv.Key)).Sum(kv => kv.Value);
+        // The day's counts (SPEC §16): told after the webhook's answer, written once per flush of the day, not per booking.
+        var insight = writes.Where(kv => kv.Key.EndsWith(" TurtleInsights", StringComparison.Ordinal)).Sum(kv => kv.Value);
         var others = writes.Where(kv => !kv.Key.EndsWith(" TurtleAppointments", StringComparison.Ordinal) && !kv.Key.EndsWith(" OrleansReminders", StringComparison.Ordinal)
-                && !IsRecord(kv.Key))
+                && !IsRecord(kv.Key) && !kv.Key.EndsWith(" TurtleInsights", StringComparison.Ordinal))
             .Where(kv => kv.Value > 0).ToList();
         var figure = $"e2e ingest writes: {Count} bookings -> {appointments} appointment-table writes ({shards} of them day-index shards touched), " +
             $"{reminders} reminder writes: {(appointments - shards + reminders) / (double)Count:0.00} writes per booking plus {shards / (double)Count:0.00} amortized index; " +
-            $"after the webhook, {record / (double)Count:0.00} record transactions per booking (its opt-in and confirmation, one batch, and the client's day list)";
+            $"after the webhook, {record / (double)Count:0.00} record transactions per booking (its opt-in and confirmation, one batch, and the client's day list)" +
+            $" and {insight} writes of the day's insight counts";
         output.WriteLine(figure);
         Figures.Record(figure);
 
@@ -80,6 +83,7 @@ public class IngestWritesEndToEndTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.InRange(reminders, Count, Count + AdvisorsInDefaultSheet - 1);
         Assert.InRange(appointments, Count + 1, Count + shards);
         Assert.Empty(others);
+        Assert.InRange(insight, 0, 3);
     }
 
     private async Task<string> BookAsync(HttpClient http, DateTimeOffset start)

@@ -28,11 +28,10 @@ public sealed partial class AppointmentIndexGrain(
 {
     public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(5);
 
-    private IGrainTimer? _flush;
-    /// <summary>Bookings whose entry changed since the last write began, and those of the write in flight: not stored yet.</summary>
-    private HashSet<string> _unflushed = [];
-    private HashSet<string> _writing = [];
+    private WriteBehind? _writes;
     private DateTimeOffset? _sweptAt;
+
+    private WriteBehind Writes => _writes ??= new WriteBehind(this, state.WriteStateAsync, FlushDelay, e => LogFlushFailed(logger, e));
 
     public Task<bool> AddAsync(string appointmentId, DateTimeOffset start, string? phone, string? name, string? email)
     {
@@ -41,7 +40,7 @@ public sealed partial class AppointmentIndexGrain(
         {
             Changed(appointmentId);
         }
-        return Task.FromResult(!_unflushed.Contains(appointmentId) && !_writing.Contains(appointmentId));
+        return Task.FromResult(Writes.IsStored(appointmentId));
     }
 
     public Task<IReadOnlyList<IndexedClient>> SearchAsync(string text, int max)
@@ -92,7 +91,7 @@ public sealed partial class AppointmentIndexGrain(
             {
                 wakes.Remove(appointmentId);
             }
-            FlushSoon();
+            Writes.Soon();
         }
         return Task.CompletedTask;
     }
@@ -127,9 +126,9 @@ public sealed partial class AppointmentIndexGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_flush is not null)
+        if (Writes.Due)
         {
-            await FlushAsync(cancellationToken);
+            await Writes.FlushAsync(cancellationToken);
         }
     }
 
@@ -142,44 +141,7 @@ public sealed partial class AppointmentIndexGrain(
         }
     }
 
-    private void Changed(string appointmentId)
-    {
-        _unflushed.Add(appointmentId);
-        FlushSoon();
-    }
-
-    private void FlushSoon() => _flush ??= this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushDelay, Timeout.InfiniteTimeSpan));
-
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        // The timer is disposed only once the write is done: disposing a grain timer cancels its callback's token, and a
-        // write given that token would be cancelled every time, so the index would never be stored.
-        var timer = _flush;
-        _flush = null;
-        // Adds interleave with the write: one made while it is in flight may or may not be in it, so counts as unstored.
-        (_writing, _unflushed) = (_unflushed, []);
-        var written = false;
-        try
-        {
-            await state.WriteStateAsync(timer is null ? cancellationToken : CancellationToken.None);
-            written = true;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Still right in memory: write again shortly rather than drop the batch.
-            LogFlushFailed(logger, e);
-            FlushSoon();
-        }
-        finally
-        {
-            if (!written)
-            {
-                _unflushed.UnionWith(_writing);
-            }
-            _writing = [];
-            timer?.Dispose();
-        }
-    }
+    private void Changed(string appointmentId) => Writes.Changed(appointmentId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment index could not be written; retrying")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception);
