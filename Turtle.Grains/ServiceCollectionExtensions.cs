@@ -5,6 +5,7 @@ using Turtle.Grains.Advisors;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Calendly;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Records;
 
 namespace Turtle.Grains;
 
@@ -19,6 +20,7 @@ public static class ServiceCollectionExtensions
         services.AddMessaging(configuration);
         services.AddAdvisors(configuration);
         services.AddCalendlyReconciliation(configuration);
+        services.AddRecordRetention(configuration);
         return services;
     }
 }

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Turtle.Grains.Records;
+
+public static class RecordServiceExtensions
+{
+    /// <summary>The <c>Records</c> keys of retention, validated as the silo starts (a bad value stops it, naming the key).</summary>
+    public static IServiceCollection AddRecordRetention(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+}
