@@ -15,6 +15,8 @@ public static class StaffActions
     public const string RefreshAdvisors = "refresh-advisors";
     public const string Reconcile = "reconcile";
     public const string RevealPhone = "reveal-phone";
+    /// <summary>A client's record read through <c>GET /api/records</c> (JSON or CSV): an export.</summary>
+    public const string ExportRecord = "export";
 
     /// <summary>An action tried by someone whose role does not allow it (the detail says which).</summary>
     public const string Refused = "refused";
