@@ -7,7 +7,7 @@ using Turtle.Testing.Processes;
 // Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--console-bookings <n>]
 //        [--whole-life-bookings <n>] [--whole-life-gap <seconds>] [--summary-only]
 // Storage comes from TURTLE_TEST_STORAGE (./bench.sh starts an Azurite of its own and sets it).
-string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline", "console", "whole-life"];
+string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline", "console", "whole-life", "retention"];
 var smoke = args.Contains("--smoke");
 var output = Option("--out") ?? Path.Combine(TurtleProcess.RepositoryRoot, smoke ? ".data/bench-smoke" : "bench-results");
 var named = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is "--smoke" || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
@@ -51,6 +51,7 @@ async Task RunAsync(string scenario)
             "seed-baseline" => await SeedBaseline.RunAsync(settings),
             "console" => await ConsoleWeek.RunAsync(settings),
             "whole-life" => await WholeLife.RunAsync(settings),
+            "retention" => await Retention.RunAsync(settings),
             _ => await Failover.RunAsync(settings),
         };
     }
