@@ -35,6 +35,9 @@ public sealed partial class RetentionGrain(
     /// <summary>Where a first booking sweep begins, before the first day due: bookings older than this are not looked for.</summary>
     private const int FirstBookingCatchUpDays = 366;
 
+    /// <summary>The first sweep after the reminder is first armed: not while a fresh cluster is busy starting.</summary>
+    private static readonly TimeSpan FirstTick = TimeSpan.FromHours(1);
+
     /// <summary>Bookings handled at once.</summary>
     private const int Concurrency = 16;
 
@@ -44,7 +47,7 @@ public sealed partial class RetentionGrain(
     {
         if (await this.GetReminder(ReminderName) is null)
         {
-            await this.RegisterOrUpdateReminder(ReminderName, TimeSpan.FromMinutes(10), TimeSpan.FromDays(1));
+            await this.RegisterOrUpdateReminder(ReminderName, FirstTick, TimeSpan.FromDays(1));
             LogScheduled(logger);
         }
     }

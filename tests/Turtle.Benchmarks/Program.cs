@@ -4,7 +4,7 @@ using Turtle.Benchmarks.Scenarios;
 using Turtle.Testing;
 using Turtle.Testing.Processes;
 
-// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--console-bookings <n>]
+// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--console-bookings <n>] [--retention-bookings <n>]
 //        [--whole-life-bookings <n>] [--whole-life-gap <seconds>] [--summary-only]
 // Storage comes from TURTLE_TEST_STORAGE (./bench.sh starts an Azurite of its own and sets it).
 string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline", "console", "whole-life", "retention"];
@@ -21,6 +21,7 @@ var settings = new BenchSettings(smoke, output)
     ScaleBookings = Option("--scale-bookings") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 100_000,
     IngestLevels = Option("--ingest-levels") is { } levels ? [.. levels.Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture))] : [1, 8, 32, 128],
     ConsoleBookings = Option("--console-bookings") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 1_000,
+    RetentionBookings = Option("--retention-bookings") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 10_000,
     WholeLifeBookings = Option("--whole-life-bookings") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 64,
     WholeLifeGap = Option("--whole-life-gap") is { } g ? TimeSpan.FromSeconds(int.Parse(g, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(60),
 };

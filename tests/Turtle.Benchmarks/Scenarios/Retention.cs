@@ -23,7 +23,7 @@ public static class Retention
     public static async Task<ScenarioResult> RunAsync(BenchSettings settings)
     {
         var result = new ScenarioResult("retention", settings.Smoke, settings.Environment);
-        var bookings = settings.Smoke ? 200 : 10_000;
+        var bookings = settings.Smoke ? 200 : settings.RetentionBookings;
         var table = new RecordTable(new TableServiceClient(TestStorage.ConnectionString));
         var day = new DateOnly(2001, 6, 1);
         var run = Guid.NewGuid().ToString("N")[..6];
@@ -35,6 +35,7 @@ public static class Retention
         await WriteChainAsync(table, exported, day.AddDays(1), ExportEntries);
         result.Add("seeding: entries written", bookings * EntriesPerBooking + ExportEntries, "entries");
         result.Add("seeding time", seed.Elapsed.TotalSeconds, "s");
+        Console.WriteLine($"   seeded {bookings:#,0} bookings' entries in {seed.Elapsed.TotalSeconds:0} s; verifying");
 
         var environment = new Dictionary<string, string?> { ["ConnectionStrings__AzureStorage"] = TestStorage.ConnectionString };
         var verify = Stopwatch.StartNew();
@@ -43,6 +44,7 @@ public static class Retention
         result.MustBeZero("verify exit code", verified.ExitCode);
         result.Add($"./turtle records verify, {Entries(verified.Output)} entries", verifySeconds, "s");
 
+        Console.WriteLine($"   verified in {verifySeconds:0} s; exporting, then sweeping");
         var export = Stopwatch.StartNew();
         var file = Path.Combine(Path.GetTempPath(), $"turtle-bench-export-{run}.csv");
         var exportRun = await TurtleCommand.RunAsync("dotnet", [TurtleProcess.BinaryPath("Turtle.Api"), "records", "export", "--phone", exported, "--format", "csv", "--out", file], environment);
