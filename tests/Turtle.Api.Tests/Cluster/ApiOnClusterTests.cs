@@ -130,13 +130,15 @@ public sealed class ApiOnClusterTests(ApiOnClusterTests.Deployment turtle) : ICl
         var record = await admin.GetFromJsonAsync<JsonElement>(new Uri($"/api/records?phone={Uri.EscapeDataString(phone)}", UriKind.Relative));
         var staff = record.GetProperty("items").EnumerateArray().Where(e => e.GetProperty("direction").GetString() == "staff")
             .Select(e => (e.GetProperty("kind").GetString(), e.GetProperty("actor").GetString())).ToList();
-        Assert.Equal([("retry", "ops-script"), ("reveal-phone", "Otto Operator <otto@firm.test>")], staff);
+        // Reading the record is an export, audited before it is read: it is in what it reads.
+        Assert.Equal([("retry", "ops-script"), ("reveal-phone", "Otto Operator <otto@firm.test>"), ("export", ApiKeyRing.AdminKeyName)], staff);
         var audit = await admin.GetFromJsonAsync<JsonElement>(new Uri(
             $"/api/audit?from={Uri.EscapeDataString(since.ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}", UriKind.Relative));
         var listed = audit.GetProperty("items").EnumerateArray().Where(e => e.TryGetProperty("appointmentId", out var booking) && booking.GetString() == id)
             .Select(e => (e.GetProperty("action").GetString(), e.GetProperty("actor").GetString(), e.GetProperty("actorKind").GetString(), e.GetProperty("client").GetString())).ToList();
         var masked = "+91******" + digits[1..];
         Assert.Equal([("retry", "ops-script", "key", masked), ("reveal-phone", "Otto Operator <otto@firm.test>", "person", masked)], listed);
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "export" && e.GetProperty("client").GetString() == masked);
     }
 
     /// <summary>A booking through the webhook: once it is stored, the cluster client is connected.</summary>
