@@ -2,10 +2,11 @@
 # Benchmarks Turtle against its storage limit (issue #7): builds Release, starts Azurite, and runs
 # tests/Turtle.Benchmarks, which starts silo(s), the API and the fake Graph API on loopback.
 #   ./bench.sh                 every scenario; results in bench-results/<scenario>.json and bench-results/SUMMARY.md
-#   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover seed-baseline console insights whole-life
+#   ./bench.sh ingest          one of: storage-limit ingest due-burst scale failover seed-baseline console insights whole-life retention
 #                              (insights: a quarter of counts, 13 weeks x 500 bookings, and /insights timed in chromium)
 #                              (seed-baseline: the design Turtle replaces, tests/Turtle.Benchmarks/SeedBaseline; needs python3)
 #                              (whole-life: storage transactions per booking from webhook to FollowUp, about ten minutes)
+#                              (retention: the record's retention sweep over a day of 10,000 bookings, verify of 100,000 entries, export of 1,000)
 #   ./bench.sh --smoke         every scenario at tiny sizes (about four minutes, most of it whole-life's steps); results in .data/bench-smoke/
 # Environment: TURTLE_BENCH_CONFIGURATION [Release] and TURTLE_BENCH_NO_BUILD=1 run what is already built (./test.sh
 # runs the smoke run on its Debug build); TURTLE_BENCH_PORT_BASE [10200] moves Azurite's three ports.
@@ -36,7 +37,7 @@ start_bench_azurite() {
   export TURTLE_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_ACCOUNT_KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;"
 }
 
-scenarios=(storage-limit ingest due-burst scale failover seed-baseline console insights whole-life)
+scenarios=(storage-limit ingest due-burst scale failover seed-baseline console insights whole-life retention)
 selected=() options=() smoke=0
 for arg in "$@"; do
   case "$arg" in

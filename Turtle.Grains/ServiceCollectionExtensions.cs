@@ -5,6 +5,7 @@ using Turtle.Grains.Advisors;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Calendly;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Records;
 
 namespace Turtle.Grains;
 
@@ -20,6 +21,7 @@ public static class ServiceCollectionExtensions
         services.AddAdvisors(configuration);
         services.AddCalendlyReconciliation(configuration);
         Records.RecordServiceExtensions.AddRecordOptions(services);
+        services.AddRecordRetention(configuration);
         return services;
     }
 }

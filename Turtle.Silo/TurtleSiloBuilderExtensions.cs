@@ -7,6 +7,7 @@ using Turtle.Grains;
 using Turtle.Grains.Calendly;
 using Turtle.Grains.Delivery;
 using Turtle.Grains.Hosting;
+using Turtle.Grains.Records;
 
 namespace Turtle.Silo;
 
@@ -25,7 +26,7 @@ public static class TurtleSiloBuilderExtensions
         var tables = TableService(configuration);
         silo.Services.AddTurtleGrains(configuration);
         // The firm's record shares the account; its rows are written by the record's grains, not by a grain storage.
-        silo.Services.AddSingleton(new Turtle.Grains.Records.RecordTable(tables));
+        silo.Services.AddSingleton(new RecordTable(tables));
         silo.UseClusterTls(configuration);
         silo.Services.AddOptions<SiloOptions>()
             .Bind(configuration.GetSection(SiloOptions.Section))
@@ -72,8 +73,9 @@ public static class TurtleSiloBuilderExtensions
                 }
             }
         });
-        // Every silo arms (or, without Calendly:ApiToken, removes) the reconciliation reminder as it starts.
-        silo.AddStartupTask((services, _) => ReconcileSchedule.EnsureInBackground(services));
+        // Every silo arms (or, without Calendly:ApiToken, removes) the reconciliation reminder as it starts, and the retention sweep's.
+        silo.AddStartupTask((services, _) => ReminderArming.EnsureInBackground(services, "Calendly reconciliation", g => g.GetGrain<IReconciliationGrain>(0).ScheduleAsync()));
+        silo.AddStartupTask((services, _) => ReminderArming.EnsureInBackground(services, "retention sweep", g => g.GetGrain<IRetentionGrain>(IRetentionGrain.Cluster).ScheduleAsync()));
         // A dead silo is declared within ~10 s (3 missed 2 s probes), so its reminders move to a survivor quickly.
         silo.Configure<ClusterMembershipOptions>(o =>
         {

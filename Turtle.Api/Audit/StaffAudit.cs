@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Security.Claims;
-using Azure;
-using Azure.Data.Tables;
 using Turtle.Api.Access;
 using Turtle.Grains.Appointments;
-using Turtle.Grains.Hosting;
+using Turtle.Grains.Records;
 
 namespace Turtle.Api.Audit;
 
@@ -19,6 +16,8 @@ public static class StaffActions
     public const string Reconcile = "reconcile";
     public const string RevealPhone = "reveal-phone";
     public const string Erase = "erase";
+    /// <summary>A client's record read through <c>GET /api/records</c> (JSON or CSV): an export.</summary>
+    public const string ExportRecord = "export";
 
     /// <summary>An action tried by someone whose role does not allow it (the detail says which).</summary>
     public const string Refused = "refused";
@@ -29,41 +28,33 @@ public sealed record AuditEntry(
     DateTimeOffset At, string Actor, string ActorKind, string Action, string? AppointmentId, string? ClientPhone, string? Detail);
 
 /// <summary>
-/// The audit of staff actions, in the Azure Storage account Turtle keeps everything in (table <c>TurtleAudit</c>). An
-/// entry is written before the action is done and never changed: an action whose entry cannot be written is not done.
-/// The firm's record of every conversation (SPEC §13) is not built yet; each entry already has the shape of one of its
-/// <c>staff</c> entries (time, direction, kind, actor, the client's phone), so the record can take these in when it comes.
-/// Entries are partitioned by service and day (<c>{serviceId}|yyyyMMdd</c>), rows ordered by time within a day.
+/// The audit of staff actions (SPEC §14), kept as entries of the firm's record (SPEC §13, direction <c>staff</c>): an
+/// action on a booking is appended to its client's chain, one touching no client (a sign-in, a reconciliation) to the
+/// firm's own chain. The entry is appended, durably, before the action is done: an action whose entry cannot be
+/// stored is not done, and one whose silo dies midway is still in the record.
 /// </summary>
-public sealed class StaffAudit(TableServiceClient tables, IConfiguration configuration, TimeProvider time)
+public sealed class StaffAudit(IClusterClient cluster, TimeProvider time)
 {
-    public const string TableName = "TurtleAudit";
-    public const string Direction = "staff";
-
-    private readonly string _serviceId = configuration["Orleans:ServiceId"] ?? TurtleCluster.DefaultServiceId;
-    private Task<TableClient>? _table;
-
     public async Task RecordAsync(ClaimsPrincipal who, string action, string? appointmentId = null, string? clientPhone = null, string? detail = null,
         CancellationToken cancellation = default)
     {
-        var at = time.GetUtcNow();
-        var entity = new TableEntity(Partition(at), $"{at.UtcTicks:D19}-{Guid.NewGuid():N}")
+        cancellation.ThrowIfCancellationRequested();
+        var entry = new RecordEntry
         {
-            ["At"] = at,
-            ["Direction"] = Direction,
-            ["Kind"] = action,
-            ["Actor"] = StaffPrincipal.NameOf(who),
-            ["ActorKind"] = who.FindFirst(StaffPrincipal.KindClaim)?.Value ?? StaffPrincipal.Person,
-            ["Role"] = StaffPrincipal.RoleOf(who)?.Name(),
-            ["AppointmentId"] = appointmentId,
-            ["Phone"] = clientPhone,
-            ["Detail"] = detail,
+            Id = RecordEntryIds.Staff(Guid.NewGuid()),
+            At = time.GetUtcNow(),
+            Direction = RecordDirections.Staff,
+            Kind = action,
+            Text = detail,
+            Actor = StaffPrincipal.NameOf(who),
+            ActorKind = who.FindFirst(StaffPrincipal.KindClaim)?.Value ?? StaffPrincipal.Person,
+            AppointmentId = appointmentId,
         };
-        await (await TableAsync()).AddEntityAsync(entity, cancellation);
+        await cluster.GetGrain<IClientRecordGrain>(clientPhone ?? RecordTable.FirmKey).AppendAsync([entry]);
     }
 
     /// <summary>Records an action on one booking, with its client's number, so the entry names the client it touched.</summary>
-    public async Task RecordOnBookingAsync(ClaimsPrincipal who, string action, IClusterClient cluster, string appointmentId, string? detail = null,
+    public async Task RecordOnBookingAsync(ClaimsPrincipal who, string action, string appointmentId, string? detail = null,
         CancellationToken cancellation = default)
     {
         var phone = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(appointmentId)).RevealPhoneAsync();
@@ -73,42 +64,9 @@ public sealed class StaffAudit(TableServiceClient tables, IConfiguration configu
     /// <summary>Entries from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), oldest first.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellation = default)
     {
-        var table = await TableAsync();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Partition(from)} and PartitionKey le {Partition(to)} and RowKey ge {$"{from.UtcTicks:D19}"} and RowKey lt {$"{to.UtcTicks:D19}"}");
-        var entries = new List<AuditEntry>();
-        try
-        {
-            await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellation))
-            {
-                entries.Add(new AuditEntry(
-                    entity.GetDateTimeOffset("At") ?? default, entity.GetString("Actor") ?? "unknown", entity.GetString("ActorKind") ?? "",
-                    entity.GetString("Kind") ?? "", entity.GetString("AppointmentId"), entity.GetString("Phone"), entity.GetString("Detail")));
-            }
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // No action was ever audited in this account.
-        }
-        return [.. entries.OrderBy(e => e.At)];
+        cancellation.ThrowIfCancellationRequested();
+        var entries = await cluster.GetGrain<IRecordAuditGrain>(0).ListAsync(from, to);
+        return [.. entries.Select(e => new AuditEntry(
+            e.Entry.At, e.Entry.Actor ?? "unknown", e.Entry.ActorKind ?? "", e.Entry.Kind, e.Entry.AppointmentId, e.Client, e.Entry.Text))];
     }
-
-    /// <summary>The table, created on first use; a failed creation (storage down) is tried again by the next call.</summary>
-    private Task<TableClient> TableAsync()
-    {
-        var current = _table;
-        if (current is null || current.IsFaulted || current.IsCanceled)
-        {
-            current = _table = CreateAsync();
-        }
-        return current;
-
-        async Task<TableClient> CreateAsync()
-        {
-            var table = tables.GetTableClient(TableName);
-            await table.CreateIfNotExistsAsync();
-            return table;
-        }
-    }
-
-    private string Partition(DateTimeOffset at) => $"{_serviceId}|{at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Azure.Data.Tables;
 using Turtle.Api.Access;
 using Turtle.Api.Audit;
 using Turtle.Api.Clients;
@@ -62,9 +61,8 @@ internal sealed class ClientCommands : ICommandGroup
         {
             throw new CommandException(ExitCodes.NotInOrder, $"The cluster could not be reached (Orleans:ClusterId, ConnectionStrings:{TurtleCluster.StorageConnectionName}): {e.Message}");
         }
-        var configuration = host.Services.GetRequiredService<IConfiguration>();
         var cluster = host.Services.GetRequiredService<IClusterClient>();
-        var audit = new StaffAudit(new TableServiceClient(TurtleCluster.StorageConnectionString(configuration)), configuration, TimeProvider.System);
+        var audit = new StaffAudit(cluster, TimeProvider.System);
         var by = StaffPrincipal.Create($"command line ({Environment.UserName})", StaffRole.Admin, StaffPrincipal.Key, "CommandLine");
         var clients = new ClientDirectory(cluster, new PhoneNumberNormalizer("IN"), TimeProvider.System);
         var result = await ClientErasures.EraseAsync(clients, audit, by, number, cancellationToken);

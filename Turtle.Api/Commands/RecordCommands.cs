@@ -77,8 +77,8 @@ internal sealed class RecordCommands : ICommandGroup
         await foreach (var chain in chains)
         {
             clients++;
-            entries += chain.Count;
-            if (RecordChain.Verify(chain) is { } broken)
+            entries += chain.Entries.Count;
+            if (RecordChain.Verify(chain.Entries, chain.Cut) is { } broken)
             {
                 await Console.Out.WriteLineAsync($"Broken: {broken.Describe()}.");
                 return ExitCodes.NotInOrder;
@@ -88,9 +88,9 @@ internal sealed class RecordCommands : ICommandGroup
         return ExitCodes.Ok;
     }
 
-    private static async IAsyncEnumerable<List<StoredRecordEntry>> One(RecordTable table, string phone, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<ClientChain> One(RecordTable table, string phone, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        yield return await table.ReadAsync(phone, cancellationToken);
+        yield return await table.ReadChainAsync(phone, cancellationToken);
     }
 
     private static RecordRequest Parse(string? phone, string? from, string? to)

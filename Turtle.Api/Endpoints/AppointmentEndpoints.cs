@@ -44,7 +44,7 @@ public static class AppointmentEndpoints
             return Invalid("kind", $"not a message kind (one of {string.Join(", ", Enum.GetNames<NotificationKind>())})");
         }
         // The caller is known once the access filter has run, after binding: read from the context, not bound.
-        await audit.RecordOnBookingAsync(context.User, StaffActions.Retry, cluster, id, parsed.ToString(), context.RequestAborted);
+        await audit.RecordOnBookingAsync(context.User, StaffActions.Retry, id, parsed.ToString(), context.RequestAborted);
         var result = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(id)).RetryNotificationAsync(parsed, BookingSources.Console);
         return result.Outcome switch
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Turtle.Api.Access;
+using Turtle.Api.Audit;
 using Turtle.Api.Records;
 using Turtle.Grains.Records;
 
@@ -19,7 +20,7 @@ public static class RecordEndpoints
     }
 
     public static async Task<Results<Ok<RecordResponse>, ContentHttpResult, ValidationProblem>> GetRecord(
-        string? phone, string? from, string? to, string? format, IClusterClient cluster)
+        string? phone, string? from, string? to, string? format, IClusterClient cluster, StaffAudit audit, HttpContext context)
     {
         var (request, errors) = RecordRequest.Parse(phone, from, to);
         if (format is not (null or "json" or RecordFormats.Csv))
@@ -30,6 +31,8 @@ public static class RecordEndpoints
         {
             return TypedResults.ValidationProblem(errors);
         }
+        // Audited before it is read, so an export the record could not note is not answered.
+        await audit.RecordAsync(context.User, StaffActions.ExportRecord, clientPhone: request.Phone, detail: format ?? "json", cancellation: context.RequestAborted);
         var entries = await cluster.GetGrain<IClientRecordGrain>(request.Phone).ReadAsync(request.From, request.To);
         var items = entries.Select(RecordItem.From).ToList();
         return format == RecordFormats.Csv

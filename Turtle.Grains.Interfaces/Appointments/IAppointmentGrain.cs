@@ -59,6 +59,14 @@ public interface IAppointmentGrain : IGrainWithStringKey
     /// <returns>Whether the booking was the client's and is erased now (false for one erased before), and the WhatsApp id Meta knew the client by when it differed.</returns>
     Task<ClientErasure> EraseClientAsync(string phone, string by, bool keepRecord);
 
+    /// <summary>
+    /// Removes the client's personal data from a booking whose meeting ended before <paramref name="endedBefore"/>
+    /// (SPEC §13, <c>Records:BookingRetention</c>): no name, phone, e-mail, answers or replies' text stay; counts and times
+    /// do. True when the booking holds none now (or never was stored); false when its meeting ended later, or its record
+    /// entries are not all in the record yet (a later sweep tries again). Repeating it changes nothing.
+    /// </summary>
+    Task<bool> RemovePersonalDataAsync(DateTimeOffset endedBefore);
+
     /// <summary>The booking and its notifications, or null when nothing was ever stored under this key.</summary>
     [AlwaysInterleave]
     Task<AppointmentView?> GetAsync();

@@ -39,6 +39,9 @@ public interface IAppointmentIndexGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<IReadOnlyList<IndexedAppointment>> ListAsync();
+
+    /// <summary>Forgets the clients' numbers of this shard, durably (the retention sweep, once its bookings kept none).</summary>
+    Task ForgetPhonesAsync();
 }
 
 [GenerateSerializer, Immutable, Alias("Turtle.IndexedAppointment")]

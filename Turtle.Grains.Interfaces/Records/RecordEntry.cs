@@ -33,6 +33,8 @@ public sealed record RecordEntry
     [Id(14)] public string? From { get; init; }
     /// <summary>The booking it belongs to, when one does.</summary>
     [Id(15)] public string? AppointmentId { get; init; }
+    /// <summary>For a staff action: whether <see cref="Actor"/> is a <c>person</c> or a named <c>key</c>; null otherwise.</summary>
+    [Id(16)] public string? ActorKind { get; init; }
 }
 
 /// <summary>The <see cref="RecordEntry.Direction"/> values, as <c>GET /api/records</c> answers them.</summary>
@@ -70,4 +72,7 @@ public static class RecordEntryIds
 
     /// <summary>A consent change a message caused (STOP, START), or a booking's opt-in (<paramref name="cause"/> its id).</summary>
     public static string Consent(string cause) => $"consent/{cause}";
+
+    /// <summary>One staff action, named once by whoever does it (a repeated append of it is stored once).</summary>
+    public static string Staff(Guid action) => $"staff/{action:N}";
 }

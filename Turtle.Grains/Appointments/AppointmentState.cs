@@ -60,6 +60,9 @@ public sealed class AppointmentState
     /// </summary>
     [Id(32)] public string? InsightTold { get; set; }
 
+    /// <summary>When the retention sweep removed the client's personal data (<see cref="BookingRetention"/>); null while it holds it.</summary>
+    [Id(41)] public DateTimeOffset? PersonalDataRemovedAt { get; set; }
+
     public const int EarlyStatusCapacity = 16;
 
     /// <summary>When the client tapped "cancel" on the attendance check (SPEC §15); null when they have not.</summary>

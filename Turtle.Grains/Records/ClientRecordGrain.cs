@@ -40,6 +40,11 @@ public sealed partial class ClientRecordGrain(RecordTable table, TurtleClock tim
                 // Listed before its entries land, so no entry of the day is ever missing from the day's list.
                 await table.MarkDayAsync(Client, day);
             }
+            if (fresh.Exists(e => e.Direction == RecordDirections.Staff))
+            {
+                // Likewise listed first, so the audit finds every staff action of the day.
+                await table.MarkStaffDayAsync(Client, day);
+            }
             var rows = new List<StoredRecordEntry>(fresh.Count);
             var (previous, sequence) = (_lastHash, _lastSequence);
             foreach (var entry in fresh)
@@ -93,17 +98,18 @@ public sealed partial class ClientRecordGrain(RecordTable table, TurtleClock tim
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var rows = await table.ReadAsync(Client, cancellationToken);
+        var chain = await table.ReadChainAsync(Client, cancellationToken);
         _ids.Clear();
-        _ids.UnionWith(rows.Select(r => r.Entry.Id));
+        _ids.UnionWith(chain.Entries.Select(r => r.Entry.Id));
         _bookings.Clear();
-        _bookings.UnionWith(rows.Select(r => r.Entry.AppointmentId).OfType<string>());
-        if (rows.Count > 0)
+        _bookings.UnionWith(chain.Entries.Select(r => r.Entry.AppointmentId).OfType<string>());
+        // With every entry swept as expired, the chain goes on from the last one deleted, as the cut names it.
+        var (rowKey, hash) = chain.Entries.Count > 0 ? (chain.Entries[^1].RowKey, chain.Entries[^1].Hash) : (chain.Cut?.Through, chain.Cut?.Hash);
+        if (rowKey is not null && hash is not null)
         {
-            var last = rows[^1];
-            _lastHash = last.Hash;
-            _lastSequence = long.Parse(last.RowKey.AsSpan(9), System.Globalization.CultureInfo.InvariantCulture);
-            _lastDay = RecordTable.DayOf(last.RowKey);
+            _lastHash = hash;
+            _lastSequence = long.Parse(rowKey.AsSpan(9), System.Globalization.CultureInfo.InvariantCulture);
+            _lastDay = RecordTable.DayOf(rowKey);
         }
     }
 

@@ -58,6 +58,11 @@ public static class RecordChain
             {
                 json.WriteStringValue(text);
             }
+            // Fields added later are written only when set, so the hashes of entries stored before them still hold.
+            if (entry.ActorKind is { } actorKind)
+            {
+                json.WriteStringValue(actorKind);
+            }
             json.WriteEndArray();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -67,17 +72,28 @@ public static class RecordChain
     public static string FormatTime(DateTimeOffset at) => at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     /// <summary>The first entry of a client's chain (in stored order) that does not hold, or null when all do.</summary>
-    public static ChainBreak? Verify(IEnumerable<StoredRecordEntry> entries)
+    /// <param name="entries">The client's entries in stored order.</param>
+    /// <param name="cut">
+    /// Where the retention sweep cut the chain, if it did: entries up to the cut are expired (a sweep that stopped midway
+    /// left them; the next one deletes them) and the first entry after it must name the last entry swept.
+    /// </param>
+    public static ChainBreak? Verify(IEnumerable<StoredRecordEntry> entries, RetentionCut? cut = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        string? previous = null;
+        string? previous = cut?.Hash;
         foreach (var stored in entries)
         {
+            if (cut is not null && string.CompareOrdinal(stored.RowKey, cut.Through) <= 0)
+            {
+                continue;
+            }
             if (stored.PreviousHash != (previous ?? Start))
             {
                 return new ChainBreak(stored, previous is null
                     ? "it is the first entry kept but names a previous one: an earlier entry was removed"
-                    : "its previous hash does not match the entry before it: an entry was removed, inserted or edited");
+                    : previous == cut?.Hash
+                        ? "its previous hash is not the last entry the retention sweep deleted: an entry was removed, inserted or edited"
+                        : "its previous hash does not match the entry before it: an entry was removed, inserted or edited");
             }
             if (Hash(stored.PreviousHash, stored.Entry) != stored.Hash)
             {
@@ -91,6 +107,15 @@ public static class RecordChain
 
 /// <summary>An entry as the table holds it: its place in the client's partition and its links in the chain.</summary>
 public sealed record StoredRecordEntry(string Client, string RowKey, RecordEntry Entry, string PreviousHash, string Hash);
+
+/// <summary>
+/// The retention sweep's mark in a client's partition: entries up to row key <see cref="Through"/> were deleted as
+/// expired, and <see cref="Hash"/> is the hash of the last of them, which the first entry kept names as its previous.
+/// </summary>
+public sealed record RetentionCut(string Through, string Hash);
+
+/// <summary>A client's partition as read: the retention cut, if any, and the entries kept, in chain order.</summary>
+public sealed record ClientChain(string Client, RetentionCut? Cut, List<StoredRecordEntry> Entries);
 
 /// <summary>Where a client's chain breaks, and why.</summary>
 public sealed record ChainBreak(StoredRecordEntry At, string Reason)

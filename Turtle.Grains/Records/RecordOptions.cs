@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Turtle.Grains.Records;
 
 /// <summary>The <c>Records</c> section (SPEC §13): how the firm's record is kept and forgotten.</summary>
@@ -12,14 +10,4 @@ public sealed class RecordOptions
     /// may ask for what the firm said); false: they are deleted with the client's personal data.
     /// </summary>
     public bool KeepForRegulator { get; set; } = true;
-}
-
-public static class RecordServiceExtensions
-{
-    /// <summary>The <c>Records</c> section, bound and checked at start (a value that is not a boolean names its key).</summary>
-    public static IServiceCollection AddRecordOptions(this IServiceCollection services)
-    {
-        services.AddOptions<RecordOptions>().BindConfiguration(RecordOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        return services;
-    }
 }

@@ -10,7 +10,10 @@ namespace Turtle.Grains.Records;
 /// then its place in the chain): the partition reads back in chain order, and a client's entries of one day are one
 /// range of row keys. Beside them, partition <c>day.yyyyMMdd</c> lists (one row each) the clients with entries appended
 /// that day, so a retention sweep finds a day's entries without scanning the table: that partition, then one row-key
-/// range per client. Rows are only ever added: a status is an entry of its own.
+/// range per client; <c>staff.yyyyMMdd</c> lists likewise the partitions given a staff action that day, which is how the
+/// audit is read. Staff actions that touch no client are the chain of partition <c>firm</c>. Rows are only ever added
+/// (a status is an entry of its own) except by the retention sweep, which deletes a client's expired entries and leaves
+/// in row <c>0.cut</c> (sorted before every entry) where it cut the chain (<see cref="RetentionCut"/>).
 /// </summary>
 public sealed class RecordTable(TableServiceClient tables)
 {
@@ -19,7 +22,14 @@ public sealed class RecordTable(TableServiceClient tables)
     /// <summary>An entity group transaction holds at most 100 operations (Azure Tables' limit).</summary>
     public const int MaxBatch = 100;
 
+    /// <summary>The chain of staff actions that touch no client (sign-ins, a reconciliation, an advisors' refresh).</summary>
+    public const string FirmKey = "firm";
+
+    /// <summary>The row of a client's partition that marks the retention cut: '0' sorts before every day's row key.</summary>
+    public const string CutRowKey = "0.cut";
+
     private const string DayPartitionPrefix = "day.";
+    private const string StaffPartitionPrefix = "staff.";
     private readonly TableClient _table = tables.GetTableClient(TableName);
     private Task? _created;
 
@@ -36,48 +46,132 @@ public sealed class RecordTable(TableServiceClient tables)
     public static string DayPartition(DateOnly day) => DayPartitionPrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     /// <summary>A client's entries in chain order.</summary>
-    public async Task<List<StoredRecordEntry>> ReadAsync(string client, CancellationToken cancellationToken = default)
+    public async Task<List<StoredRecordEntry>> ReadAsync(string client, CancellationToken cancellationToken = default) =>
+        (await ReadChainAsync(client, cancellationToken)).Entries;
+
+    /// <summary>A client's entries in chain order, and the retention cut before them, if any.</summary>
+    public async Task<ClientChain> ReadChainAsync(string client, CancellationToken cancellationToken = default)
     {
-        var rows = new List<StoredRecordEntry>();
+        var chain = new ClientChain(client, null, []);
         try
         {
             await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == client, cancellationToken: cancellationToken))
             {
-                rows.Add(FromRow(row));
+                chain = Add(chain, row);
             }
         }
         catch (Azure.RequestFailedException e) when (e.Status == 404)
         {
             // No entry was ever appended in this account: reading creates nothing.
         }
-        return rows;
+        return chain;
     }
 
-    /// <summary>Every client's entries, client by client, each in chain order (for <c>./turtle records verify</c>).</summary>
-    public async IAsyncEnumerable<List<StoredRecordEntry>> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Every client's chain, client by client, each in chain order (for <c>./turtle records verify</c>).</summary>
+    public async IAsyncEnumerable<ClientChain> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (!await ExistsAsync(cancellationToken))
         {
             yield break;
         }
-        List<StoredRecordEntry>? client = null;
+        ClientChain? client = null;
         await foreach (var row in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
-            if (row.PartitionKey.StartsWith(DayPartitionPrefix, StringComparison.Ordinal))
+            if (IsList(row.PartitionKey))
             {
                 continue;
             }
-            if (client is { Count: > 0 } && client[0].Client != row.PartitionKey)
+            if (client is not null && client.Client != row.PartitionKey)
             {
                 yield return client;
                 client = null;
             }
-            (client ??= []).Add(FromRow(row));
+            client = Add(client ?? new ClientChain(row.PartitionKey, null, []), row);
         }
-        if (client is { Count: > 0 })
+        if (client is not null)
         {
             yield return client;
         }
+    }
+
+    /// <summary>A client's entries appended on one day, in chain order.</summary>
+    public async Task<List<StoredRecordEntry>> ReadDayAsync(string client, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<StoredRecordEntry>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(DayRange(client, day), cancellationToken: cancellationToken))
+        {
+            rows.Add(FromRow(row));
+        }
+        return rows;
+    }
+
+    /// <summary>The partitions given a staff action on <paramref name="day"/>.</summary>
+    public Task<List<string>> StaffClientsAsync(DateOnly day, CancellationToken cancellationToken = default) =>
+        ListedAsync(StaffPartition(day), cancellationToken);
+
+    /// <summary>The clients with entries appended on <paramref name="day"/>.</summary>
+    public Task<List<string>> DayClientsAsync(DateOnly day, CancellationToken cancellationToken = default) =>
+        ListedAsync(DayPartition(day), cancellationToken);
+
+    /// <summary>The first day on or after <paramref name="from"/> with entries appended, or null: one query, whatever the gap.</summary>
+    public async Task<DateOnly?> FirstDayAsync(DateOnly from, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {DayPartition(from)} and PartitionKey lt {"day/"}");
+        try
+        {
+            await foreach (var page in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).AsPages())
+            {
+                if (page.Values.Count > 0)
+                {
+                    return DateOnly.ParseExact(page.Values[0].PartitionKey[DayPartitionPrefix.Length..], "yyyyMMdd", CultureInfo.InvariantCulture);
+                }
+                if (page.ContinuationToken is null)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // Nothing was ever appended.
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Deletes a client's entries appended on <paramref name="day"/>, moving the cut past them in the same entity group
+    /// transaction as the first deletes (so no entry is gone without the cut naming it); repeating it deletes nothing more.
+    /// </summary>
+    /// <returns>The transactions made (the range's read not counted).</returns>
+    public async Task<int> SweepDayAsync(string client, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var keys = new List<(string RowKey, string Hash)>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(DayRange(client, day), select: ["RowKey", "Hash"], cancellationToken: cancellationToken))
+        {
+            keys.Add((row.RowKey, row.GetString("Hash") ?? ""));
+        }
+        if (keys.Count == 0)
+        {
+            return 0;
+        }
+        var cut = new TableEntity(client, CutRowKey) { ["Through"] = keys[^1].RowKey, ["Hash"] = keys[^1].Hash };
+        var actions = keys.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(client, k.RowKey), Azure.ETag.All)).Prepend(
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, cut));
+        return await SubmitInBatchesAsync(actions, cancellationToken);
+    }
+
+    /// <summary>Deletes a swept day's lists (<c>day.</c> and <c>staff.</c>).</summary>
+    /// <returns>The transactions made.</returns>
+    public async Task<int> DeleteDayListsAsync(DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var made = 0;
+        foreach (var partition in new[] { DayPartition(day), StaffPartition(day) })
+        {
+            var rows = await ListedAsync(partition, cancellationToken);
+            made += await SubmitInBatchesAsync(
+                rows.Select(client => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, client), Azure.ETag.All)), cancellationToken);
+        }
+        return made;
     }
 
     /// <summary>Notes that <paramref name="client"/> has entries appended on <paramref name="day"/>; repeating it is harmless.</summary>
@@ -85,6 +179,13 @@ public sealed class RecordTable(TableServiceClient tables)
     {
         await EnsureCreatedAsync();
         await _table.UpsertEntityAsync(new TableEntity(DayPartition(day), client), TableUpdateMode.Replace);
+    }
+
+    /// <summary>Notes that <paramref name="client"/> has a staff action appended on <paramref name="day"/>, for the audit.</summary>
+    public async Task MarkStaffDayAsync(string client, DateOnly day)
+    {
+        await EnsureCreatedAsync();
+        await _table.UpsertEntityAsync(new TableEntity(StaffPartition(day), client), TableUpdateMode.Replace);
     }
 
     /// <summary>
@@ -113,10 +214,13 @@ public sealed class RecordTable(TableServiceClient tables)
     /// <returns>How many entries were deleted.</returns>
     public async Task<int> DeleteClientAsync(string client)
     {
-        var rows = await ReadAsync(client);
-        foreach (var chunk in rows.Chunk(MaxBatch))
+        var chain = await ReadChainAsync(client);
+        var rows = chain.Entries;
+        // The retention cut goes too: nothing of the client's chain is left.
+        var keys = rows.Select(r => r.RowKey).Concat(chain.Cut is null ? [] : [CutRowKey]);
+        foreach (var chunk in keys.Chunk(MaxBatch))
         {
-            await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(client, r.RowKey), Azure.ETag.All)));
+            await _table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(client, k), Azure.ETag.All)));
         }
         foreach (var day in rows.Select(r => DayOf(r.RowKey)).Distinct())
         {
@@ -130,6 +234,54 @@ public sealed class RecordTable(TableServiceClient tables)
             }
         }
         return rows.Count;
+    }
+
+    private static string StaffPartition(DateOnly day) => StaffPartitionPrefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>A partition that lists clients rather than holding a chain.</summary>
+    private static bool IsList(string partition) =>
+        partition.StartsWith(DayPartitionPrefix, StringComparison.Ordinal) || partition.StartsWith(StaffPartitionPrefix, StringComparison.Ordinal);
+
+    private static string DayRange(string client, DateOnly day) => TableClient.CreateQueryFilter(
+        $"PartitionKey eq {client} and RowKey ge {day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)} and RowKey lt {day.AddDays(1).ToString("yyyyMMdd", CultureInfo.InvariantCulture)}");
+
+    private static ClientChain Add(ClientChain chain, TableEntity row)
+    {
+        if (row.RowKey == CutRowKey)
+        {
+            return chain with { Cut = new RetentionCut(row.GetString("Through") ?? "", row.GetString("Hash") ?? "") };
+        }
+        chain.Entries.Add(FromRow(row));
+        return chain;
+    }
+
+    private async Task<List<string>> ListedAsync(string partition, CancellationToken cancellationToken)
+    {
+        var clients = new List<string>();
+        try
+        {
+            await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                clients.Add(row.RowKey);
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // Nothing was ever appended.
+        }
+        return clients;
+    }
+
+    /// <summary>Submits the actions of one partition in entity group transactions of at most <see cref="MaxBatch"/>.</summary>
+    private async Task<int> SubmitInBatchesAsync(IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        var made = 0;
+        foreach (var batch in actions.Chunk(MaxBatch))
+        {
+            await _table.SubmitTransactionAsync(batch, cancellationToken);
+            made++;
+        }
+        return made;
     }
 
     private Task EnsureCreatedAsync() => _created ??= CreateAsync();
@@ -177,6 +329,7 @@ public sealed class RecordTable(TableServiceClient tables)
             ["Actor"] = entry.Actor,
             ["From"] = entry.From,
             ["AppointmentId"] = entry.AppointmentId,
+            ["ActorKind"] = entry.ActorKind,
             ["PreviousHash"] = stored.PreviousHash,
             ["Hash"] = stored.Hash,
         };
@@ -202,6 +355,7 @@ public sealed class RecordTable(TableServiceClient tables)
             Actor = row.GetString("Actor"),
             From = row.GetString("From"),
             AppointmentId = row.GetString("AppointmentId"),
+            ActorKind = row.GetString("ActorKind"),
         };
         return new StoredRecordEntry(row.PartitionKey, row.RowKey, entry, row.GetString("PreviousHash") ?? "", row.GetString("Hash") ?? "");
     }

@@ -13,6 +13,9 @@ public sealed class BenchSettings(bool smoke, string outputFolder)
     /// <summary>Bookings in the full scale run (the issue asks for 100,000).</summary>
     public int ScaleBookings { get; init; } = 100_000;
 
+    /// <summary>Bookings whose day of record entries the retention scenario sweeps (issue 33 asks for 10,000).</summary>
+    public int RetentionBookings { get; init; } = 10_000;
+
     /// <summary>Bookings in the console's week page (SPEC §11 asks for 1,000 within 1 s).</summary>
     public int ConsoleBookings { get; init; } = 1_000;
 

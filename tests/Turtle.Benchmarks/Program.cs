@@ -4,10 +4,10 @@ using Turtle.Benchmarks.Scenarios;
 using Turtle.Testing;
 using Turtle.Testing.Processes;
 
-// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--console-bookings <n>]
+// Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--console-bookings <n>] [--retention-bookings <n>]
 //        [--whole-life-bookings <n>] [--whole-life-gap <seconds>] [--summary-only]
 // Storage comes from TURTLE_TEST_STORAGE (./bench.sh starts an Azurite of its own and sets it).
-string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline", "console", "insights", "whole-life"];
+string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline", "console", "insights", "whole-life", "retention"];
 var smoke = args.Contains("--smoke");
 var output = Option("--out") ?? Path.Combine(TurtleProcess.RepositoryRoot, smoke ? ".data/bench-smoke" : "bench-results");
 var named = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is "--smoke" || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
@@ -21,6 +21,7 @@ var settings = new BenchSettings(smoke, output)
     ScaleBookings = Option("--scale-bookings") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 100_000,
     IngestLevels = Option("--ingest-levels") is { } levels ? [.. levels.Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture))] : [1, 8, 32, 128],
     ConsoleBookings = Option("--console-bookings") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 1_000,
+    RetentionBookings = Option("--retention-bookings") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 10_000,
     WholeLifeBookings = Option("--whole-life-bookings") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 64,
     WholeLifeGap = Option("--whole-life-gap") is { } g ? TimeSpan.FromSeconds(int.Parse(g, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(60),
 };
@@ -52,6 +53,7 @@ async Task RunAsync(string scenario)
             "console" => await ConsoleWeek.RunAsync(settings),
             "insights" => await InsightQuarter.RunAsync(settings),
             "whole-life" => await WholeLife.RunAsync(settings),
+            "retention" => await Retention.RunAsync(settings),
             _ => await Failover.RunAsync(settings),
         };
     }

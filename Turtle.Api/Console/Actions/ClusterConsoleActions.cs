@@ -16,7 +16,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
         {
             return refused;
         }
-        await audit.RecordOnBookingAsync(by, StaffActions.Retry, cluster, appointmentId, kind.ToString());
+        await audit.RecordOnBookingAsync(by, StaffActions.Retry, appointmentId, kind.ToString());
         var message = Words.Sentence(kind.ToString()).ToLowerInvariant();
         var result = await cluster.GetGrain<IAppointmentGrain>(InviteeId.Normalize(appointmentId)).RetryNotificationAsync(kind, BookingSources.Console);
         return result.Outcome switch
@@ -38,7 +38,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
         {
             return refused;
         }
-        await audit.RecordOnBookingAsync(by, StaffActions.MarkHandled, cluster, appointmentId, reason);
+        await audit.RecordOnBookingAsync(by, StaffActions.MarkHandled, appointmentId, reason);
         await cluster.GetGrain<IAttentionGrain>(0).ClearAsync(InviteeId.Normalize(appointmentId), reason);
         return new ConsoleActionResult(ConsoleActionOutcome.Done, $"Marked handled: {AttentionReasons.Find(reason).Label.ToLowerInvariant()}.");
     }
@@ -102,7 +102,7 @@ public sealed class ClusterConsoleActions(IClusterClient cluster, StaffAudit aud
         var what = string.Join(" ", new[] { action, detail }.Where(w => !string.IsNullOrEmpty(w))) + $", which needs the {needed.Name()} role";
         if (appointmentId is not null && InviteeId.IsValid(appointmentId))
         {
-            await audit.RecordOnBookingAsync(by, StaffActions.Refused, cluster, appointmentId, what);
+            await audit.RecordOnBookingAsync(by, StaffActions.Refused, appointmentId, what);
         }
         else
         {

@@ -124,6 +124,16 @@ public sealed partial class AppointmentIndexGrain(
     public Task<IReadOnlyList<IndexedAppointment>> ListAsync() =>
         Task.FromResult<IReadOnlyList<IndexedAppointment>>([.. state.State.Starts.Select(kv => new IndexedAppointment(kv.Key, kv.Value)).OrderBy(a => a.Start)]);
 
+    public async Task ForgetPhonesAsync()
+    {
+        if (state.State.Phones.Count == 0)
+        {
+            return;
+        }
+        state.State.Phones.Clear();
+        await state.WriteStateAsync();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (Writes.Due)
