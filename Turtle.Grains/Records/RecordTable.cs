@@ -222,15 +222,19 @@ public sealed class RecordTable(TableServiceClient tables)
         {
             await _table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(client, k), Azure.ETag.All)));
         }
-        foreach (var day in rows.Select(r => DayOf(r.RowKey)).Distinct())
+        // The days' lists name the client by number: their rows go too (the staff list only for days with staff entries).
+        foreach (var (day, staff) in rows.GroupBy(r => DayOf(r.RowKey)).Select(g => (g.Key, g.Any(r => r.Entry.Direction == RecordDirections.Staff))))
         {
-            try
+            foreach (var partition in staff ? [DayPartition(day), StaffPartition(day)] : new[] { DayPartition(day) })
             {
-                await _table.DeleteEntityAsync(DayPartition(day), client, Azure.ETag.All);
-            }
-            catch (Azure.RequestFailedException e) when (e.Status == 404)
-            {
-                // Removed by an earlier attempt.
+                try
+                {
+                    await _table.DeleteEntityAsync(partition, client, Azure.ETag.All);
+                }
+                catch (Azure.RequestFailedException e) when (e.Status == 404)
+                {
+                    // Removed by an earlier attempt.
+                }
             }
         }
         return rows.Count;

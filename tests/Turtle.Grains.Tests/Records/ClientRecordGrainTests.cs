@@ -61,6 +61,22 @@ public class ClientRecordGrainTests(TurtleClusterFixture cluster)
         Assert.Equal("in/wamid.y", removed!.At.Entry.Id);
     }
 
+    [Fact]
+    public async Task DeletingAnErasedClientsRecordLeavesNoListNamingTheNumber()
+    {
+        var client = NewClient();
+        var staff = Entry("staff/reveal-phone/1", "revealed the number") with { Direction = RecordDirections.Staff, Kind = "reveal-phone", Actor = "Otto" };
+        await cluster.Grains.GetGrain<IClientRecordGrain>(client).AppendAsync([Entry("in/wamid.del", "hello"), staff]);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Contains(client, await Table.StaffClientsAsync(today));
+
+        Assert.Equal(2, await Table.DeleteClientAsync(client));
+
+        Assert.Empty(await Table.ReadAsync(client));
+        Assert.DoesNotContain(client, await Table.DayClientsAsync(today));
+        Assert.DoesNotContain(client, await Table.StaffClientsAsync(today));
+    }
+
     private static RecordEntry Entry(string id, string text) => new()
     {
         Id = id,
