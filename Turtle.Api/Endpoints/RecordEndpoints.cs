@@ -31,9 +31,13 @@ public static class RecordEndpoints
         {
             return TypedResults.ValidationProblem(errors);
         }
-        // Audited before it is read, so an export the record could not note is not answered.
-        await audit.RecordAsync(context.User, StaffActions.ExportRecord, clientPhone: request.Phone, detail: format ?? "json", cancellation: context.RequestAborted);
-        var entries = await cluster.GetGrain<IClientRecordGrain>(request.Phone).ReadAsync(request.From, request.To);
+        // Audited before it is read, so an export the record could not note is not answered. A number with no record (never
+        // a client, or erased with its record) is named by its hash in the firm's chain: an entry would begin its record.
+        var record = cluster.GetGrain<IClientRecordGrain>(request.Phone);
+        var held = await record.CountAsync() > 0;
+        await audit.RecordAsync(context.User, StaffActions.ExportRecord, clientPhone: held ? request.Phone : null,
+            detail: held ? format ?? "json" : $"{format ?? "json"}, {Clients.ErasureResponse.AuditDetail(request.Phone)}", cancellation: context.RequestAborted);
+        var entries = await record.ReadAsync(request.From, request.To);
         var items = entries.Select(RecordItem.From).ToList();
         return format == RecordFormats.Csv
             ? TypedResults.Text(RecordFormats.ToCsv(items), "text/csv")

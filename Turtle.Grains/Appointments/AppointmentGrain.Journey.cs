@@ -60,14 +60,7 @@ public sealed partial class AppointmentGrain
     /// </summary>
     private async Task<JourneyStep> FollowAsync(Func<AppointmentState, JourneyStep> decide)
     {
-        if (Writer.Ahead.HasFlag(Unwritten.Change))
-        {
-            await StoreAsync();
-        }
-        else if (Writer.HoldsUnrecordedOutcome)
-        {
-            await Writer.WriteAsync();
-        }
+        await CatchUpAsync();
         var step = decide(State);
         if (!step.Applies)
         {

@@ -19,6 +19,8 @@ public sealed partial class AppointmentGrain
         {
             return await KeepEarlyStatusAsync(update);
         }
+        // A failure applied before, whose storing failed, is stored by Meta's retry rather than found applied in memory.
+        await CatchUpAsync();
         switch (_delivery.ApplyStatus(update))
         {
             case StatusEffect.NotOurs:
@@ -29,10 +31,27 @@ public sealed partial class AppointmentGrain
             case StatusEffect.Replanned:
                 // Recorded as sent from its status (the wake-up its claim had armed is re-armed to what is left), or failed
                 // at Meta (the booking needs a person, and stays armed until the attention list is told).
+                Writer.Changing();
                 await StoreAsync();
                 break;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Stores what memory holds that storage does not before a call decides anything: a change an earlier call made whose
+    /// storing failed (its retry must store it, not find it done in memory and answer "unchanged"), or a send's outcome.
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
+        if (Writer.Ahead.HasFlag(Unwritten.Change))
+        {
+            await StoreAsync();
+        }
+        else if (Writer.HoldsUnrecordedOutcome)
+        {
+            await Writer.WriteAsync();
+        }
     }
 
     /// <summary>
