@@ -43,7 +43,9 @@ public static class WholeLife
     {
         var result = new ScenarioResult("whole-life", settings.Smoke, settings.Environment);
         var count = settings.Smoke ? 5 : settings.WholeLifeBookings;
-        var gap = settings.Smoke ? TimeSpan.FromSeconds(20) : settings.WholeLifeGap;
+        // A step's last writes come up to some 15 s after its messages: the insight tally a second after the booking's write,
+        // its day's write five seconds later, and the booking hearing it stored on its next ask seven seconds after that.
+        var gap = settings.Smoke ? TimeSpan.FromSeconds(35) : settings.WholeLifeGap;
         // The steps' times are fixed before the silo starts: the agenda's time of day is configuration. The webhooks get
         // two gaps, every later step one. The smoke run shares the machine with the whole test suite, so its deployment
         // gets as long as the full run's.
