@@ -53,13 +53,18 @@ public sealed partial class AppointmentGrain
 
     /// <summary>
     /// Carries out a step of the client's journey: records its reasons for a person in the booking, stores it, lets its
-    /// messages go, and tells the attention list. A send's outcome held in memory is written before the step is decided:
-    /// when that write fails the caller is refused with the booking unchanged, so its retry decides the step afresh
-    /// (decided first, a no-show would be in memory already and its retry would find nothing to do).
+    /// messages go, and tells the attention list. What memory holds that storage does not (a send's outcome, an earlier
+    /// step whose storing failed) is stored before the step is decided: when that fails the caller is refused with the
+    /// booking unchanged, and a step decided earlier but not stored is stored by its retry rather than found done in
+    /// memory (a no-show answered "unchanged" and lost with the activation).
     /// </summary>
     private async Task<JourneyStep> FollowAsync(Func<AppointmentState, JourneyStep> decide)
     {
-        if (Writer.HoldsUnrecordedOutcome)
+        if (Writer.Ahead.HasFlag(Unwritten.Change))
+        {
+            await StoreAsync();
+        }
+        else if (Writer.HoldsUnrecordedOutcome)
         {
             await Writer.WriteAsync();
         }
@@ -81,6 +86,7 @@ public sealed partial class AppointmentGrain
         }
         if (step.Changed || marked)
         {
+            Writer.Changing();
             await StoreAsync();
             _delivery.Alarm.WakeIn(WakePolicy.Now);
         }

@@ -52,4 +52,24 @@ public class ReminderOutageTests(ReminderOutageClusterFixture fixture) : IClassF
         Assert.True(retry.Changed);
         await fixture.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Cancellation), 1, TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task NoShowWhoseReminderCouldNotBeArmedIsStoredWhenItsRetryIsAnswered()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(2));
+        var grain = fixture.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
+        await grain.BookAsync(booking);
+        await Eventually.HoldsAsync(async () => await fixture.ReminderAtAsync(grain) > DateTime.UtcNow.AddHours(12), TimeSpan.FromSeconds(60), "reminder pointed at the bio");
+        var mark = new NoShowMark { InviteeId = booking.InviteeId, NoShow = true, At = DateTimeOffset.UtcNow };
+        fixture.Proxy.Refuse = (_, table) => table.Contains("Reminder", StringComparison.OrdinalIgnoreCase);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.MarkNoShowAsync(mark));
+        fixture.Proxy.Refuse = null;
+        await grain.MarkNoShowAsync(mark);
+
+        var stored = new GrainState<AppointmentState>();
+        await fixture.Storage(TurtleStorage.Appointments).ReadStateAsync("appointment", grain.GetGrainId(), stored);
+        Assert.Equal(Attendance.NoShow, stored.State!.Attendance);
+        Assert.Contains(stored.State.Notifications, n => n.Kind == NotificationKind.NoShow);
+    }
 }
