@@ -98,7 +98,7 @@ public sealed partial class AppointmentGrain
         {
             LogWokenBySweep(_logger, Id);
         }
-        await _target.Record.FlushAsync();
+        _target.Record.Schedule();
         await _delivery.ProcessAsync();
         return due;
     }
@@ -112,7 +112,8 @@ public sealed partial class AppointmentGrain
             return;
         }
         _delivery.Alarm.Ticked(status);
-        await _target.Record.FlushAsync();
+        // Due messages first: entries a lost activation left unflushed go to the record behind them.
+        _target.Record.Schedule();
         await Listing.ListAsync(State.Details, State.Notifications);
         await ArmAgendaAsync();
         await _delivery.ProcessAsync();
