@@ -117,8 +117,8 @@ public sealed partial class AppointmentGrain
         {
             LogWokenBySweep(_logger, Id);
         }
-        await _target.Record.FlushAsync();
-        await _target.Insight.TellAsync();
+        _target.Record.Schedule();
+        _target.Insight.Schedule();
         await _delivery.ProcessAsync();
         return due;
     }
@@ -132,8 +132,9 @@ public sealed partial class AppointmentGrain
             return;
         }
         _delivery.Alarm.Ticked(status);
-        await _target.Record.FlushAsync();
-        await _target.Insight.TellAsync();
+        // Due messages first: what a lost activation left unflushed or untold goes to the record and the insight behind them.
+        _target.Record.Schedule();
+        _target.Insight.Schedule();
         await Listing.ListAsync(State.Details, State.Notifications);
         await ArmAgendaAsync();
         await _delivery.ProcessAsync();

@@ -8,6 +8,7 @@ namespace Turtle.Grains.Insights;
 /// path of the caller who caused the write (Calendly's webhook never waits on it, and no write is added to it). What the
 /// day last said it stored is kept in the booking's state with its next write; until the day has stored the tally the
 /// booking keeps waking (its reminder stays), so a tally lost with a silo is told again, and telling it twice counts it once.
+/// Telling never holds the booking's turn: its calls go on while the day answers.
 /// </summary>
 public sealed partial class BookingInsight(IGrainBase grain, IGrainFactory grains, Func<string> appointmentId, Func<AppointmentState> state, FirmCalendar firm, ILogger logger)
 {
@@ -32,7 +33,7 @@ public sealed partial class BookingInsight(IGrainBase grain, IGrainFactory grain
         var due = delay ?? Delay;
         if (_timer is null)
         {
-            _timer = grain.RegisterGrainTimer(_ => TellAsync(), new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            _timer = grain.RegisterGrainTimer(_ => TellAsync(), new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
         }
         else
         {
