@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Turtle.Grains.Hosting;
 
 namespace Turtle.Grains.Advisors;
 
@@ -152,7 +153,7 @@ public sealed partial class AdvisorLoadGrain(
             var upcoming = state.State.Upcoming.Sum(a => a.Value.Values.Sum());
             LogFlushed(upcoming);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!Stopping.Asked(e, cancellationToken))
         {
             // Counts are still right in memory; try the write again rather than lose the batch.
             LogFlushFailed(e);

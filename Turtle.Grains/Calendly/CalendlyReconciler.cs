@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Hosting;
 using Turtle.Grains.Telemetry;
 
 namespace Turtle.Grains.Calendly;
@@ -90,14 +91,14 @@ public sealed partial class CalendlyReconciler(
                 await foreach (var invitee in calendly.ListInviteesAsync(scheduled.Uuid, cancellationToken: cancellationToken))
                 {
                     tally.Invitee();
-                    await ReconcileAsync(scheduled, invitee, tally);
+                    await ReconcileAsync(scheduled, invitee, tally, cancellationToken);
                 }
             }
             catch (CalendlyApiException e)
             {
                 tally.Error($"event {scheduled.Uuid}: its invitees could not be read: {e.Message}");
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!Stopping.Asked(e, cancellationToken))
             {
                 // A worker that stopped would leave the listing waiting for room in the channel: report it and go on.
                 LogEventFailed(e, scheduled.Uuid);
@@ -107,7 +108,7 @@ public sealed partial class CalendlyReconciler(
     }
 
     /// <summary>Books an active invitee (a repeat changes nothing) and cancels a canceled one Turtle holds as booked.</summary>
-    private async Task ReconcileAsync(CalendlyScheduledEvent scheduled, CalendlyInvitee invitee, ReconcileTally tally)
+    private async Task ReconcileAsync(CalendlyScheduledEvent scheduled, CalendlyInvitee invitee, ReconcileTally tally, CancellationToken cancellationToken)
     {
         try
         {
@@ -138,7 +139,7 @@ public sealed partial class CalendlyReconciler(
         {
             tally.Error($"invitee {invitee.Uuid} of event {scheduled.Uuid}: {e.Field} {e.Problem}");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!Stopping.Asked(e, cancellationToken))
         {
             // The booking is left as it was; the next run tries it again.
             LogInviteeFailed(e, invitee.Uuid);

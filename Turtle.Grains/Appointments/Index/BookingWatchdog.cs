@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Turtle.Grains.Delivery;
+using Turtle.Grains.Hosting;
 using Turtle.Grains.Telemetry;
 
 namespace Turtle.Grains.Appointments.Index;
@@ -43,7 +44,7 @@ public sealed partial class BookingWatchdog(IGrainFactory grains, IOptions<Notif
             {
                 await SweepAsync();
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!Stopping.Asked(e, stoppingToken))
             {
                 // The cluster or storage is not there yet (start-up, an outage): the next interval sweeps again.
                 LogSweepFailed(logger, e.Message);

@@ -55,10 +55,23 @@ public class AgendaFanOutTests(AgendaFanOutClusterFixture fixture, ITestOutputHe
         }).ToList();
         var ingestStarted = DateTimeOffset.UtcNow;
         var answers = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var retried = 0;
         await Parallel.ForEachAsync(bookings, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (b, _) =>
         {
             var sent = System.Diagnostics.Stopwatch.GetTimestamp();
-            await fixture.Grains.GetGrain<IAppointmentGrain>(b.InviteeId).BookAsync(b);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await fixture.Grains.GetGrain<IAppointmentGrain>(b.InviteeId).BookAsync(b);
+                    break;
+                }
+                catch (TimeoutException) when (attempt < 3)
+                {
+                    // As Calendly does when its webhook is not answered in time: the same booking again, which stores it once.
+                    Interlocked.Increment(ref retried);
+                }
+            }
             answers.Add(System.Diagnostics.Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
         });
         var ingested = DateTimeOffset.UtcNow;
@@ -75,7 +88,7 @@ public class AgendaFanOutTests(AgendaFanOutClusterFixture fixture, ITestOutputHe
         var figure = string.Create(CultureInfo.InvariantCulture,
             $"grain: agenda fan-out, {AgendaFanOutClusterFixture.Advisors} advisors x {AgendaFanOutClusterFixture.MeetingsEach} meetings on one silo: " +
             $"first agenda +{delays[0]:0.00} s, median +{delays[delays.Count / 2]:0.00} s, last +{delays[^1]:0.00} s after the agenda time " +
-            $"({bookings.Count} bookings ingested in {(ingested - ingestStarted).TotalSeconds:0.0} s at 32 in flight, each answered in median {took[took.Count / 2]:0} ms, max {took[^1]:0} ms)");
+            $"({bookings.Count} bookings ingested in {(ingested - ingestStarted).TotalSeconds:0.0} s at 32 in flight, each answered in median {took[took.Count / 2]:0} ms, max {took[^1]:0} ms, {retried} retried after the 30 s call timeout)");
         output.WriteLine(figure);
         Figures.Record(figure);
 
