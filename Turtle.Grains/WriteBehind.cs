@@ -41,7 +41,7 @@ public sealed class WriteBehind(IGrainBase grain, Func<CancellationToken, Task> 
             await write(timer is null ? cancellationToken : CancellationToken.None);
             written = true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!Hosting.Stopping.Asked(e, cancellationToken))
         {
             // Still right in memory: write again shortly rather than drop the batch.
             failed(e);

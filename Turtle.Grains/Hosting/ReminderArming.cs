@@ -31,14 +31,15 @@ public static partial class ReminderArming
                 await arm(grains);
                 return;
             }
-            catch (Exception e) when (attempt < Attempts && e is not OperationCanceledException)
+            catch (Exception e) when (attempt < Attempts)
             {
                 LogRetrying(logger, what, e.Message, RetryDelay);
                 await Task.Delay(RetryDelay);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
-                // The next silo start arms it; reconciliation also runs on POST /api/reconcile.
+                // A cancellation here is a grain call's own: nothing stops these attempts. The next silo start arms it;
+                // reconciliation also runs on POST /api/reconcile.
                 LogGaveUp(logger, e, what, Attempts);
                 return;
             }
