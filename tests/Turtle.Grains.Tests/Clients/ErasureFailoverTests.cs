@@ -7,8 +7,11 @@ using Turtle.Testing;
 
 namespace Turtle.Grains.Tests.Clients;
 
-/// <summary>Its own two-silo cluster: the silo running a client's erasure dies here, which the other tests must not see.</summary>
-public class ErasureFailoverTests(TurtleClusterFixture fixture) : IClassFixture<TurtleClusterFixture>
+/// <summary>
+/// A two-silo cluster of the test's own: the silo running a client's erasure dies here, which the other tests must not
+/// see. Once with the record kept for the regulator, once with it deleted (<c>Records:KeepForRegulator</c>).
+/// </summary>
+public abstract class ErasureFailoverTests(TurtleClusterFixture fixture, bool keepRecord)
 {
     /// <summary>Enough bookings that the erasure is still among them when its silo is killed.</summary>
     private const int BookingCount = 40;
@@ -76,9 +79,17 @@ public class ErasureFailoverTests(TurtleClusterFixture fixture) : IClassFixture<
         var listed = await Attention.ListAsync();
         Assert.DoesNotContain(listed, e => bookings.Exists(b => b.InviteeId == e.AppointmentId));
         Assert.DoesNotContain(listed, e => e.Detail?.Contains(userId, StringComparison.Ordinal) == true);
-        // Records:KeepForRegulator (true here): the record stays, with the erasure entered once.
         var record = await fixture.Grains.GetGrain<IClientRecordGrain>(phone).ReadAsync(null, null);
-        Assert.Equal("dpo@firm.test", Assert.Single(record, e => e is { Direction: RecordDirections.Staff, Kind: "erase" }).Actor);
+        Assert.Equal(keepRecord, done.Last.RecordKept);
+        if (keepRecord)
+        {
+            // The record stays for the regulator, with the erasure entered once.
+            Assert.Equal("dpo@firm.test", Assert.Single(record, e => e is { Direction: RecordDirections.Staff, Kind: "erase" }).Actor);
+        }
+        else
+        {
+            Assert.Empty(record);
+        }
     }
 
     private IAttentionGrain Attention => fixture.Grains.GetGrain<IAttentionGrain>(0);
@@ -90,5 +101,17 @@ public class ErasureFailoverTests(TurtleClusterFixture fixture) : IClassFixture<
         var stored = new GrainState<ClientErasureState>();
         await fixture.Storage(TurtleStorage.Recipients).ReadStateAsync("erasure", fixture.Grains.GetGrain<IClientErasureGrain>(ClientHash.Of(phone)).GetGrainId(), stored);
         return stored.State ?? new ClientErasureState();
+    }
+}
+
+public sealed class ErasureFailoverKeepingTheRecordTests(TurtleClusterFixture fixture)
+    : ErasureFailoverTests(fixture, keepRecord: true), IClassFixture<TurtleClusterFixture>;
+
+public sealed class ErasureFailoverDeletingTheRecordTests(ErasureFailoverDeletingTheRecordTests.Fixture fixture)
+    : ErasureFailoverTests(fixture, keepRecord: false), IClassFixture<ErasureFailoverDeletingTheRecordTests.Fixture>
+{
+    public sealed class Fixture : TurtleClusterFixture
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Records:KeepForRegulator"] = "false" };
     }
 }
