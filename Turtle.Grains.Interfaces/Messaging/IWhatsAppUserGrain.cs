@@ -27,6 +27,30 @@ public interface IWhatsAppUserGrain : IGrainWithStringKey
     /// <c>unmatched-reply</c> with its text (never dropped), a STOP or START is kept until a link comes, and the answer is null.
     /// </summary>
     Task<string?> ResolveAsync(WhatsAppUserMessage message);
+
+    /// <summary>
+    /// The client of <paramref name="phone"/> was erased (SPEC §13): when this user is linked to that number, the link goes,
+    /// with the <c>unmatched-reply</c> entries the user's messages put on the attention list before it came; a STOP still
+    /// waiting here is applied to the number first, so it stays silenced (kept as a hash by the number's own erasure).
+    /// A link to another number is left alone. Whether the link was to <paramref name="phone"/>; repeating it is harmless.
+    /// </summary>
+    Task<bool> ForgetAsync(string phone);
+}
+
+/// <summary>
+/// The BSUIDs Meta linked to one number, keyed by <see cref="Clients.ClientHash.Of"/> of the number: told by each
+/// <see cref="IWhatsAppUserGrain"/> as it links, so an erasure of the number finds every link to forget without a scan.
+/// </summary>
+public interface INumberUserIdsGrain : IGrainWithStringKey
+{
+    /// <summary>Meta linked <paramref name="userId"/> to the number; stored before it returns, once per id.</summary>
+    Task AddAsync(string userId);
+
+    /// <summary>Every BSUID ever linked to the number (a later link may have taken one elsewhere).</summary>
+    Task<IReadOnlyList<string>> ListAsync();
+
+    /// <summary>The number's client was erased: the list goes.</summary>
+    Task ForgetAsync();
 }
 
 /// <summary>What a user named only by their BSUID sent, as far as an unlinked one must keep it.</summary>

@@ -10,6 +10,11 @@ public sealed partial class AppointmentGrain
         if (State.Details?.Phone != phone)
         {
             // Erased already (a repeat, or a step resumed after a silo's death), or never this client's.
+            if (State.ClientErasedAt is not null)
+            {
+                // The erasure's silo may have died between the store and the day index: listing again is harmless.
+                await Listing.ListAsync(State.Details, State.Notifications);
+            }
             return new ClientErasure(WasTheClients: false, WaId: null);
         }
         if (keepRecord)
@@ -22,6 +27,9 @@ public sealed partial class AppointmentGrain
             }
         }
         var waId = State.ClientWaId;
+        // Raised straight to the list, not kept as a mark the store below reviews; it names the client. Cleared first, so a
+        // repeat after a lost write clears it too.
+        await GrainFactory.GetGrain<IAttentionGrain>(0).ClearAsync(Id, AttentionReasonCodes.AdvisorNoPhone);
         Writer.Changing();
         ClientDataErasure.Apply(State, _time.GetUtcNow(), by);
         if (!keepRecord)

@@ -33,12 +33,16 @@ public enum ErasureStep
     Bookings = 0,
     Recipient = 1,
     Record = 2,
+    /// <summary>Between <see cref="Bookings"/> and <see cref="Recipient"/>: the BSUIDs Meta linked to the number.</summary>
+    WhatsAppUsers = 3,
 }
 
 /// <summary>
 /// One client's erasure (<see cref="IClientErasureGrain"/>): the bookings first (each removes the client from itself and
-/// from the day index), then the number's recipient and opt-out state, then the record (kept with the erasure appended,
-/// or deleted). Every step is repeatable, so a run resumed by its reminder after a silo's death redoes at most one.
+/// from the day index), then every BSUID link to the number (found in <see cref="INumberUserIdsGrain"/>, with the
+/// unmatched replies those users left on the attention list), then the number's recipient and opt-out state, then the
+/// record (kept with the erasure appended, or deleted). Every step is repeatable, so a run resumed by its reminder after
+/// a silo's death redoes at most one.
 /// </summary>
 public sealed partial class ClientErasureGrain(
     [PersistentState("erasure", TurtleStorage.Recipients)] IPersistentState<ClientErasureState> state,
@@ -63,7 +67,8 @@ public sealed partial class ClientErasureGrain(
             var bookings = await GrainFactory.GetGrain<IRecipientGrain>(phone).AllBookingsAsync();
             var entries = await GrainFactory.GetGrain<IClientRecordGrain>(phone).CountAsync();
             var optedOut = await GrainFactory.GetGrain<IOptOutListGrain>(OptOutList.ShardOf(phone)).ContainsAsync(phone);
-            if (bookings.Count == 0 && entries == 0 && !optedOut && State.Last is null)
+            var userIds = await GrainFactory.GetGrain<INumberUserIdsGrain>(this.GetPrimaryKeyString()).ListAsync();
+            if (bookings.Count == 0 && entries == 0 && !optedOut && userIds.Count == 0 && State.Last is null)
             {
                 return ErasureResult.Unknown;
             }
@@ -106,7 +111,23 @@ public sealed partial class ClientErasureGrain(
                 State.Bookings.Remove(id);
                 await state.WriteOrReloadAsync(this);
             }
+            State.Step = ErasureStep.WhatsAppUsers;
+        }
+        if (State.Step == ErasureStep.WhatsAppUsers)
+        {
+            // Before the recipient: a STOP a user's link still held reaches the number, and is then kept as its hash.
+            // Meta may link a BSUID to the WhatsApp id it answered for the number rather than to the number itself.
+            foreach (var number in State.WaIds.Prepend(phone))
+            {
+                var userIds = GrainFactory.GetGrain<INumberUserIdsGrain>(ClientHash.Of(number));
+                foreach (var userId in await userIds.ListAsync())
+                {
+                    await GrainFactory.GetGrain<IWhatsAppUserGrain>(userId).ForgetAsync(number);
+                }
+                await userIds.ForgetAsync();
+            }
             State.Step = ErasureStep.Recipient;
+            await state.WriteOrReloadAsync(this);
         }
         if (State.Step == ErasureStep.Recipient)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Clients;
 
 namespace Turtle.Grains.Messaging;
 
@@ -18,6 +19,9 @@ public sealed class WhatsAppUserState
 
     /// <summary>When that STOP or START was sent: only a later one replaces it.</summary>
     [Id(3)] public DateTimeOffset? PendingAt { get; set; }
+
+    /// <summary>The attention entries this user's unlinked messages raised (their ids): an erasure of the number linked later takes them off.</summary>
+    [Id(4)] public List<string> Listed { get; set; } = [];
 }
 
 /// <summary>
@@ -29,6 +33,9 @@ public sealed partial class WhatsAppUserGrain(
     TurtleClock time,
     ILogger<WhatsAppUserGrain> logger) : Grain, IWhatsAppUserGrain
 {
+    /// <summary>Enough for any real user's unanswered messages; past it the oldest ids go (the list keeps its own cap too).</summary>
+    private const int ListedKept = 1_000;
+
     private string UserId => this.GetPrimaryKeyString();
 
     public async Task LinkAsync(string phone)
@@ -37,6 +44,8 @@ public sealed partial class WhatsAppUserGrain(
         var changed = state.State.Phone != phone;
         if (changed)
         {
+            // Told before the link is stored: a link an erasure of the number could not find is never kept.
+            await GrainFactory.GetGrain<INumberUserIdsGrain>(ClientHash.Of(phone)).AddAsync(UserId);
             state.State.Phone = phone;
             state.State.LinkedAt = time.GetUtcNow();
             var maskedPhone = PhoneMask.Mask(phone);
@@ -66,16 +75,63 @@ public sealed partial class WhatsAppUserGrain(
         {
             return phone;
         }
+        var changed = false;
         if (message.OptOut is { } optOut && (state.State.PendingAt is not { } pendingAt || message.At >= pendingAt))
         {
             state.State.PendingOptOut = optOut;
             state.State.PendingAt = message.At;
+            changed = true;
+        }
+        var entryId = EntryId(message);
+        if (!state.State.Listed.Contains(entryId))
+        {
+            // Kept before the entry is raised: no entry of this user's is on the list without this grain knowing it.
+            state.State.Listed.Add(entryId);
+            if (state.State.Listed.Count > ListedKept)
+            {
+                state.State.Listed.RemoveAt(0);
+            }
+            changed = true;
+        }
+        if (changed)
+        {
             await WriteAsync();
         }
         await GrainFactory.GetGrain<IAttentionGrain>(0).RaiseAsync(new AttentionEntry(
-            EntryId(message), AttentionReasonCodes.UnmatchedReply, message.At, message.Name ?? "WhatsApp user", MeetingTime: null, Detail(message)));
+            entryId, AttentionReasonCodes.UnmatchedReply, message.At, message.Name ?? "WhatsApp user", MeetingTime: null, Detail(message)));
         LogUnmatched(logger, UserId);
         return null;
+    }
+
+    public async Task<bool> ForgetAsync(string phone)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(phone);
+        if (state.State.Phone != phone)
+        {
+            return false;
+        }
+        if (state.State.PendingOptOut == true)
+        {
+            // A STOP a lost write left waiting: the number's erasure keeps it as a hash only after it reaches the number.
+            await GrainFactory.GetGrain<IRecipientGrain>(phone).OptOutAsync();
+        }
+        var attention = GrainFactory.GetGrain<IAttentionGrain>(0);
+        foreach (var entryId in state.State.Listed)
+        {
+            await attention.ClearAsync(entryId, AttentionReasonCodes.UnmatchedReply);
+        }
+        // Last, so a forgetting stopped part-way is found again by the number and done whole.
+        try
+        {
+            await state.ClearStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+        LogForgotten(logger, UserId);
+        return true;
     }
 
     /// <summary>
@@ -105,6 +161,9 @@ public sealed partial class WhatsAppUserGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp user {UserId} linked to {Phone}")]
     private static partial void LogLinked(ILogger logger, string userId, string phone);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp user {UserId}: the link to an erased client's number was forgotten")]
+    private static partial void LogForgotten(ILogger logger, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp user {UserId} wrote without a phone number Turtle can link: listed under unmatched-reply")]
     private static partial void LogUnmatched(ILogger logger, string userId);

@@ -84,6 +84,38 @@ public sealed class WhatsAppUserIdEndToEndTests(WhatsAppUserIdEndToEndTests.Depl
         Assert.Equal("@ravi.m", item.GetProperty("client").GetString());
     }
 
+    [Fact]
+    public async Task AnErasedClientsUsernameIsForgottenWithWhatTheyWroteBeforeItWasLinked()
+    {
+        using var http = Turtle.CreateClient();
+        const string phone = "+91 98200 63333";
+        var userId = FakeWhatsAppApi.UserIdOf(phone);
+        // Written under the username before any status linked it: listed, with its text, under unmatched-reply.
+        using (var early = await SendAsync(WhatsApp.BuildInboundTextFromUserPayload(userId, "I booked for Tuesday, is that fine?", "meera.i")))
+        {
+            Assert.Equal(1, (await early.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unmatched").GetInt32());
+        }
+        var (id, confirmation) = await BookAsync(http, phone);
+        Assert.Equal(HttpStatusCode.OK, await WhatsApp.PostStatusAsync(Webhook, TurtleDeployment.AppSecret, confirmation.MessageId!, confirmation.To!, "delivered", $"{id}:Confirmation"));
+        WhatsApp.AdoptUsername(phone, "meera.i");
+        using (var linked = await SendAsync(WhatsApp.BuildInboundTextPayload("919820063333", "See you then")))
+        {
+            Assert.Equal(1, (await linked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("replies").GetInt32());
+        }
+
+        using (var erased = await http.PostAsync(new Uri("/api/clients/%2B919820063333/erase", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        }
+
+        var attention = await http.GetFromJsonAsync<JsonElement>(new Uri("/api/attention", UriKind.Relative));
+        Assert.DoesNotContain(attention.GetProperty("items").EnumerateArray(), i => i.GetProperty("detail").GetString()?.Contains(userId, StringComparison.Ordinal) == true);
+        // The username no longer reaches the erased number: a message under it is listed, not recorded with the old booking.
+        using var after = await SendAsync(WhatsApp.BuildInboundTextPayload("919820063333", "Hello again"));
+        var answer = await after.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((1, 0), (answer.GetProperty("unmatched").GetInt32(), answer.GetProperty("replies").GetInt32()));
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string body)
     {
         using var client = new HttpClient();

@@ -119,5 +119,108 @@ public class ClientErasureTests(TurtleClusterFixture cluster)
         Assert.False(stored.RecordExists);
     }
 
+    [Fact]
+    public async Task ErasureForgetsEveryWhatsAppUserIdLinkedToTheNumberAndNoOther()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        var phone = booking.Phone!;
+        await cluster.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId).BookAsync(booking);
+        var (first, second, moved) = (NewUserId(), NewUserId(), NewUserId());
+        await User(first).LinkAsync(phone);
+        await User(second).LinkAsync(phone);
+        // Meta gave this user's BSUID to another number since: that link is the other client's.
+        var other = Bookings.New(TimeSpan.FromDays(3)).Phone!;
+        await User(moved).LinkAsync(phone);
+        await User(moved).LinkAsync(other);
+
+        await Erasure(phone).EraseAsync(phone, "admin-key");
+
+        foreach (var userId in new[] { first, second })
+        {
+            Assert.Null(await User(userId).PhoneAsync());
+            var stored = await StoredUserAsync(userId);
+            Assert.Null(stored.Phone);
+            Assert.Null(stored.PendingOptOut);
+        }
+        Assert.Equal(other, await User(moved).PhoneAsync());
+        Assert.Equal(other, (await StoredUserAsync(moved)).Phone);
+        var index = new GrainState<NumberUserIdsState>();
+        await cluster.Storage(TurtleStorage.Recipients).ReadStateAsync("numberuserids", cluster.Grains.GetGrain<INumberUserIdsGrain>(ClientHash.Of(phone)).GetGrainId(), index);
+        Assert.Empty(index.State?.UserIds ?? []);
+        // What the user sends under the BSUID alone no longer reaches the erased number.
+        Assert.Null(await User(first).ResolveAsync(new WhatsAppUserMessage("wamid.after-" + first, DateTimeOffset.UtcNow, "Hello again", null, OptOut: null)));
+    }
+
+    [Fact]
+    public async Task AStopSentUnderAWhatsAppUserIdOutlivesErasureOnlyAsTheNumbersHash()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        var phone = booking.Phone!;
+        var userId = NewUserId();
+        Assert.Null(await User(userId).ResolveAsync(new WhatsAppUserMessage("wamid.stop-" + userId, DateTimeOffset.UtcNow, "STOP", null, OptOut: true)));
+        await User(userId).LinkAsync(phone);
+        await cluster.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId).BookAsync(booking);
+
+        var result = await Erasure(phone).EraseAsync(phone, "admin-key");
+
+        Assert.True(result.OptedOut);
+        var stored = await StoredUserAsync(userId);
+        Assert.Equal((null, null, 0), (stored.Phone, stored.PendingOptOut, stored.Listed.Count));
+        var shard = new GrainState<OptOutListState>();
+        await cluster.Storage(TurtleStorage.Recipients).ReadStateAsync("optouts", cluster.Grains.GetGrain<IOptOutListGrain>(OptOutList.ShardOf(phone)).GetGrainId(), shard);
+        Assert.DoesNotContain(phone, shard.State!.Numbers.Keys);
+        Assert.Contains(ClientHash.Of(phone), shard.State.ErasedHashes);
+        Assert.True((await cluster.Grains.GetGrain<IRecipientGrain>(phone).ReserveSendSlotAsync("probe")).OptedOut);
+    }
+
+    [Fact]
+    public async Task AnErasedClientsUnmatchedRepliesLeaveTheAttentionList()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        var phone = booking.Phone!;
+        var userId = NewUserId();
+        var text = "Is my meeting still on? Asha " + userId;
+        var reply = new WhatsAppUserMessage("wamid.unmatched-" + userId, DateTimeOffset.UtcNow, text, "@asha", OptOut: null);
+        Assert.Null(await User(userId).ResolveAsync(reply));
+        await User(userId).LinkAsync(phone);
+        await cluster.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId).BookAsync(booking);
+        Assert.Contains(await Attention.ListAsync(), e => e.Detail?.Contains(text, StringComparison.Ordinal) == true);
+
+        await Erasure(phone).EraseAsync(phone, "admin-key");
+
+        Assert.DoesNotContain(await Attention.ListAsync(), e => e.Detail?.Contains(userId, StringComparison.Ordinal) == true);
+        // Meta delivering the old message again does not bring it back.
+        Assert.Null(await User(userId).ResolveAsync(reply));
+        Assert.DoesNotContain(await Attention.ListAsync(), e => e.Detail?.Contains(userId, StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task AnErasedClientsBookingLeavesNoAttentionEntryNamingThem()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        var phone = booking.Phone!;
+        await cluster.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId).BookAsync(booking);
+        // The fixture's advisor has no phone: the booking is listed under advisor-no-phone with the client's name and masked number.
+        await Eventually.HoldsAsync(async () => (await Attention.ListAsync()).Any(e => e.AppointmentId == booking.InviteeId && e.Reason == AttentionReasonCodes.AdvisorNoPhone),
+            Wait, "the booking listed under advisor-no-phone");
+
+        await Erasure(phone).EraseAsync(phone, "admin-key");
+
+        Assert.DoesNotContain(await Attention.ListAsync(), e => e.AppointmentId == booking.InviteeId);
+    }
+
+    private IAttentionGrain Attention => cluster.Grains.GetGrain<IAttentionGrain>(0);
+
+    private IWhatsAppUserGrain User(string userId) => cluster.Grains.GetGrain<IWhatsAppUserGrain>(userId);
+
+    private async Task<WhatsAppUserState> StoredUserAsync(string userId)
+    {
+        var stored = new GrainState<WhatsAppUserState>();
+        await cluster.Storage(TurtleStorage.Recipients).ReadStateAsync("whatsappuser", User(userId).GetGrainId(), stored);
+        return stored.State ?? new WhatsAppUserState();
+    }
+
+    private static string NewUserId() => "IN." + Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture) + "7";
+
     private IClientErasureGrain Erasure(string phone) => cluster.Grains.GetGrain<IClientErasureGrain>(ClientHash.Of(phone));
 }
