@@ -77,6 +77,10 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         }
 
         var assignment = await Advisors.AssignAsync(AssignmentRequest.For(Id, booking));
+        // Asked before anything changes in memory: when the reminder service fails here the booking is still unknown, so
+        // the webhook's retry asks again. A plan made first and kept by the failed attempt would be stored by the retry
+        // as unsent, and the first messages an interrupted attempt sent would go a second time.
+        var interrupted = await this.GetReminder(WakeAlarm.ReminderName) is not null;
         Writer.Changing();
         Listing.Expect();
         State.Details = booking;
@@ -94,7 +98,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
             Records.PendingEntries.OptedIn(State.RecordPending, Id, booking.Source, now);
         }
         ApplyEarlyStatuses();
-        if (await this.GetReminder(WakeAlarm.ReminderName) is not null)
+        if (interrupted)
         {
             // An earlier attempt to store this booking armed its wake-up, so it may have sent the first messages before
             // its silo died: they count as claimed then. Meta's status records them sent; only silence until the send
@@ -115,11 +119,17 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
 
     private async Task ClaimInterruptedFirstSendsAsync(DateTimeOffset now)
     {
-        foreach (var entry in State.Notifications.Where(n => n is { State: NotificationState.Pending, MessageId: null } && n.DueAt <= now).ToList())
+        var claimed = State.Notifications.Where(n => n is { State: NotificationState.Pending, MessageId: null } && n.DueAt <= now).ToList();
+        // All are claimed before any is entered: entering calls other grains, and a failure there must leave none of
+        // them unclaimed in memory for the webhook's retry to store as due.
+        foreach (var entry in claimed)
         {
             SendRules.Claim(entry, now);
             entry.LastError = "an earlier attempt to store the booking was interrupted and may have sent it: "
                 + $"waiting for Meta's status until {now + _options.Value.SendTimeout:u}";
+        }
+        foreach (var entry in claimed)
+        {
             // Entered as it went, so the status that tells Meta took it completes an entry with what it said.
             await _delivery.EnterClaimAsync(entry);
         }
