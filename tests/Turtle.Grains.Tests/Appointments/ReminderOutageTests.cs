@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Records;
 using Turtle.Grains.Tests.Cluster;
@@ -63,14 +61,7 @@ public class ReminderOutageTests(ReminderOutageClusterFixture fixture) : IClassF
         // first write: storage holds the reminder row and nothing else.
         var booking = Bookings.New(TimeSpan.FromDays(3));
         var grain = fixture.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
-        var reminders = ((InProcessSiloHandle)fixture.Cluster.Silos[0]).SiloHost.Services.GetRequiredService<IReminderTable>();
-        await reminders.UpsertRow(new ReminderEntry
-        {
-            GrainId = grain.GetGrainId(),
-            ReminderName = WakeAlarm.ReminderName,
-            StartAt = DateTime.UtcNow,
-            Period = TimeSpan.FromMinutes(1),
-        });
+        await fixture.ArmAsAnInterruptedCreateAsync(grain);
         fixture.Proxy.Refuse = (_, table) => table.Contains("Reminder", StringComparison.OrdinalIgnoreCase);
 
         await Assert.ThrowsAnyAsync<Exception>(() => grain.BookAsync(booking));
