@@ -135,10 +135,14 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         return claimed;
     }
 
-    /// <summary>Enters claimed messages as they went, so the status that tells Meta took one completes its entry.</summary>
+    /// <summary>
+    /// Enters claimed messages to the client as they went, so the status that tells Meta took one completes its entry.
+    /// The advisor's are not in the client's record: they are not addressed again (an advisor without a phone would be
+    /// raised for attention by a cancel).
+    /// </summary>
     private async Task EnterClaimsAsync(List<Notification> claimed)
     {
-        foreach (var entry in claimed)
+        foreach (var entry in claimed.Where(n => MessageKinds.Of(n.Kind).Audience == Audience.Client))
         {
             await _delivery.EnterClaimAsync(entry);
         }
