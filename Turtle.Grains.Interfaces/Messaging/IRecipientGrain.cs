@@ -45,7 +45,9 @@ public interface IRecipientGrain : IGrainWithStringKey
 
     /// <summary>
     /// Who may hold the message Meta knows by <paramref name="messageId"/>: its sender, when this activation saw the send,
-    /// else every booking of the number (each checks the id against its own messages). Only asks, like
+    /// else whoever took a send slot for the number lately (newest first: a new booking whose send was never answered is
+    /// listed as the number's only after its first write), then every booking of the number (each checks the id against
+    /// its own messages). Only asks, like
     /// <see cref="BookingForReplyAsync"/>: the caller applies the status, so no call waits on a busy booking.
     /// </summary>
     Task<IReadOnlyList<string>> HoldersOfAsync(string messageId);

@@ -79,18 +79,22 @@ public sealed partial class AppointmentGrain
     /// Applies the statuses that came before the booking was stored to its newly planned messages: each message Meta took
     /// counts as claimed and answered by its status, and is not sent again.
     /// </summary>
-    private void ApplyEarlyStatuses()
+    /// <returns>The messages claimed for them, to be entered for the client's record.</returns>
+    private List<Notification> ApplyEarlyStatuses()
     {
+        var claimed = new List<Notification>();
         foreach (var update in State.EarlyStatuses.OrderBy(s => s.At))
         {
             if (!State.Notifications.Any(n => n.MessageId == update.MessageId)
                 && State.Notifications.Find(n => n.Kind == update.Kind && n is { State: NotificationState.Pending, MessageId: null }) is { } unclaimed)
             {
                 SendRules.Claim(unclaimed, update.At);
+                claimed.Add(unclaimed);
             }
             _delivery.ApplyStatus(update);
         }
         State.EarlyStatuses.Clear();
+        return claimed;
     }
 
     public async Task<RetryResult> RetryNotificationAsync(NotificationKind kind, string by)

@@ -79,6 +79,10 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         }
 
         var assignment = await Advisors.AssignAsync(AssignmentRequest.For(Id, booking));
+        // Asked before anything changes in memory: when the reminder service fails here the booking is still unknown, so
+        // the webhook's retry asks again. A plan made first and kept by the failed attempt would be stored by the retry
+        // as unsent, and the first messages an interrupted attempt sent would go a second time.
+        var interrupted = await this.GetReminder(WakeAlarm.ReminderName) is not null;
         Writer.Changing();
         Listing.Expect();
         State.Details = booking;
@@ -95,14 +99,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         {
             Records.PendingEntries.OptedIn(State.RecordPending, Id, booking.Source, now);
         }
-        ApplyEarlyStatuses();
-        if (await this.GetReminder(WakeAlarm.ReminderName) is not null)
-        {
-            // An earlier attempt to store this booking armed its wake-up, so it may have sent the first messages before
-            // its silo died: they count as claimed then. Meta's status records them sent; only silence until the send
-            // timeout sends them again.
-            await ClaimInterruptedFirstSendsAsync(now);
-        }
+        await EnterClaimsAsync(ClaimFirstSends(interrupted, now));
         // The wake-up is armed before the first messages go (the write it costs is the booking's one reminder write), and
         // what is due now goes out before the first write, which records it: two storage writes per booking, not four.
         // The webhook is answered in time even when Meta is slow: a send still out then is stored as claimed.
@@ -115,17 +112,42 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         return new(State.Status, Changed: true);
     }
 
-    private async Task ClaimInterruptedFirstSendsAsync(DateTimeOffset now)
+    /// <summary>
+    /// The first messages an earlier attempt to store the booking may have sent count as claimed: those Meta's statuses
+    /// named while the booking was unknown (recorded sent by them), and, when that attempt armed the wake-up (its silo
+    /// may have died after sending), every one due now: Meta's status records those sent, and only silence until the send
+    /// timeout sends them again. Nothing is awaited here, so a failure later leaves none of them due in memory for the
+    /// webhook's retry to store.
+    /// </summary>
+    /// <returns>The messages claimed, to be entered for the client's record (<see cref="EnterClaimsAsync"/>).</returns>
+    private List<Notification> ClaimFirstSends(bool interrupted, DateTimeOffset now)
     {
-        foreach (var entry in State.Notifications.Where(n => n is { State: NotificationState.Pending, MessageId: null } && n.DueAt <= now).ToList())
+        var claimed = ApplyEarlyStatuses();
+        if (interrupted)
         {
-            SendRules.Claim(entry, now);
-            entry.LastError = "an earlier attempt to store the booking was interrupted and may have sent it: "
-                + $"waiting for Meta's status until {now + _options.Value.SendTimeout:u}";
-            // Entered as it went, so the status that tells Meta took it completes an entry with what it said.
+            foreach (var entry in State.Notifications.Where(n => n is { State: NotificationState.Pending, MessageId: null } && n.DueAt <= now))
+            {
+                SendRules.Claim(entry, now);
+                entry.LastError = "an earlier attempt to store the booking was interrupted and may have sent it: "
+                    + $"waiting for Meta's status until {now + _options.Value.SendTimeout:u}";
+                claimed.Add(entry);
+            }
+            LogInterruptedFirstAttempt(_logger, Id);
+        }
+        return claimed;
+    }
+
+    /// <summary>
+    /// Enters claimed messages to the client as they went, so the status that tells Meta took one completes its entry.
+    /// The advisor's are not in the client's record: they are not addressed again (an advisor without a phone would be
+    /// raised for attention by a cancel).
+    /// </summary>
+    private async Task EnterClaimsAsync(List<Notification> claimed)
+    {
+        foreach (var entry in claimed.Where(n => MessageKinds.Of(n.Kind).Audience == Audience.Client))
+        {
             await _delivery.EnterClaimAsync(entry);
         }
-        LogInterruptedFirstAttempt(_logger, Id);
     }
 
     public async Task<BookingResult> CancelAsync(CancellationDetails cancellation)
@@ -147,6 +169,8 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         }
 
         var wasBooked = State.Details is not null;
+        // Asked, as a create asks, before anything changes in memory (see BookAsync).
+        var interrupted = !wasBooked && await this.GetReminder(WakeAlarm.ReminderName) is not null;
         Writer.Changing();
         if (!wasBooked)
         {
@@ -157,11 +181,16 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         State.Status = cancellation.Rescheduled ? AppointmentStatus.Rescheduled : AppointmentStatus.Cancelled;
         State.CancelledAt = cancellation.CanceledAt;
         State.CancelReason = cancellation.Reason;
-        BookingRecords.Cancelled(State, cancellation, wasBooked, _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        BookingRecords.Cancelled(State, cancellation, wasBooked, now);
         if (wasBooked)
         {
             var happened = cancellation.Rescheduled ? BookingEvent.CancelledForReschedule : BookingEvent.Cancelled;
-            _rules.Apply(happened, State.Notifications, State.Details, _time.GetUtcNow(), cancellation.Booking.Source);
+            _rules.Apply(happened, State.Notifications, State.Details, now, cancellation.Booking.Source);
+        }
+        else if ((interrupted || State.EarlyStatuses.Count > 0) && State.Details.Phone is not null)
+        {
+            await OvertakeInterruptedCreateAsync(cancellation, interrupted, now);
         }
         if (State.Advisor is { } advisor)
         {
@@ -176,6 +205,24 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         }
         LogCancelled(_logger, Id, State.Status);
         return new(State.Status, Changed: true);
+    }
+
+    /// <summary>
+    /// A cancel that overtakes a create whose earlier attempt may have sent the first messages (it armed the wake-up, or
+    /// Meta's statuses named them): they are planned and claimed as the create's retry would claim them, then everything
+    /// is cancelled before anything is awaited, so nothing more goes; Meta's statuses record what that attempt sent, in
+    /// the booking and in the client's record.
+    /// </summary>
+    private async Task OvertakeInterruptedCreateAsync(CancellationDetails cancellation, bool interrupted, DateTimeOffset now)
+    {
+        State.Notifications = _rules.Plan(State.Details!, canSend: true, now);
+        var claimed = ClaimFirstSends(interrupted, now);
+        foreach (var entry in State.Notifications.Where(n => n.State is NotificationState.Pending or NotificationState.Sending))
+        {
+            entry.State = NotificationState.Cancelled;
+        }
+        Records.PendingEntries.OptedIn(State.RecordPending, Id, cancellation.Booking.Source, now);
+        await EnterClaimsAsync(claimed);
     }
 
     public Task<string?> RevealPhoneAsync() => Task.FromResult(State.Details?.Phone);

@@ -272,7 +272,8 @@ public sealed partial class MessageDispatcher
 
     /// <summary>
     /// Enters a message claimed without being sent from here (a new booking's first message, which an interrupted
-    /// attempt may have sent) as it would have gone, so Meta's status about it completes an entry with its content.
+    /// attempt may have sent) as it would have gone, so Meta's status about it completes an entry with its content; one
+    /// a status already recorded sent is complete at once.
     /// </summary>
     public async Task EnterClaimAsync(Notification entry)
     {
@@ -281,6 +282,10 @@ public sealed partial class MessageDispatcher
         {
             var template = await _services.Templates.CheckAsync(entry.Kind);
             _target.Claiming(entry, _services.Sender.Render(compose()), template.Category);
+            if (entry.MessageId is { } messageId)
+            {
+                _target.Answered(entry, SendOutcome.Accepted(messageId));
+            }
         }
     }
 

@@ -32,6 +32,12 @@ public sealed partial class RecipientGrain(
     private readonly Dictionary<string, string> _sent = [];
     private readonly Queue<string> _sentOrder = new();
 
+    /// <summary>
+    /// Who took a send slot for this number lately, newest last: a status naming only Meta's id of a send whose answer
+    /// never came is theirs to check, though a new booking is listed as the number's only after its first write.
+    /// </summary>
+    private readonly List<string> _senders = [];
+
     /// <summary>Enough for every status of a day's messages to one number; older ones are found through the bookings.</summary>
     private const int SentKept = 64;
     private RecipientSlots Slots => _slots ??= new RecipientSlots(options.Value.RecipientSpacing);
@@ -44,7 +50,17 @@ public sealed partial class RecipientGrain(
     public Task<SendSlot> ReserveSendSlotAsync(string holder)
     {
         var now = time.GetUtcNow();
-        return Task.FromResult(_optedOut ? new SendSlot(true, now) : new SendSlot(false, Slots.Reserve(holder, now)));
+        if (_optedOut)
+        {
+            return Task.FromResult(new SendSlot(true, now));
+        }
+        _senders.Remove(holder);
+        _senders.Add(holder);
+        if (_senders.Count > SentKept)
+        {
+            _senders.RemoveAt(0);
+        }
+        return Task.FromResult(new SendSlot(false, Slots.Reserve(holder, now)));
     }
 
     public Task OptOutAsync() => SetOptedOutAsync(true);
@@ -88,7 +104,8 @@ public sealed partial class RecipientGrain(
             // Meta names the recipient by the WhatsApp id it answered for another number: the messages went to that number.
             return await GrainFactory.GetGrain<IRecipientGrain>(linked).HoldersOfAsync(messageId);
         }
-        return [.. await BookingsAsync()];
+        var bookings = await BookingsAsync();
+        return [.. Enumerable.Reverse(_senders), .. bookings.Except(_senders)];
     }
 
     private async Task<HashSet<string>> BookingsAsync()

@@ -1,4 +1,5 @@
 using Turtle.Grains.Appointments;
+using Turtle.Grains.Records;
 using Turtle.Grains.Tests.Cluster;
 using Turtle.Testing;
 
@@ -51,6 +52,36 @@ public class ReminderOutageTests(ReminderOutageClusterFixture fixture) : IClassF
         Assert.Equal(AppointmentStatus.Cancelled, stored.State!.Status);
         Assert.True(retry.Changed);
         await fixture.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Cancellation), 1, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task FirstMessagesAnInterruptedAttemptMayHaveSentStayClaimedWhenTheReminderServiceFailsTheRetry()
+    {
+        // An earlier attempt to store the booking armed its wake-up, sent the confirmation and lost its silo before its
+        // first write: storage holds the reminder row and nothing else.
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        var grain = fixture.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
+        await fixture.ArmAsAnInterruptedCreateAsync(grain);
+        fixture.Proxy.Refuse = (_, table) => table.Contains("Reminder", StringComparison.OrdinalIgnoreCase);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.BookAsync(booking));
+        fixture.Proxy.Refuse = null;
+        await grain.BookAsync(booking);
+
+        // Claimed as the interrupted attempt's send: nothing goes before Meta's status or the send timeout.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.DoesNotContain(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+        var stored = new GrainState<AppointmentState>();
+        await fixture.Storage(TurtleStorage.Appointments).ReadStateAsync("appointment", grain.GetGrainId(), stored);
+        Assert.Equal(NotificationState.Sending, stored.State!.Notifications.Single(n => n.Kind == NotificationKind.Confirmation).State);
+
+        // Meta's status about that send records it, in the booking and in the client's record.
+        var messageId = $"wamid.{Guid.NewGuid():N}";
+        await grain.ApplyDeliveryStatusAsync(new DeliveryStatusUpdate { MessageId = messageId, Status = DeliveryStatus.Sent, At = DateTimeOffset.UtcNow, Kind = NotificationKind.Confirmation });
+        var record = fixture.Grains.GetGrain<IClientRecordGrain>(booking.Phone!);
+        var entries = await Eventually.ReadAsync(() => record.ReadAsync(null, null), e => e.Any(r => r.MessageId == messageId && r.Status == RecordSendStatus.Accepted), TimeSpan.FromSeconds(30));
+        Assert.Single(entries, e => e.Kind == nameof(NotificationKind.Confirmation) && e.MessageId == messageId && e.Status == RecordSendStatus.Accepted);
+        Assert.DoesNotContain(fixture.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
     }
 
     [Fact]

@@ -88,6 +88,22 @@ public class TurtleClusterFixture() : ClusterFixture("grains"), IAsyncLifetime
         return (await table.ReadRow(grain.GetGrainId(), WakeAlarm.ReminderName))?.StartAt;
     }
 
+    /// <summary>
+    /// Stores the grain's reminder row as an attempt to store a new booking leaves it when its silo dies after arming the
+    /// wake-up and before its first write (the sign that its first messages may have gone); nothing else is stored.
+    /// </summary>
+    public Task ArmAsAnInterruptedCreateAsync(IAddressable grain)
+    {
+        var silo = (InProcessSiloHandle)Cluster.Silos[0];
+        return silo.SiloHost.Services.GetRequiredService<IReminderTable>().UpsertRow(new ReminderEntry
+        {
+            GrainId = grain.GetGrainId(),
+            ReminderName = WakeAlarm.ReminderName,
+            StartAt = DateTime.UtcNow,
+            Period = TimeSpan.FromMinutes(1),
+        });
+    }
+
     /// <summary>A grain storage as the silos have it (Orleans' Azure Table provider, configured by Turtle.Silo).</summary>
     public IGrainStorage Storage(string name) =>
         ((InProcessSiloHandle)Cluster.Silos[0]).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(name);

@@ -86,6 +86,50 @@ public class BookingRecordTests(TurtleClusterFixture cluster)
         Assert.Single(entries, e => e.Kind == nameof(NotificationKind.Confirmation) && e.MessageId == request.MessageId);
     }
 
+    [Fact]
+    public async Task AConfirmationAnInterruptedCreateSentIsInTheRecordWhenTheCancelOvertakesTheCreatesRetry()
+    {
+        // The create's earlier attempt armed the booking's wake-up and sent the confirmation; its silo died before its first
+        // write, and the cancel came before the create's retry: storage holds the reminder row and nothing else.
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        var grain = cluster.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
+        await cluster.ArmAsAnInterruptedCreateAsync(grain);
+
+        await grain.CancelAsync(Bookings.Cancel(booking));
+        var messageId = $"wamid.{Guid.NewGuid():N}";
+        var sent = new DeliveryStatusUpdate { MessageId = messageId, Status = DeliveryStatus.Sent, At = DateTimeOffset.UtcNow, Kind = NotificationKind.Confirmation };
+        Assert.True(await grain.ApplyDeliveryStatusAsync(sent));
+
+        var entries = await RecordOnceAsync(booking.Phone!, e => e.MessageId == messageId && e.Status == RecordSendStatus.Accepted);
+        var confirmation = Assert.Single(entries, e => e.Direction == RecordDirections.Out && e.Kind == nameof(NotificationKind.Confirmation));
+        Assert.Equal("turtle_booking_confirmation", confirmation.Template);
+        Assert.Single(entries, e => e.Direction == RecordDirections.Consent);
+        // The create's retry finds it cancelled; a cancel before its create stays silent.
+        await grain.BookAsync(booking);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain(cluster.WhatsApp.Requests, r => r.BizOpaqueCallbackData?.StartsWith(booking.InviteeId, StringComparison.Ordinal) == true);
+        var view = await grain.GetAsync();
+        Assert.Equal(AppointmentStatus.Cancelled, view!.Status);
+        Assert.Equal(messageId, view.Notifications.Single(n => n.Kind == NotificationKind.Confirmation).MessageId);
+        Assert.DoesNotContain(view.Notifications, n => n.State is NotificationState.Pending or NotificationState.Sending);
+    }
+
+    [Fact]
+    public async Task AConfirmationMetasStatusToldOfBeforeTheBookingWasStoredIsInTheRecord()
+    {
+        // An earlier attempt sent the confirmation and lost its silo; Meta's status came before the create's retry.
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        var grain = cluster.Grains.GetGrain<IAppointmentGrain>(booking.InviteeId);
+        var messageId = $"wamid.{Guid.NewGuid():N}";
+        Assert.True(await grain.ApplyDeliveryStatusAsync(new DeliveryStatusUpdate { MessageId = messageId, Status = DeliveryStatus.Sent, At = DateTimeOffset.UtcNow, Kind = NotificationKind.Confirmation }));
+
+        await grain.BookAsync(booking);
+
+        var entries = await RecordOnceAsync(booking.Phone!, e => e.Kind == nameof(NotificationKind.Confirmation) && e.MessageId == messageId && e.Status == RecordSendStatus.Accepted);
+        Assert.Contains("Asha Rao", Assert.Single(entries, e => e.Kind == nameof(NotificationKind.Confirmation)).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(cluster.WhatsApp.Requests, r => r.BizOpaqueCallbackData == Bookings.Tag(booking, NotificationKind.Confirmation));
+    }
+
     /// <summary>Waits for an entry matching <paramref name="awaited"/>, then checks no entry is in the record twice.</summary>
     private async Task<IReadOnlyList<RecordEntry>> RecordOnceAsync(string phone, Func<RecordEntry, bool> awaited)
     {
