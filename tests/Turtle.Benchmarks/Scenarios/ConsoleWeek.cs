@@ -108,7 +108,7 @@ public static class ConsoleWeek
         await page.GotoAsync(new Uri(apiBase, "/login").ToString());
         await page.GetByLabel("Admin key").FillAsync(TurtleDeployment.AdminKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(new Uri(apiBase, "/").ToString());
+        await ChromiumBrowser.SignedInAsync(page, apiBase);
         var times = new List<BrowserLoad>();
         for (var i = 0; i < Repetitions; i++)
         {

@@ -139,7 +139,7 @@ public static class InsightQuarter
         await page.GotoAsync(new Uri(apiBase, "/login").ToString());
         await page.GetByLabel("Admin key").FillAsync(TurtleDeployment.AdminKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(new Uri(apiBase, "/").ToString());
+        await ChromiumBrowser.SignedInAsync(page, apiBase);
         await page.GotoAsync(new Uri(apiBase, path).ToString());
         var times = new List<double>();
         for (var i = 0; i < Repetitions; i++)

@@ -60,6 +60,24 @@ public sealed class ChromiumBrowser : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for the key form's sign-in to land on the console's home page. The sign-in is entered in the firm's record
+    /// before it answers, so under the whole suite's load it may take longer than Playwright's 30 s default; a sign-in
+    /// that lands elsewhere (refused, limited) says where.
+    /// </summary>
+    public static async Task SignedInAsync(IPage page, Uri apiBase)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        try
+        {
+            await page.WaitForURLAsync(new Uri(apiBase, "/").ToString(), new() { Timeout = 120_000 });
+        }
+        catch (TimeoutException e)
+        {
+            throw new InvalidOperationException($"signing in did not reach the home page in 120 s: the page is at {page.Url}", e);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Context.CloseAsync();
