@@ -9,23 +9,32 @@ public static class BookingRetention
     /// <summary>The history line that says so.</summary>
     public const string HistoryLine = "personal data removed (retention)";
 
+    /// <summary>
+    /// The booking as Calendly described it, without what names or reaches the client: name, e-mail, number, answers,
+    /// and Calendly's links (they carry the invitee's own tokens). Retention and erasure both keep only this.
+    /// </summary>
+    public static BookingDetails WithoutClient(BookingDetails details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        return details with
+        {
+            ClientName = "",
+            ClientEmail = null,
+            Phone = null,
+            Answers = [],
+            JoinUrl = null,
+            CancelUrl = null,
+            RescheduleUrl = null,
+        };
+    }
+
     /// <summary>Removes the client's personal data from <paramref name="state"/>; the client's record is not touched.</summary>
     public static void RemovePersonalData(AppointmentState state, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.Details is { } details)
         {
-            state.Details = details with
-            {
-                ClientName = "",
-                ClientEmail = null,
-                Phone = null,
-                Answers = [],
-                // Calendly's links carry the invitee's own tokens.
-                JoinUrl = null,
-                CancelUrl = null,
-                RescheduleUrl = null,
-            };
+            state.Details = WithoutClient(details);
         }
         state.ClientWaId = null;
         state.CancelReason = null;

@@ -28,16 +28,7 @@ public static class ClientDataErasure
                 state.History[state.History.IndexOf(line)] = line with { What = scrubbed };
             }
         }
-        state.Details = booking with
-        {
-            ClientName = "",
-            ClientEmail = null,
-            Phone = null,
-            Answers = [],
-            JoinUrl = null,
-            CancelUrl = null,
-            RescheduleUrl = null,
-        };
+        state.Details = BookingRetention.WithoutClient(booking);
         state.Replies.Clear();
         state.CancelReason = state.CancelReason is null ? null : Erased;
         state.ClientWaId = null;
