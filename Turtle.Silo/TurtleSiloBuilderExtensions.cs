@@ -17,6 +17,9 @@ namespace Turtle.Silo;
 /// </summary>
 public static class TurtleSiloBuilderExtensions
 {
+    /// <summary>Grain locations a silo keeps: the grains called often (index shards, records, the directory) stay found.</summary>
+    public const int DirectoryCacheSize = 20_000;
+
     /// <summary>
     /// Turtle's grains and their services; Azure Table storage (<c>ConnectionStrings:AzureStorage</c>) for clustering,
     /// grain state and reminders; the reminder period and failure detection the schedule relies on.
@@ -45,7 +48,14 @@ public static class TurtleSiloBuilderExtensions
             {
                 collection.CollectionAge = age;
             }
+            // A burst of bookings (a day's ingest, a reconciliation) activates them faster than idle ones age out: under
+            // memory pressure (80 % of the process's limit: a pod's memory limit, or the machine's) Orleans takes the
+            // longest-idle bookings out of memory early rather than let the silo be killed. They are all in storage.
+            collection.EnableActivationSheddingOnMemoryPressure = true;
         });
+        // Orleans remembers where every grain it has seen lives, a million by default: a booking is called a handful of
+        // times in its life, so those entries would only hold memory (about 600 bytes a booking, kept after it left).
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
 
         silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
         silo.UseAzureTableReminderService(o => o.Configure(r => r.TableServiceClient = tables));
