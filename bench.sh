@@ -50,6 +50,11 @@ done
 
 ensure_azurite || exit 1
 ensure_chromium || true   # the console and insights scenarios also time their page in chromium
+# The scale scenario reads the silo's heap by type from a heap dump (dotnet-dump, from NuGet); a full run only.
+if [ $smoke = 0 ] && [ ! -x .data/tools/dotnet-dump ]; then
+  dotnet tool install --tool-path .data/tools dotnet-dump --version 10.0.750501 >/dev/null 2>&1 \
+    || log "dotnet-dump could not be installed: the scale scenario will note that it took no heap dump"
+fi
 if [ "${TURTLE_BENCH_NO_BUILD:-}" != "1" ]; then
   log "building ($CONFIGURATION)"
   dotnet build Turtle.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly || exit 1

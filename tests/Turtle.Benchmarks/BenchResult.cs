@@ -131,6 +131,7 @@ public static class ResultWriter
         }
         md.AppendLine();
         AppendSeedComparison(md, results);
+        ScaleOnPaper.Append(md, results);
         foreach (var result in results)
         {
             var notes = result.TryGetProperty("notes", out var n) ? n.EnumerateArray().Select(x => x.GetString()).ToList() : [];

@@ -7,9 +7,6 @@ public sealed class BenchSettings(bool smoke, string outputFolder)
     public string OutputFolder { get; } = outputFolder;
     public BenchEnvironment Environment { get; } = BenchEnvironment.Current();
 
-    /// <summary>Storage upserts/s from the storage-limit scenario, when it ran (this run or an earlier one in the folder).</summary>
-    public double? StorageCeiling { get; set; }
-
     /// <summary>Bookings in the full scale run (the issue asks for 100,000).</summary>
     public int ScaleBookings { get; init; } = 100_000;
 
@@ -30,23 +27,4 @@ public sealed class BenchSettings(bool smoke, string outputFolder)
 
     /// <summary>Webhooks in flight at each ingest level (the issue asks for 1, 8, 32 and 128).</summary>
     public IReadOnlyList<int> IngestLevels { get; init; } = [1, 8, 32, 128];
-
-    /// <summary>The first value of a metric in an earlier result in the output folder.</summary>
-    public double? Earlier(string scenario, string metricPrefix)
-    {
-        var path = Path.Combine(OutputFolder, scenario + ".json");
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
-        foreach (var metric in doc.RootElement.GetProperty("metrics").EnumerateArray())
-        {
-            if (metric.GetProperty("name").GetString()!.StartsWith(metricPrefix, StringComparison.Ordinal))
-            {
-                return metric.GetProperty("value").GetDouble();
-            }
-        }
-        return null;
-    }
 }

@@ -66,10 +66,6 @@ async Task RunAsync(string scenario)
         }
         return;
     }
-    if (scenario == "storage-limit")
-    {
-        settings.StorageCeiling = StorageLimit.Ceiling(result);
-    }
     await ResultWriter.WriteAsync(result, output);
     foreach (var metric in result.Metrics)
     {

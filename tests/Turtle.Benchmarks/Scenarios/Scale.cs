@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Turtle.Testing.Processes;
 
 namespace Turtle.Benchmarks.Scenarios;
@@ -10,6 +11,9 @@ namespace Turtle.Benchmarks.Scenarios;
 public static class Scale
 {
     private static readonly TimeSpan ProbeSpacing = TimeSpan.FromSeconds(3);
+
+    /// <summary>The heap limit .NET sets in a container limited to 1 GiB (75 % of it).</summary>
+    private const long PodHeapLimit = 768L << 20;
 
     private sealed record Probes(IReadOnlyList<string> Ids, DateTimeOffset FirstDue, int Failed = 0)
     {
@@ -24,7 +28,13 @@ public static class Scale
         // back at most every 2 minutes (Turtle.Silo's IdleMemoryTrimmer): the silo is read 5 minutes after the load.
         var settle = settings.Smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromMinutes(5);
 
-        await using var turtle = new TurtleDeployment(new Dictionary<string, string?> { ["Orleans__GrainCollectionAge"] = "00:01:30" });
+        // As in its pod (deploy/kubernetes/silo.yaml, limits.memory 1Gi): .NET caps a container's heap at 75 % of its
+        // limit, and Orleans sheds idle activations at 80 % of that cap.
+        await using var turtle = new TurtleDeployment(new Dictionary<string, string?>
+        {
+            ["Orleans__GrainCollectionAge"] = "00:01:30",
+            ["DOTNET_GCHeapHardLimit"] = PodHeapLimit.ToString("x", CultureInfo.InvariantCulture),
+        });
         await turtle.StartAsync();
         var silo = turtle.Silos[0];
         using var load = new BookingLoad(turtle.ApiBase);
@@ -58,6 +68,7 @@ public static class Scale
         var posted = await load.RunCountAsync(count, 32, i => origin + TimeSpan.FromDays(30) * ((i + 0.5) / count), progress: progress);
         var ingest = watch.Elapsed;
         result.Details["ingestCpuPercentOfOneCore"] = cpu.Percent();
+        var heapAtPeak = settings.Smoke ? null : await HeapDump.TopTypesAsync(silo.Id);
         var failed = posted.Count(b => b.Status != 200);
         Console.WriteLine($"  scale: {count} ingested in {ingest.TotalSeconds:0.0} s ({count / ingest.TotalSeconds:0}/s), {failed} failed");
 
@@ -68,6 +79,7 @@ public static class Scale
         await sampler;
         var rssIdle = SiloMetrics.RssMiB(silo.Id);
         var reminders = await SiloMetrics.ReminderRowsAsync(turtle.ClusterId);
+        var heapIdle = settings.Smoke ? null : await HeapDump.TopTypesAsync(silo.Id);
 
         result.Add("bookings", count, "");
         result.Add("time to ingest", ingest.TotalSeconds, "s");
@@ -75,10 +87,25 @@ public static class Scale
         result.MustBeZero("webhooks not acked", failed);
         result.MustBeZero("confirmations missing", confirmations.Missing(posted.Where(b => b.Status == 200).Select(b => b.Id + ":Confirmation")));
         result.Add("silo RSS at start (after warm-up)", rssStart, "MiB");
-        result.Add("silo RSS peak during ingest", peak, "MiB");
-        result.Add($"silo RSS {settle.TotalSeconds:0} s after the load stopped", rssIdle, "MiB", 1024, higherIsBetter: false);
+        result.Add("silo RSS peak during ingest", peak, "MiB", 1024, higherIsBetter: false);
+        result.Add($"silo RSS {settle.TotalSeconds:0} s after the load stopped", rssIdle, "MiB", 300, higherIsBetter: false);
         result.Add("silo RSS growth per 1,000 bookings", (rssIdle - rssStart) / count * 1000, "MiB");
         result.Add("reminder rows", reminders, "rows");
+        foreach (var (when, heap) in new[] { ("at the end of the ingest", heapAtPeak), ($"{settle.TotalSeconds:0} s after the load stopped", heapIdle) })
+        {
+            if (heap is not { } h)
+            {
+                continue;
+            }
+            result.Add($"managed heap {when}", h.TotalBytes / 1048576.0, "MiB");
+            result.Details[$"heapTopTypes {when}"] = h.Top.Select(t => new { type = t.Type, count = t.Count, mib = Math.Round(t.Bytes / 1048576.0, 1), bytesPerBooking = Math.Round(t.Bytes / (double)count, 1) }).ToList();
+            result.Notes.Add($"Heap {when}: {h.TotalBytes / 1048576.0:0} MiB in {h.Objects:N0} objects; largest types: "
+                + string.Join("; ", h.Top.Take(8).Select(t => $"{ShortName(t.Type)} {t.Bytes / 1048576.0:0.#} MiB ({t.Count:N0})")) + ".");
+        }
+        if (!settings.Smoke && heapAtPeak is null)
+        {
+            result.Notes.Add("No heap dump was taken (dotnet-dump not installed; ./bench.sh installs it into .data/tools).");
+        }
 
         probes ??= await BookProbesAsync(load, 20);
         // Full run: the kill just before the first probe, so probes due while the reminders load show how long that took.
@@ -88,10 +115,15 @@ public static class Scale
             result.Notes.Add($"Run with {count:N0} bookings, not 100,000: Azurite's CPU per request grows with the rows it holds, so ingest slows as bookings accumulate and 100,000 would not finish in the time allowed.");
         }
         result.Notes.Add("The silo runs with Orleans:GrainCollectionAge=00:01:30, so idle bookings leave memory; RSS is read 5 minutes after the load stopped, once activations were collected and the quiet silo had returned the memory they freed.");
+        result.Notes.Add($"The silo runs as in its pod (limits.memory 1Gi): DOTNET_GCHeapHardLimit {PodHeapLimit >> 20} MiB, the 75 % of the limit .NET takes in a container; Orleans sheds idle activations above 80 % of it.");
         result.Notes.Add($"Restart readiness: probe bookings whose bios fall due {ProbeSpacing.TotalSeconds:0} s apart from just after the kill; the first probe bio sent after the restart bounds the time until reminders fire again (resolution {ProbeSpacing.TotalSeconds:0} s).");
         result.FinishedAt = DateTimeOffset.UtcNow;
         return result;
     }
+
+    /// <summary>A type's name without its namespaces' noise, for the notes.</summary>
+    private static string ShortName(string type) => type.Replace("System.Collections.Generic.", "", StringComparison.Ordinal)
+        .Replace("System.Collections.Concurrent.", "", StringComparison.Ordinal).Replace("System.", "", StringComparison.Ordinal);
 
     /// <summary>
     /// Probe bookings whose bios fall due one after another from a reminder period ahead, so that their durable
