@@ -78,6 +78,21 @@ public sealed class NotificationOptions : IValidatableObject
     /// <summary>How far past its wake-up a booking must be before the sweep wakes it (its own reminder comes back within a period).</summary>
     public TimeSpan WatchdogGrace { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long the watchdog sweeps at the recovery pace after this silo starts or the cluster declares a silo dead:
+    /// about two reminder periods, until every reminder a silo loaded or took over has ticked again.
+    /// </summary>
+    public TimeSpan WatchdogRecoveryWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often the watchdog sweeps while recovering: the dead silo's timers are gone and its reminders' missed ticks
+    /// come back only a period after a survivor loads them.
+    /// </summary>
+    public TimeSpan WatchdogRecoveryInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How far past its wake-up a booking must be for a recovery sweep to wake it: longer than a send and its answer take.</summary>
+    public TimeSpan WatchdogRecoveryGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Whether <paramref name="kind"/> is listed in <see cref="DisabledKinds"/>.</summary>
     public bool IsDisabled(NotificationKind kind) => DisabledKinds.Contains(kind.ToString(), StringComparer.OrdinalIgnoreCase);
     public const string DefaultFirmTimeZone = "Asia/Kolkata";
@@ -110,6 +125,18 @@ public sealed class NotificationOptions : IValidatableObject
         if (WatchdogInterval <= TimeSpan.Zero || WatchdogGrace <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Notifications:WatchdogInterval and Notifications:WatchdogGrace must be positive.", [nameof(WatchdogInterval), nameof(WatchdogGrace)]);
+        }
+        if (WatchdogRecoveryWindow < TimeSpan.Zero || WatchdogRecoveryInterval <= TimeSpan.Zero || WatchdogRecoveryGrace <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult(
+                "Notifications:WatchdogRecoveryInterval and Notifications:WatchdogRecoveryGrace must be positive, Notifications:WatchdogRecoveryWindow not negative.",
+                [nameof(WatchdogRecoveryWindow), nameof(WatchdogRecoveryInterval), nameof(WatchdogRecoveryGrace)]);
+        }
+        else if (WatchdogRecoveryInterval < WatchdogRecoveryGrace / 2)
+        {
+            // A shard swept less than half a grace ago sweeps nothing (AppointmentIndexGrain.SweepAsync): a shorter interval would skip every other sweep.
+            yield return new ValidationResult(
+                "Notifications:WatchdogRecoveryInterval must be at least half of Notifications:WatchdogRecoveryGrace.", [nameof(WatchdogRecoveryInterval)]);
         }
         if (AdvisorBioLeadTime < TimeSpan.Zero)
         {

@@ -58,7 +58,7 @@ public static class Failover
         result.MustBeZero("webhooks not acked", failed);
         result.Add("bio lateness p50 (all)", Stats.Percentile(lateness, 50), "s");
         result.Add("bio lateness p99 (all)", Stats.Percentile(lateness, 99), "s");
-        result.Add("worst lateness of bios due after the kill", Stats.Max(afterKill), "s", 90, higherIsBetter: false);
+        result.Add("worst lateness of bios due after the kill", Stats.Max(afterKill), "s", 15, higherIsBetter: false);
         result.Add("bios due after the kill sent > 5 s late", afterKill.Count(x => x > 5), "");
         result.Details["killedAt"] = killedAt;
         result.Details["latenessHistogramAfterKill"] = DueBurst.Histogram(afterKill);

@@ -100,6 +100,8 @@ public sealed class WhatsAppOptionsTests
     [InlineData("Notifications:ReconfirmLeadTime", "-01:00:00", "Notifications:ReconfirmLeadTime")]
     [InlineData("Notifications:FollowUpDelay", "-00:10:00", "Notifications:FollowUpDelay")]
     [InlineData("Calendly:BookingUrl", "calendly.com/firm", "Calendly:BookingUrl")]
+    [InlineData("Notifications:WatchdogRecoveryGrace", "00:00:00", "Notifications:WatchdogRecoveryGrace")]
+    [InlineData("Notifications:WatchdogRecoveryInterval", "00:00:01", "Notifications:WatchdogRecoveryInterval must be at least half")]
     public void BadClientJourneySettingFailsStartNamingTheKey(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
