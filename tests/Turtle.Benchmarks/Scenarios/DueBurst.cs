@@ -14,7 +14,7 @@ public static class DueBurst
     public static async Task<ScenarioResult> RunAsync(BenchSettings settings)
     {
         var result = new ScenarioResult("due-burst", settings.Smoke, settings.Environment);
-        var count = settings.Smoke ? 30 : 50_000;
+        var count = settings.Smoke ? 30 : settings.DueBurstBookings;
         var window = settings.Smoke ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(60);
         var bioLead = TimeSpan.FromDays(1);
 
