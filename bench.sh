@@ -10,7 +10,7 @@
 #   ./bench.sh --smoke         every scenario at tiny sizes (about four minutes, most of it whole-life's steps); results in .data/bench-smoke/
 # Environment: TURTLE_BENCH_CONFIGURATION [Release] and TURTLE_BENCH_NO_BUILD=1 run what is already built (./test.sh
 # runs the smoke run on its Debug build); TURTLE_BENCH_PORT_BASE [10200] moves Azurite's three ports.
-# Extra options go to the program (e.g. --scale-bookings 50000, --ingest-levels 32, --whole-life-bookings 32, --whole-life-gap 90).
+# Extra options go to the program (e.g. --scale-bookings 50000, --ingest-levels 32, --whole-life-bookings 32, --whole-life-gap 90, --due-burst-bookings 5000).
 # Exits non-zero on errors, missing or duplicated messages.
 set -uo pipefail
 cd "$(dirname "$0")"

@@ -59,6 +59,9 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
         return Task.CompletedTask;
     }
 
+    /// <summary>Meta's statuses answered from memory are written before the activation goes.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _delivery.Writer.FlushBehindAsync(cancellationToken);
+
     public Task ArmAsync()
     {
         if (Armed || _arming || !IsOpen || _time.GetUtcNow() >= Message.DueAt)
@@ -94,7 +97,12 @@ public sealed partial class AdvisorAgendaGrain : Grain, IAdvisorAgendaGrain, IRe
     public async Task<bool> ApplyDeliveryStatusAsync(DeliveryStatusUpdate update)
     {
         var effect = _delivery.ApplyStatus(update);
-        if (effect is StatusEffect.Progressed or StatusEffect.Replanned && _delivery.Writer.IsStored)
+        if (effect == StatusEffect.Progressed && _delivery.Writer.IsStored)
+        {
+            // As a booking's (AppointmentGrain.ApplyDeliveryStatusAsync): progress is written behind, a failure before the answer.
+            _delivery.Writer.WriteSoon();
+        }
+        else if (effect == StatusEffect.Replanned && _delivery.Writer.IsStored)
         {
             await _delivery.Writer.WriteAsync();
         }

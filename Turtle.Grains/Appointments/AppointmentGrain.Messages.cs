@@ -26,7 +26,9 @@ public sealed partial class AppointmentGrain
             case StatusEffect.NotOurs:
                 return false;
             case StatusEffect.Progressed:
-                await Writer.WriteAsync();
+                // Meta's sent, delivered and read of a message come seconds apart and are not sent again once answered:
+                // written behind, once for the lot. A failure or a send heard of by its status is written before the answer.
+                Writer.WriteSoon();
                 break;
             case StatusEffect.Replanned:
                 // Recorded as sent from its status (the wake-up its claim had armed is re-armed to what is left), or failed

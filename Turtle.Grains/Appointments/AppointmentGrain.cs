@@ -60,6 +60,9 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
         return Task.CompletedTask;
     }
 
+    /// <summary>Meta's statuses answered from memory are written before the activation goes.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Writer.FlushBehindAsync(cancellationToken);
+
     public async Task<BookingResult> BookAsync(BookingDetails booking)
     {
         if (State.Status != AppointmentStatus.Unknown)

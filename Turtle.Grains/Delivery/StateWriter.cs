@@ -13,6 +13,11 @@ public enum Unwritten
     Change = 1,
     /// <summary>The outcome of a send: memory is its only record, so the activation stays and writes it again shortly.</summary>
     SentOutcome = 2,
+    /// <summary>
+    /// Progress of a sent message (Meta's sent, delivered, read), answered from memory and written behind
+    /// (<see cref="StateWriter.WriteSoon"/>): an activation lost before that write loses it.
+    /// </summary>
+    Progress = 4,
 }
 
 /// <summary>
@@ -23,6 +28,14 @@ public enum Unwritten
 /// </summary>
 public sealed partial class StateWriter(Orleans.Core.IStorage state, IGrainBase grain, IDeliveryTarget target, WakeAlarm alarm, ILogger logger)
 {
+    /// <summary>
+    /// How long progress waits to be written: Meta posts a message's sent, delivered and read seconds apart, so one write
+    /// stores them all. It is also how much progress a silo lost without warning can lose.
+    /// </summary>
+    public static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(5);
+
+    private WriteBehind? _behind;
+
     public bool IsStored => state.RecordExists;
 
     /// <summary>What memory holds that storage does not, as far as this activation knows.</summary>
@@ -53,6 +66,24 @@ public sealed partial class StateWriter(Orleans.Core.IStorage state, IGrainBase 
         return IsStored ? WriteAsync() : Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Writes the state within <see cref="ProgressDelay"/>, once for all the progress made meanwhile; any write before then
+    /// stores it too, and so does the activation's end (<see cref="FlushBehindAsync"/>). Only for what may be lost with a
+    /// silo (a message's delivered or read): memory is its only copy until then. A write that fails here fails as any
+    /// other does: a conflict drops it with the activation (storage holds a newer copy), an outage too, after one more try
+    /// as the activation ends.
+    /// </summary>
+    public void WriteSoon()
+    {
+        Ahead |= Unwritten.Progress;
+        _behind ??= new WriteBehind(grain, _ => Ahead.HasFlag(Unwritten.Progress) ? WriteAsync() : Task.CompletedTask, ProgressDelay, e => LogProgressNotWritten(logger, e.Message));
+        _behind.Soon();
+    }
+
+    /// <summary>Writes progress still waiting for its write now: the activation is ending.</summary>
+    public Task FlushBehindAsync(CancellationToken cancellationToken) =>
+        _behind is { } behind && Ahead.HasFlag(Unwritten.Progress) ? behind.FlushAsync(cancellationToken) : Task.CompletedTask;
+
     /// <summary>Writes the state; a change a call made stays its own to store (<see cref="StoreChangeAsync"/>).</summary>
     public Task WriteAsync() => WriteAsync(Unwritten.SentOutcome);
 
@@ -65,12 +96,13 @@ public sealed partial class StateWriter(Orleans.Core.IStorage state, IGrainBase 
         try
         {
             await state.WriteStateAsync();
-            Ahead &= ~written;
+            // Whatever was waiting to be written behind is in this write.
+            Ahead &= ~(written | Unwritten.Progress);
             target.Written();
         }
         catch (InconsistentStateException)
         {
-            Ahead &= ~Unwritten.SentOutcome;
+            Ahead &= ~(Unwritten.SentOutcome | Unwritten.Progress);
             grain.DeactivateOnIdle();
             throw;
         }
@@ -95,6 +127,9 @@ public sealed partial class StateWriter(Orleans.Core.IStorage state, IGrainBase 
     /// <summary>Storage did not answer or refused for now; a state it can never take (too large, unserializable) is a bug instead.</summary>
     private static bool IsOutage(Exception e) =>
         e is not (ArgumentException or InvalidOperationException or NotSupportedException or NullReferenceException or InvalidCastException);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A message's delivery progress could not be written behind ({Error})")]
+    private static partial void LogProgressNotWritten(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A sent message's outcome is not stored yet ({Error}); writing again shortly")]
     private static partial void LogOutcomeNotStored(ILogger logger, string error);

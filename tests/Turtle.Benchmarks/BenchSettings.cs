@@ -22,6 +22,9 @@ public sealed class BenchSettings(bool smoke, string outputFolder)
     /// </summary>
     public int WholeLifeBookings { get; init; } = 64;
 
+    /// <summary>Bookings whose AdvisorBio falls due in the due burst's 60 s window (the smoke run takes 30).</summary>
+    public int DueBurstBookings { get; init; } = 50_000;
+
     /// <summary>Time between one step of a booking's life and the next in the whole-life scenario.</summary>
     public TimeSpan WholeLifeGap { get; init; } = TimeSpan.FromSeconds(60);
 

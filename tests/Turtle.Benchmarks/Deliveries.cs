@@ -19,7 +19,10 @@ public sealed class Deliveries
 
     public int Missing(IEnumerable<string> expected) => expected.Count(e => !_byCallback.ContainsKey(e));
 
-    public DateTimeOffset? FirstAt(string callbackData) => _byCallback.TryGetValue(callbackData, out var list) ? list[0].ReceivedAt : null;
+    public DateTimeOffset? FirstAt(string callbackData) => First(callbackData)?.ReceivedAt;
+
+    /// <summary>The first accepted request with the callback data, null when none was.</summary>
+    public FakeWhatsAppRequest? First(string callbackData) => _byCallback.TryGetValue(callbackData, out var list) ? list[0] : null;
 
     /// <summary>Seconds from due to the first accepted request, for those that arrived.</summary>
     public List<double> Lateness(IEnumerable<(string CallbackData, DateTimeOffset Due)> expected) =>

@@ -5,7 +5,7 @@ using Turtle.Testing;
 using Turtle.Testing.Processes;
 
 // Usage: Turtle.Benchmarks [<scenario>...|all] [--smoke] [--out <folder>] [--scale-bookings <n>] [--ingest-levels 1,8,32,128] [--console-bookings <n>] [--retention-bookings <n>]
-//        [--whole-life-bookings <n>] [--whole-life-gap <seconds>] [--summary-only]
+//        [--whole-life-bookings <n>] [--whole-life-gap <seconds>] [--due-burst-bookings <n>] [--summary-only]
 // Storage comes from TURTLE_TEST_STORAGE (./bench.sh starts an Azurite of its own and sets it).
 string[] order = ["storage-limit", "ingest", "due-burst", "scale", "failover", "seed-baseline", "console", "insights", "whole-life", "retention"];
 var smoke = args.Contains("--smoke");
@@ -24,6 +24,7 @@ var settings = new BenchSettings(smoke, output)
     RetentionBookings = Option("--retention-bookings") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 10_000,
     WholeLifeBookings = Option("--whole-life-bookings") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 64,
     WholeLifeGap = Option("--whole-life-gap") is { } g ? TimeSpan.FromSeconds(int.Parse(g, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(60),
+    DueBurstBookings = Option("--due-burst-bookings") is { } d ? int.Parse(d, CultureInfo.InvariantCulture) : 50_000,
 };
 Console.WriteLine($"Turtle benchmark{(smoke ? " (smoke)" : "")}: {settings.Environment}");
 Console.WriteLine($"storage: {TestStorage.ConnectionString.Split(';').FirstOrDefault(p => p.StartsWith("TableEndpoint", StringComparison.Ordinal))}; binaries: {TurtleProcess.BuildConfiguration}; results: {output}");

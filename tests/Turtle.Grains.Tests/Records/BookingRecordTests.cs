@@ -40,10 +40,18 @@ public class BookingRecordTests(TurtleClusterFixture cluster)
         Assert.Equal(3, entries.Count);
         Assert.Equal(request.MessageId, Assert.Single(entries, e => e.Kind == "status").MessageId);
 
-        // What was flushed before the status's write is gone from the stored booking: only the status may be left.
-        var stored = new GrainState<AppointmentState>();
-        await cluster.Storage(TurtleStorage.Appointments).ReadStateAsync("appointment", grain.GetGrainId(), stored);
-        Assert.DoesNotContain(stored.State!.RecordPending, e => e.Direction != RecordDirections.Out || e.Kind != "status");
+        // What was flushed before the status's write (written behind, within its delay) is gone from the stored booking:
+        // only the status may be left.
+        var stored = await Eventually.ReadAsync(
+            async () =>
+            {
+                var state = new GrainState<AppointmentState>();
+                await cluster.Storage(TurtleStorage.Appointments).ReadStateAsync("appointment", grain.GetGrainId(), state);
+                return state.State!;
+            },
+            s => !s.RecordPending.Exists(e => e.Direction != RecordDirections.Out || e.Kind != "status"),
+            StateWriter.ProgressDelay + Wait);
+        Assert.DoesNotContain(stored.RecordPending, e => e.Direction != RecordDirections.Out || e.Kind != "status");
         Assert.Null(RecordChain.Verify(await Table.ReadAsync(booking.Phone!)));
     }
 

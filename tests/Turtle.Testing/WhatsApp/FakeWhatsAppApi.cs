@@ -40,6 +40,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     private readonly CancellationTokenSource _stopping = new();
     private volatile StatusReport? _statusReport;
     private int _statusesReported;
+    private readonly ConcurrentQueue<StatusPost> _statusPosts = new();
     private WebApplication? _app;
     private long _messageCounter;
 
@@ -255,15 +256,24 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     /// <paramref name="after"/> (default 1 s) after the request came, with the message's <c>biz_opaque_callback_data</c>,
     /// as Meta reports statuses, whether or not the sender is still waiting for its answer (a stall, a dead client).
     /// An answer other than 2xx is tried again with backoff, as Meta retries webhooks, until taken or the fake stops.
+    /// With <paramref name="receiptsApart"/>, a message that was sent then gets <c>delivered</c> and then <c>read</c>, each
+    /// that long after the previous one was taken: Meta's status messages webhook reference
+    /// (https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status/)
+    /// names the three triggers (sent to the user, delivered to the device, displayed in the client) and one webhook per
+    /// status. How far apart they come depends on the user's phone and when they open the chat; a second or so, for a
+    /// client who reads at once, is a guess.
     /// </summary>
-    public void ReportStatusesTo(Uri webhookUrl, string appSecret, TimeSpan? after = null) =>
-        _statusReport = new StatusReport(webhookUrl, appSecret, after ?? TimeSpan.FromSeconds(1));
+    public void ReportStatusesTo(Uri webhookUrl, string appSecret, TimeSpan? after = null, TimeSpan? receiptsApart = null) =>
+        _statusReport = new StatusReport(webhookUrl, appSecret, after ?? TimeSpan.FromSeconds(1), receiptsApart);
 
     /// <summary>When the webhook took (2xx) the status reported for the message Meta answered with <paramref name="messageId"/>; null while it has not.</summary>
     public DateTimeOffset? StatusTakenAt(string messageId) => _statusesTaken.TryGetValue(messageId, out var at) ? at : null;
 
     /// <summary>How many <c>sent</c> statuses the webhook has taken (<see cref="ReportStatusesTo"/>).</summary>
     public int StatusesReported => Volatile.Read(ref _statusesReported);
+
+    /// <summary>Every status webhook <see cref="ReportStatusesTo"/> posted, retries included, with how long its answer took.</summary>
+    public IReadOnlyList<StatusPost> StatusPosts => [.. _statusPosts];
 
     private WhatsAppFault? LateFault(string to)
     {
@@ -277,32 +287,25 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
         }
     }
 
-    private async Task ReportSentAsync(StatusReport report, string messageId, string to, string? callbackData, WhatsAppFault? lateFault)
+    private async Task ReportAsync(StatusReport report, string messageId, string to, string? callbackData, WhatsAppFault? lateFault)
     {
-        var body = lateFault is null
-            ? BuildStatusPayload(messageId, to, "sent", callbackData)
-            : BuildStatusPayload(messageId, to, "failed", bizOpaqueCallbackData: null, lateFault.MetaCode, lateFault.Message);
-        var backoff = TimeSpan.FromSeconds(1);
         try
         {
             await Task.Delay(report.After, _stopping.Token);
-            while (true)
+            if (lateFault is not null)
             {
-                try
-                {
-                    if ((int)await PostWebhookAsync(report.WebhookUrl, report.AppSecret, body) is >= 200 and < 300)
-                    {
-                        _statusesTaken[messageId] = _time.GetUtcNow();
-                        Interlocked.Increment(ref _statusesReported);
-                        return;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // The webhook's host is down (a restart): Meta tries again later.
-                }
-                await Task.Delay(backoff, _stopping.Token);
-                backoff = backoff < TimeSpan.FromSeconds(16) ? backoff * 2 : backoff;
+                await PostUntilTakenAsync(report, messageId, "failed", BuildStatusPayload(messageId, to, "failed", bizOpaqueCallbackData: null, lateFault.MetaCode, lateFault.Message));
+                return;
+            }
+            await PostUntilTakenAsync(report, messageId, "sent", BuildStatusPayload(messageId, to, "sent", callbackData));
+            if (report.ReceiptsApart is not { } apart)
+            {
+                return;
+            }
+            foreach (var status in (string[])["delivered", "read"])
+            {
+                await Task.Delay(apart, _stopping.Token);
+                await PostUntilTakenAsync(report, messageId, status, BuildStatusPayload(messageId, to, status, callbackData));
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -310,6 +313,38 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
         }
         catch (ObjectDisposedException) when (_stopping.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task PostUntilTakenAsync(StatusReport report, string messageId, string status, string body)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var posted = _time.GetUtcNow();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            int answer;
+            try
+            {
+                answer = (int)await PostWebhookAsync(report.WebhookUrl, report.AppSecret, body);
+            }
+            catch (HttpRequestException)
+            {
+                // The webhook's host is down (a restart): Meta tries again later.
+                answer = 0;
+            }
+            _statusPosts.Enqueue(new StatusPost(messageId, status, posted, watch.Elapsed, answer));
+            if (answer is >= 200 and < 300)
+            {
+                if (status is "sent" or "failed")
+                {
+                    _statusesTaken[messageId] = _time.GetUtcNow();
+                    Interlocked.Increment(ref _statusesReported);
+                }
+                return;
+            }
+            await Task.Delay(backoff, _stopping.Token);
+            backoff = backoff < TimeSpan.FromSeconds(16) ? backoff * 2 : backoff;
         }
     }
 
@@ -501,7 +536,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
         }
         if (report is not null)
         {
-            _ = ReportSentAsync(report, messageId!, parsed.To!, parsed.CallbackData, lateFault);
+            _ = ReportAsync(report, messageId!, parsed.To!, parsed.CallbackData, lateFault);
         }
         if (delay > TimeSpan.Zero)
         {
@@ -920,9 +955,18 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
 
     private sealed record InvalidRequest(int Code, string Message, string? Details);
 
-    private sealed record StatusReport(Uri WebhookUrl, string AppSecret, TimeSpan After);
+    private sealed record StatusReport(Uri WebhookUrl, string AppSecret, TimeSpan After, TimeSpan? ReceiptsApart);
 
     private sealed record EveryoneFault(DateTimeOffset Until, WhatsAppFault? Fault, TimeSpan? Stall);
+}
+
+/// <summary>
+/// One status webhook the fake posted (<see cref="FakeWhatsAppApi.ReportStatusesTo"/>): the message, the status, when it
+/// was posted, how long the webhook took to answer, and its HTTP status (0: no answer, the host was down).
+/// </summary>
+public sealed record StatusPost(string MessageId, string Status, DateTimeOffset PostedAt, TimeSpan Latency, int HttpStatus)
+{
+    public bool Taken => HttpStatus is >= 200 and < 300;
 }
 
 /// <summary>One request the fake received and how it answered (<see cref="MessageId"/> is set when accepted).</summary>
