@@ -17,6 +17,10 @@ public sealed class Deliveries
     /// <summary>Callback data accepted more than once, counting each extra request.</summary>
     public int Duplicates => _byCallback.Values.Sum(l => l.Count - 1);
 
+    /// <summary>When each request of a message accepted more than once arrived: a pair minutes apart is a send retried after its answer was lost.</summary>
+    public Dictionary<string, DateTimeOffset[]> DuplicateTimes() =>
+        _byCallback.Where(kv => kv.Value.Count > 1).ToDictionary(kv => kv.Key, kv => kv.Value.Select(r => r.ReceivedAt).ToArray());
+
     public int Missing(IEnumerable<string> expected) => expected.Count(e => !_byCallback.ContainsKey(e));
 
     public DateTimeOffset? FirstAt(string callbackData) => First(callbackData)?.ReceivedAt;

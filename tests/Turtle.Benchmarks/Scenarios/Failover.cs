@@ -61,6 +61,7 @@ public static class Failover
         result.Add("worst lateness of bios due after the kill", Stats.Max(afterKill), "s", 15, higherIsBetter: false);
         result.Add("bios due after the kill sent > 5 s late", afterKill.Count(x => x > 5), "");
         result.Details["killedAt"] = killedAt;
+        result.Details["duplicatedAt"] = deliveries.DuplicateTimes();
         result.Details["latenessHistogramAfterKill"] = DueBurst.Histogram(afterKill);
         result.Notes.Add($"{count} bios due evenly over {window.TotalMinutes:0.#} min on 2 silos; the second silo killed (kill -9, not restarted) {killAfter.TotalSeconds:0} s into the window.");
         result.FinishedAt = DateTimeOffset.UtcNow;
