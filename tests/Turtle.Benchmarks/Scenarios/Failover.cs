@@ -21,7 +21,7 @@ public static class Failover
         await load.RunCountAsync(settings.Smoke ? 10 : 200, 16, _ => DateTimeOffset.UtcNow.AddDays(5)); // warm-up
 
         // Over a reminder period ahead (full run), so the bios are woken by their durable reminders.
-        var windowStart = DateTimeOffset.UtcNow + (settings.Smoke ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(90));
+        var windowStart = DateTimeOffset.UtcNow + (settings.Smoke ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(90));
         var killAt = windowStart + killAfter;
         DateTimeOffset Due(int i)
         {
