@@ -41,6 +41,17 @@ public sealed class AgendaFanOutClusterFixture() : FirmDayClusterFixture(TimeSpa
 }
 
 /// <summary>The agenda fan-out: 200 advisors × 10 meetings, every agenda due at one instant.</summary>
+/// <summary>
+/// Runs alone: its 2,000 bookings at 32 in flight take both cores for a minute, and other classes' grain calls (an
+/// erasure's dozen steps) would pass their 30 s response timeout behind them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AgendaFanOutGroup
+{
+    public const string Name = "agenda fan-out, alone";
+}
+
+[Collection(AgendaFanOutGroup.Name)]
 public class AgendaFanOutTests(AgendaFanOutClusterFixture fixture, ITestOutputHelper output) : IClassFixture<AgendaFanOutClusterFixture>
 {
     [Fact]
