@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Turtle.Api.Access;
@@ -8,6 +7,7 @@ using Turtle.Api.Appointments;
 using Turtle.Api.Audit;
 using Turtle.Api.Endpoints;
 using Turtle.Api.Webhooks;
+using Turtle.Grains;
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Hosting;
 
@@ -38,7 +38,7 @@ public static class ApiHostingExtensions
         builder.Services.Configure<ExceptionHandlerOptions>(ServerLimits.AnswerClientFaults);
         // Listen while the cluster client is still connecting: webhooks then get 503 (Calendly retries), not refused connections.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
-        builder.Services.AddSingleton(new TableServiceClient(storage));
+        builder.Services.AddSingleton(TurtleStorage.TableService(storage));
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             // Kinds and booking statuses read as SPEC names them (Confirmation, NoPhone); message states as its
@@ -74,7 +74,7 @@ public static class ApiHostingExtensions
             o.ClusterId = configuration["Orleans:ClusterId"] ?? TurtleCluster.DefaultClusterId;
             o.ServiceId = configuration["Orleans:ServiceId"] ?? TurtleCluster.DefaultServiceId;
         });
-        client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(TurtleCluster.StorageConnectionString(configuration)));
+        client.UseAzureStorageClustering(o => o.TableServiceClient = TurtleStorage.TableService(TurtleCluster.StorageConnectionString(configuration)));
         client.UseClusterTls(configuration);
         return client;
     }

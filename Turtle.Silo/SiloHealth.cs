@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Turtle.Grains;
 using Turtle.Grains.Hosting;
 using Turtle.Grains.Messaging;
 
@@ -18,7 +19,7 @@ public static class SiloHealth
 {
     public static IServiceCollection AddSiloHealth(this IServiceCollection services, IConfiguration configuration)
     {
-        var tables = new TableServiceClient(TurtleCluster.StorageConnectionString(configuration));
+        var tables = TurtleStorage.TableService(TurtleCluster.StorageConnectionString(configuration));
         services.AddHealthChecks()
             .AddCheck<MembershipHealthCheck>("membership", tags: ["ready"])
             .AddCheck("storage", new StorageHealthCheck(tables), tags: ["ready"])

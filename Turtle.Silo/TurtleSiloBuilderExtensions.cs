@@ -99,7 +99,7 @@ public static class TurtleSiloBuilderExtensions
     {
         try
         {
-            return new TableServiceClient(TurtleCluster.StorageConnectionString(configuration));
+            return TurtleStorage.TableService(TurtleCluster.StorageConnectionString(configuration));
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Azure.Data.Tables;
 using Turtle.Api.Records;
 using Turtle.Grains;
 using Turtle.Grains.Hosting;
@@ -106,7 +105,7 @@ internal sealed class RecordCommands : ICommandGroup
         var configuration = host.Services.GetRequiredService<IConfiguration>();
         try
         {
-            return new RecordTable(new TableServiceClient(TurtleCluster.StorageConnectionString(configuration)));
+            return new RecordTable(TurtleStorage.TableService(TurtleCluster.StorageConnectionString(configuration)));
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {

@@ -21,6 +21,16 @@ public sealed record TemplateMessage(string To, string TemplateName, string Lang
 public sealed partial class WhatsAppClient(
     HttpClient http, IOptionsMonitor<WhatsAppOptions> options, AccessTokenStatus tokens, TurtleClock timeProvider, ILogger<WhatsAppClient> logger)
 {
+    /// <summary>
+    /// Requests a process has at Meta at once, and so its connections to the Graph API. A burst of due messages or a
+    /// Graph stall would otherwise open a connection for every waiting booking (tens of thousands: the host runs out of
+    /// file handles). At Meta's default 80 messages a second this is more than a silo needs.
+    /// </summary>
+    public const int MaxInFlight = 128;
+
+    // Waiting here is outside the request's timeout: a request still waiting has not left, and is not reported unanswered.
+    private static readonly SemaphoreSlim InFlight = new(MaxInFlight);
+
     public async Task<SendOutcome> SendTemplateAsync(TemplateMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -48,6 +58,19 @@ public sealed partial class WhatsAppClient(
         };
         request.Headers.Authorization = new("Bearer", token);
 
+        await InFlight.WaitAsync(cancellationToken);
+        try
+        {
+            return await SendAsync(request, token, masked, message.CallbackData, cancellationToken);
+        }
+        finally
+        {
+            InFlight.Release();
+        }
+    }
+
+    private async Task<SendOutcome> SendAsync(HttpRequestMessage request, string token, string masked, string? callbackData, CancellationToken cancellationToken)
+    {
         HttpResponseMessage response;
         try
         {
@@ -55,25 +78,25 @@ public sealed partial class WhatsAppClient(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            LogNetworkFailure(masked, message.CallbackData, $"no answer within {http.Timeout.TotalSeconds:0} s");
+            LogNetworkFailure(masked, callbackData, $"no answer within {http.Timeout.TotalSeconds:0} s");
             return new SendOutcome(SendResult.Unanswered, ErrorText: $"WhatsApp API did not answer within {http.Timeout.TotalSeconds:0} s.");
         }
         catch (HttpRequestException ex) when (NeverReached(ex))
         {
-            LogNetworkFailure(masked, message.CallbackData, ex.Message);
+            LogNetworkFailure(masked, callbackData, ex.Message);
             return new SendOutcome(SendResult.Transient, ErrorText: $"WhatsApp API unreachable: {ex.Message}");
         }
         catch (HttpRequestException ex)
         {
-            LogNetworkFailure(masked, message.CallbackData, ex.Message);
+            LogNetworkFailure(masked, callbackData, ex.Message);
             return new SendOutcome(SendResult.Unanswered, ErrorText: $"WhatsApp API gave no answer: {ex.Message}");
         }
 
         using (response)
         {
             return response.IsSuccessStatusCode
-                ? await ReadAcceptedAsync(response, token, masked, message.CallbackData, cancellationToken)
-                : await ReadFailureAsync(response, token, masked, message.CallbackData, cancellationToken);
+                ? await ReadAcceptedAsync(response, token, masked, callbackData, cancellationToken)
+                : await ReadFailureAsync(response, token, masked, callbackData, cancellationToken);
         }
     }
 

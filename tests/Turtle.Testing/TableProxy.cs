@@ -29,7 +29,7 @@ public sealed partial class TableProxy : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, Connections.Watch));
         _app = builder.Build();
         _app.Run(ForwardAsync);
         await _app.StartAsync();
@@ -49,6 +49,15 @@ public sealed partial class TableProxy : IAsyncDisposable
     /// of grain whose state or reminder row it reads or writes; null leaves it out of <see cref="LabelledSnapshot"/>.
     /// </summary>
     public Func<string, string, string?>? Label { get; set; }
+
+    /// <summary>
+    /// Added to a forwarded request's time, by its table (as counted: <c>$batch(Table)</c> for a batch) and its raw target
+    /// and body, to play a slow storage account.
+    /// </summary>
+    public Func<string, string, TimeSpan>? Delay { get; set; }
+
+    /// <summary>The connections clients have open to the proxy.</summary>
+    public ConnectionGauge Connections { get; } = new();
 
     /// <summary>A copy of the counts so far, keyed "VERB Table" (refused ones: "VERB Table (refused)").</summary>
     public Dictionary<string, int> Snapshot() => new(_counts);
@@ -94,6 +103,11 @@ public sealed partial class TableProxy : IAsyncDisposable
         if (Label?.Invoke(table, Request()) is { } label)
         {
             _labelled.AddOrUpdate($"{verb} {table} {label}", 1, (_, n) => n + 1);
+        }
+
+        if (Delay?.Invoke(table, Request()) is { } delay && delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay);
         }
 
         // The raw target, not the decoded path: row keys hold characters such as '+' that must stay escaped.

@@ -4,24 +4,7 @@ using Turtle.Testing;
 
 namespace Turtle.Grains.Tests.Appointments;
 
-/// <summary>A one-silo cluster whose storage passes through a proxy that can refuse chosen writes (the attention list's, one booking's).</summary>
-public sealed class AttentionOutageFixture : TurtleClusterFixture
-{
-    public TableProxy Proxy { get; } = new(TestStorage.ConnectionString);
-
-    protected override int Silos => 1;
-
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["ConnectionStrings:AzureStorage"] = Proxy.ConnectionString,
-    };
-
-    protected override Task StartFakesAsync() => Proxy.StartAsync();
-
-    protected override Task StopFakesAsync() => Proxy.DisposeAsync().AsTask();
-}
-
-public class AttentionOutageTests(AttentionOutageFixture fixture) : IClassFixture<AttentionOutageFixture>
+public class AttentionOutageTests(ProxiedStorageFixture fixture) : IClassFixture<ProxiedStorageFixture>
 {
     [Fact]
     public async Task ReasonTheListCouldNotStoreIsKeptByTheBookingAndToldLater()

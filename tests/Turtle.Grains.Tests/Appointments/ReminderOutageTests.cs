@@ -5,30 +5,7 @@ using Turtle.Testing;
 
 namespace Turtle.Grains.Tests.Appointments;
 
-/// <summary>Its own one-silo cluster whose storage goes through a proxy that can refuse the reminder table's requests.</summary>
-public sealed class ReminderOutageClusterFixture : TurtleClusterFixture
-{
-    private TableProxy? _proxy;
-
-    /// <summary>The proxy in front of Azurite; its <see cref="TableProxy.Refuse"/> plays the outage.</summary>
-    public TableProxy Proxy => _proxy ??= StartProxy();
-
-    protected override int Silos => 1;
-
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["ConnectionStrings:AzureStorage"] = Proxy.ConnectionString,
-    };
-
-    private static TableProxy StartProxy()
-    {
-        var proxy = new TableProxy(TestStorage.ConnectionString);
-        proxy.StartAsync().GetAwaiter().GetResult();
-        return proxy;
-    }
-}
-
-public class ReminderOutageTests(ReminderOutageClusterFixture fixture) : IClassFixture<ReminderOutageClusterFixture>
+public class ReminderOutageTests(ProxiedStorageFixture fixture) : IClassFixture<ProxiedStorageFixture>
 {
     [Fact]
     public async Task CancelWhoseReminderCouldNotBeArmedIsStoredByTheWebhooksRetry()

@@ -375,6 +375,25 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
         Assert.Equal(50, lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("appointmentId").GetString()).Distinct().Count());
     }
 
+    [Fact]
+    public async Task ABurstOfSendsToAStalledGraphKeepsToTheConnectionBoundAndNoneWaitingForOneIsReportedUnanswered()
+    {
+        // A Graph API of its own, so only this burst's connections are counted. Three waves of a second each against a
+        // two-second timeout: the last wave waits two seconds for a connection.
+        await using var meta = await new FakeWhatsAppApi().StartAsync();
+        using var provider = Provider(FakeWhatsAppApi.DefaultAccessToken, baseUrl: meta.BaseUrl.ToString(), timeout: TimeSpan.FromSeconds(2));
+        var sender = provider.GetRequiredService<IWhatsAppSender>();
+        var burst = WhatsAppClient.MaxInFlight * 3;
+        meta.StallEveryoneUntil(DateTimeOffset.UtcNow.AddMinutes(2), TimeSpan.FromSeconds(1));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, burst).Select(i => sender.SendAsync(
+            new OutgoingMessage($"burst-{i}", NotificationKind.Confirmation, TemplateRendererTests.Booking() with { Phone = NewPhone() }, Ravi), CancellationToken.None)));
+
+        Assert.All(outcomes, o => Assert.Equal(SendResult.Sent, o.Result));
+        Turtle.Testing.Figures.Record($"grain: {burst} sends at once to a Graph API answering in 1 s: at most {meta.Connections.Peak} connections open (bound {WhatsAppClient.MaxInFlight})");
+        Assert.InRange(meta.Connections.Peak, WhatsAppClient.MaxInFlight / 2, WhatsAppClient.MaxInFlight);
+    }
+
     public void Dispose()
     {
         _logs.Dispose();

@@ -36,7 +36,9 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     private readonly List<JsonObject> _templates = [];
     private readonly List<FakeTemplateRequest> _templateRequests = [];
     private long _templateIds = 1_234_567_890_000;
-    private readonly HttpClient _webhookClient = new();
+    // Meta publishes no figure for how many webhook requests it has open to one endpoint at once. The fake keeps to a
+    // bound of its own, so a burst of statuses queues here as it would at Meta instead of opening a connection each.
+    private readonly HttpClient _webhookClient = new(new SocketsHttpHandler { MaxConnectionsPerServer = WebhookConnections });
     private readonly CancellationTokenSource _stopping = new();
     private volatile StatusReport? _statusReport;
     private int _statusesReported;
@@ -44,7 +46,13 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     private WebApplication? _app;
     private long _messageCounter;
 
+    /// <summary>Connections the fake keeps open to a webhook endpoint at most.</summary>
+    public const int WebhookConnections = 64;
+
     public string AccessToken { get; } = accessToken;
+
+    /// <summary>The connections Turtle has open to the fake's Graph API.</summary>
+    public ConnectionGauge Connections { get; } = new();
     public string PhoneNumberId { get; } = phoneNumberId;
 
     /// <summary>What <c>WhatsApp:ApiBaseUrl</c> should be set to, e.g. <c>http://127.0.0.1:41234</c>.</summary>
@@ -71,7 +79,7 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, Connections.Watch));
         _app = builder.Build();
         _app.MapPost("/{version}/{phoneNumberId}/messages", HandleMessageAsync);
         _app.MapGet("/{version}/{businessAccountId}/message_templates", ListTemplates);
@@ -331,6 +339,11 @@ public sealed partial class FakeWhatsAppApi(string accessToken = FakeWhatsAppApi
             catch (HttpRequestException)
             {
                 // The webhook's host is down (a restart): Meta tries again later.
+                answer = 0;
+            }
+            catch (TaskCanceledException) when (!_stopping.IsCancellationRequested)
+            {
+                // No answer within the client's timeout: tried again, as an unanswered webhook is.
                 answer = 0;
             }
             _statusPosts.Enqueue(new StatusPost(messageId, status, posted, watch.Elapsed, answer));
