@@ -4,6 +4,7 @@ using Turtle.Grains.Advisors;
 using Turtle.Grains.Attention;
 using Turtle.Grains.Delivery;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Records;
 
 namespace Turtle.Grains.Appointments;
 
@@ -14,7 +15,7 @@ namespace Turtle.Grains.Appointments;
 /// <see cref="MessageDispatcher"/> every holder of messages shares (this booking's part of it is its
 /// <see cref="BookingTarget"/>), and what needs a person by <see cref="BookingAttention"/>.
 /// </summary>
-public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemindable
+public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRecordHolder, IRemindable
 {
     private readonly IPersistentState<AppointmentState> _state;
     private readonly MessageRules _rules;
@@ -40,7 +41,7 @@ public sealed partial class AppointmentGrain : Grain, IAppointmentGrain, IRemind
     {
         ArgumentNullException.ThrowIfNull(delivery);
         (_state, _rules, _options, _agenda, _calendly, _languages, _time, _logger) = (state, rules, options, agenda, calendly, languages, delivery.Time, logger);
-        _target = new BookingTarget(this, state, delivery.Grains, rules, recipients, languages, delivery.Policy, delivery.Time, agenda.Firm, logger);
+        _target = new BookingTarget(this, state, delivery.Grains, rules, recipients, languages, delivery.Policy, delivery.Time, agenda.Firm, delivery.Records, logger);
         _delivery = new MessageDispatcher(delivery, this, state, _target);
     }
 

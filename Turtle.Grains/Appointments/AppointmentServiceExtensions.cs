@@ -21,6 +21,7 @@ public static class AppointmentServiceExtensions
         services.AddSingleton<AgendaSchedule>();
         // Each booking and agenda activation builds its own dispatcher from these: it keeps that holder's sends in flight.
         services.AddSingleton<TemplateGate>();
+        services.AddSingleton<Records.RecordBacklog>();
         services.AddSingleton<DeliveryServices>();
         services.AddHostedService<BookingWatchdog>();
         return services;

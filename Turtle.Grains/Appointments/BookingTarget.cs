@@ -22,6 +22,7 @@ public sealed partial class BookingTarget(
     WakePolicy policy,
     TimeProvider time,
     FirmCalendar firm,
+    Records.RecordBacklog records,
     ILogger logger) : IDeliveryTarget
 {
     private readonly BookingAttention _attention = new(grains, logger);
@@ -38,7 +39,7 @@ public sealed partial class BookingTarget(
     public BookingListing Listing => _listing ??= new BookingListing(grains, () => Holder, policy);
 
     /// <summary>Takes the booking's pending record entries to its client's record, off the path that wrote them.</summary>
-    public RecordFlush Record => _record ??= new RecordFlush(grain, grains, () => State.RecordPending, () => State.Details?.Phone, logger);
+    public RecordFlush Record => _record ??= new RecordFlush(grain, grains, records, () => State.RecordPending, () => State.Details?.Phone, logger);
 
     /// <summary>Tells the booking's day of insight its tally, off the path that wrote it.</summary>
     public Insights.BookingInsight Insight => _insight ??= new Insights.BookingInsight(grain, grains, () => Holder, () => State, firm, logger);

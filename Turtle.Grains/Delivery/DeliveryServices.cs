@@ -11,6 +11,7 @@ public sealed class DeliveryServices(
     WakePolicy policy,
     TemplateGate templates,
     TurtleClock time,
+    Records.RecordBacklog records,
     ILogger<MessageDispatcher> logger)
 {
     public IGrainFactory Grains => grains;
@@ -19,5 +20,7 @@ public sealed class DeliveryServices(
     public WakePolicy Policy => policy;
     public TemplateGate Templates => templates;
     public TurtleClock Time => time;
+    /// <summary>The silo's holders owing the client's record their entries.</summary>
+    public Records.RecordBacklog Records => records;
     public ILogger<MessageDispatcher> Logger => logger;
 }

@@ -6,11 +6,11 @@ namespace Turtle.Grains.Records;
 /// Takes a holder's pending entries (<see cref="PendingEntries"/>) to the client's record a moment after the write that
 /// stored them, so the caller who caused that write (Calendly's webhook) never waits on the record. Flushed entries are
 /// dropped from memory only: the holder's next write drops them from storage. An activation lost before that flushes
-/// them again from what is stored, and the record keeps each entry once. A flush is background work: it never holds the
-/// holder's turn (Meta's statuses and the client's taps go on while it waits), and only a few run at once in a silo, so a
-/// burst of bookings is answered first and the record catches up behind it.
+/// them again from what is stored, and the record keeps each entry once. A flush is background work: the holder waits
+/// its turn in its silo's <see cref="RecordBacklog"/> as a grain id, holding neither its turn nor its activation, so a
+/// burst of bookings is answered first, leaves memory when idle, and the record catches up behind it.
 /// </summary>
-public sealed partial class RecordFlush(IGrainBase grain, IGrainFactory grains, Func<List<RecordEntry>> pending, Func<string?> client, ILogger logger)
+public sealed partial class RecordFlush(IGrainBase grain, IGrainFactory grains, RecordBacklog backlog, Func<List<RecordEntry>> pending, Func<string?> client, ILogger logger)
 {
     /// <summary>After a write: long enough that the write's caller has its answer, short enough that the record is current.</summary>
     public static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
@@ -18,31 +18,15 @@ public sealed partial class RecordFlush(IGrainBase grain, IGrainFactory grains, 
     /// <summary>The record could not be reached: the entries stay in the holder's state and go again after this.</summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(10);
 
-    /// <summary>Flushes in flight at once in this process; the rest wait their turn rather than crowd the storage the webhooks need.</summary>
-    public const int InFlightLimit = 4;
-
-    private static readonly SemaphoreSlim InFlight = new(InFlightLimit);
-
-    private IGrainTimer? _timer;
-
     /// <summary>Entries ready for the record are held: the holder must wake again until they are flushed.</summary>
     public bool Owed => client() is not null && pending().Exists(PendingEntries.IsReady);
 
-    /// <summary>Flushes shortly, when something is ready (a grain timer: if the activation goes, its reminder flushes instead).</summary>
+    /// <summary>Puts the holder in its silo's backlog to flush shortly, when something is ready.</summary>
     public void Schedule(TimeSpan? delay = null)
     {
-        if (!Owed)
+        if (Owed)
         {
-            return;
-        }
-        var due = delay ?? Delay;
-        if (_timer is null)
-        {
-            _timer = grain.RegisterGrainTimer(_ => FlushAsync(), new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
-        }
-        else
-        {
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
+            backlog.Enqueue(grain.GrainContext.GrainId, delay ?? Delay);
         }
     }
 
@@ -54,7 +38,6 @@ public sealed partial class RecordFlush(IGrainBase grain, IGrainFactory grains, 
         {
             return;
         }
-        await InFlight.WaitAsync();
         try
         {
             await grains.GetGrain<IClientRecordGrain>(key).AppendAsync(ready);
@@ -64,10 +47,6 @@ public sealed partial class RecordFlush(IGrainBase grain, IGrainFactory grains, 
             LogNotFlushed(logger, grain.GrainContext.GrainId.ToString(), ready.Count, e.Message);
             Schedule(RetryDelay);
             return;
-        }
-        finally
-        {
-            InFlight.Release();
         }
         var flushed = ready.ToHashSet();
         held.RemoveAll(flushed.Contains);
