@@ -91,6 +91,20 @@ public sealed class AsyncFailuresTests
     }
 
     [Fact]
+    public void APermanentFailureOfASendWhoseAnswerNeverReachedTurtleSentAgainIsInTheKnownWindow()
+    {
+        // The failed status names only the first send's id, which Turtle never had: its answer was lost.
+        Accepted("FollowUp", T0, thenFailed: WhatsAppFault.MarketingStopped);
+        Accepted("FollowUp", T0 + TimeSpan.FromSeconds(67));
+        Booking("Booked", ("FollowUp", "sent", null));
+
+        var outcome = Judge(unanswered: new HashSet<string> { _accepted[0].MessageId! });
+
+        Assert.Empty(outcome.Unreached);
+        Assert.Equal(1, outcome.InWindow);
+    }
+
+    [Fact]
     public void APermanentFailureSentAgainIsUnreached()
     {
         Accepted("Reconfirm", T0, thenFailed: WhatsAppFault.UserInExperiment);
@@ -158,10 +172,10 @@ public sealed class AsyncFailuresTests
         Assert.Equal([131050, 131049, 130472, 131016], failures.Scripted.Select(s => s.Fault.MetaCode));
     }
 
-    private FailedStatusOutcome Judge()
+    private FailedStatusOutcome Judge(IReadOnlySet<string>? unanswered = null)
     {
         using var attention = JsonDocument.Parse(new JsonObject { ["items"] = _attention.DeepClone() }.ToJsonString());
-        return AsyncFailures.Judge(_accepted, _bookings, attention.RootElement.Clone(), Later);
+        return AsyncFailures.Judge(_accepted, _bookings, attention.RootElement.Clone(), Later, unanswered);
     }
 
     private void Accepted(string kind, DateTimeOffset at, WhatsAppFault? thenFailed = null) => _accepted.Add(new FakeWhatsAppRequest(

