@@ -102,7 +102,11 @@ public sealed partial class BookingTarget(
         await grains.GetGrain<IRecipientGrain>(number).KnownAsAsync(waId);
     }
 
-    public void BeforeWrite() => BookingAttention.Review(State, time.GetUtcNow());
+    public void BeforeWrite()
+    {
+        BookingAttention.Review(State, time.GetUtcNow());
+        PendingEntries.SettleLostClaims(State.RecordPending, Holder, State.Notifications);
+    }
 
     public void Written()
     {

@@ -172,6 +172,7 @@ public sealed partial class MessageDispatcher
             LogLostClaim(Logger, _target.Holder, entry.Kind);
             throw;
         }
+        entry.InFlight = true;
         var sending = _services.Sender.TrySendAsync(message);
         if (answerBy is { } deadline && !sending.IsCompleted)
         {
@@ -199,6 +200,7 @@ public sealed partial class MessageDispatcher
 
     private async Task RecordSentAsync(Notification entry, string to, string? language, SendOutcome outcome)
     {
+        entry.InFlight = false;
         if (language is not null && entry is { State: NotificationState.Sending, LanguageFallback: false }
             && outcome is { Result: SendResult.Permanent, ErrorCode: MetaErrorCodes.TemplateMissing })
         {
@@ -217,6 +219,9 @@ public sealed partial class MessageDispatcher
             // Meta's status decided it while its answer was awaited (sent, or failed after all), or it was cancelled and
             // the answer is no send: the late answer changes nothing. It must not put a cancelled message back to be tried.
             LogLateAnswerIgnored(Logger, _target.Holder, entry.Kind, entry.State, outcome.Result);
+            // The client's record still takes what Meta answered (or that it never did) about the attempt.
+            _target.Answered(entry, outcome);
+            Writer.WriteSoon();
             return;
         }
         Rules.Apply(entry, outcome, _target.SendBy(entry), Time.GetUtcNow(), Random.Shared);

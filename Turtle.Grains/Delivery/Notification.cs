@@ -40,6 +40,13 @@ public sealed class Notification
     /// <summary>Its client's language has no approved template: it goes in the default language (SPEC §15).</summary>
     [Id(24)] public bool LanguageFallback { get; set; }
 
+    /// <summary>
+    /// This activation has a request at Meta for it whose answer it has not recorded yet. Memory only (not serialized): a
+    /// new activation has none in flight, so a claim it finds was either answered or never will be.
+    /// </summary>
+    [field: NonSerialized]
+    public bool InFlight { get; set; }
+
     /// <summary>Failed for good: refused, out of attempts, or accepted by Meta and then reported failed.</summary>
     public bool IsFailed => State == NotificationState.Failed || (State == NotificationState.Sent && DeliveryStatus == DeliveryStatus.Failed);
 

@@ -50,15 +50,23 @@ public static class PendingEntries
         });
     }
 
-    /// <summary>Completes the claimed attempt's entry with Meta's answer (an unanswered request leaves it claimed: a status or the timeout settles it).</summary>
+    /// <summary>
+    /// Completes the claimed attempt's entry with Meta's answer. An unanswered request leaves it claimed while its message
+    /// still waits for Meta (a status or the next attempt settles it); a message no longer waiting settles it unanswered.
+    /// </summary>
     public static void Answered(List<RecordEntry> pending, string holder, Notification message, SendOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(outcome);
         var index = pending.FindIndex(e => e.Id == OutId(holder, message));
-        if (index < 0 || outcome.Result == SendResult.Unanswered)
+        if (index < 0 || (outcome.Result == SendResult.Unanswered && message.State == NotificationState.Sending))
         {
+            return;
+        }
+        if (outcome.Result == SendResult.Unanswered)
+        {
+            pending[index] = pending[index] with { Status = RecordSendStatus.Unanswered };
             return;
         }
         var status = outcome.Result switch
@@ -117,6 +125,32 @@ public static class PendingEntries
             Actor = source,
             AppointmentId = holder,
         });
+    }
+
+    /// <summary>
+    /// Claims of messages that no longer wait for Meta (withdrawn, or decided by a status) with no request of this activation
+    /// in flight: their answer was lost with an earlier activation and will never come, so they go to the record as
+    /// unanswered instead of waiting in the holder for ever.
+    /// </summary>
+    public static void SettleLostClaims(List<RecordEntry> pending, string holder, IEnumerable<Notification> messages)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(messages);
+        if (!pending.Exists(e => e is { Direction: RecordDirections.Out, Status: RecordSendStatus.Claimed }))
+        {
+            return;
+        }
+        foreach (var message in messages.Where(m => m.State is not (NotificationState.Pending or NotificationState.Sending) && !m.InFlight))
+        {
+            var prefix = OutPrefix(holder, message);
+            for (var i = 0; i < pending.Count; i++)
+            {
+                if (pending[i].Status == RecordSendStatus.Claimed && pending[i].Id.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    pending[i] = pending[i] with { Status = RecordSendStatus.Unanswered };
+                }
+            }
+        }
     }
 
     /// <summary>May go to the record now: anything but an attempt still waiting for Meta's answer.</summary>

@@ -1,5 +1,6 @@
 using Turtle.Grains.Appointments;
 using Turtle.Grains.Messaging;
+using Turtle.Grains.Records;
 using Turtle.Grains.Tests.Cluster;
 using Turtle.Testing;
 using Turtle.Testing.WhatsApp;
@@ -215,6 +216,34 @@ public class MetaBehaviourTests(MetaBehaviourClusterFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task AnAttemptWhoseAnswerNeverCameIsInTheRecordAsUnansweredWhenItsMessageWasWithdrawnWhileItWaited()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        // Meta takes the confirmation and does not answer within WhatsApp:RequestTimeout (15 s); the cancel comes meanwhile.
+        fixture.WhatsApp.StallNext(booking.Phone!, TimeSpan.FromSeconds(40));
+        await Grain(booking).BookAsync(booking);
+        await Grain(booking).CancelAsync(Bookings.Cancel(booking));
+
+        var confirmation = await RecordedAsync(booking, NotificationKind.Confirmation, TimeSpan.FromSeconds(45));
+        Assert.Equal((RecordSendStatus.Unanswered, null), (confirmation.Status, confirmation.MessageId));
+    }
+
+    [Fact]
+    public async Task AClaimALostActivationLeftIsInTheRecordAsUnansweredWhenTheNextOneWithdrawsItsMessage()
+    {
+        var booking = Bookings.New(TimeSpan.FromDays(3));
+        fixture.WhatsApp.StallNext(booking.Phone!, TimeSpan.FromSeconds(40));
+        await Grain(booking).BookAsync(booking);
+        // Gone with its request still at Meta, as with its silo: the next activation finds the confirmation claimed.
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        await Grain(booking).CancelAsync(Bookings.Cancel(booking));
+
+        var confirmation = await RecordedAsync(booking, NotificationKind.Confirmation, Wait);
+        Assert.Equal(RecordSendStatus.Unanswered, confirmation.Status);
+    }
+
+    [Fact]
     public async Task ConfirmationMetaTookBeforeTheBookingsFirstWriteIsNotSentAgainByTheWebhooksRetry()
     {
         var booking = Bookings.New(TimeSpan.FromDays(3));
@@ -271,5 +300,12 @@ public class MetaBehaviourTests(MetaBehaviourClusterFixture fixture) : IClassFix
         var entry = await Eventually.ReadAsync(async () => (await Grain(booking).GetAsync())!.Notifications.Single(n => n.Kind == kind), e => e.State == state, timeout);
         Assert.Equal(state, entry.State);
         return entry;
+    }
+
+    private async Task<RecordEntry> RecordedAsync(BookingDetails booking, NotificationKind kind, TimeSpan wait)
+    {
+        var record = fixture.Grains.GetGrain<IClientRecordGrain>(booking.Phone!);
+        var entries = await Eventually.ReadAsync(() => record.ReadAsync(null, null), e => e.Any(x => x.Direction == RecordDirections.Out && x.Kind == kind.ToString()), wait);
+        return Assert.Single(entries, e => e.Direction == RecordDirections.Out && e.Kind == kind.ToString());
     }
 }
