@@ -378,12 +378,12 @@ public sealed class WhatsAppSenderTests(FakeWhatsAppFixture fixture) : IClassFix
     [Fact]
     public async Task ABurstOfSendsToAStalledGraphKeepsToTheConnectionBoundAndNoneWaitingForOneIsReportedUnanswered()
     {
-        // A Graph API of its own, so only this burst's connections are counted. Three waves of a second each against a
-        // two-second timeout: the last wave waits two seconds for a connection.
+        // A Graph API of its own, so only this burst's connections are counted. Five waves of a second each against a
+        // four-second timeout (room for a loaded machine): the last wave waits four seconds for a connection.
         await using var meta = await new FakeWhatsAppApi().StartAsync();
-        using var provider = Provider(FakeWhatsAppApi.DefaultAccessToken, baseUrl: meta.BaseUrl.ToString(), timeout: TimeSpan.FromSeconds(2));
+        using var provider = Provider(FakeWhatsAppApi.DefaultAccessToken, baseUrl: meta.BaseUrl.ToString(), timeout: TimeSpan.FromSeconds(4));
         var sender = provider.GetRequiredService<IWhatsAppSender>();
-        var burst = WhatsAppClient.MaxInFlight * 3;
+        var burst = WhatsAppClient.MaxInFlight * 5;
         meta.StallEveryoneUntil(DateTimeOffset.UtcNow.AddMinutes(2), TimeSpan.FromSeconds(1));
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, burst).Select(i => sender.SendAsync(
