@@ -67,7 +67,8 @@ public static class DueBurst
         var posts = await WaitForReceiptsAsync(turtle.WhatsApp, bios.Select(b => b.Request.MessageId!), receiptsDeadline);
         var sample = settings.Smoke ? bios : [.. bios.OrderBy(_ => Random.Shared.Next()).Take(1_000)];
         using var api = turtle.CreateClient();
-        var (notRead, unrecorded) = await new AppliedReceipts(api, "AdvisorBio").CheckAsync(sample, DateTimeOffset.UtcNow + (settings.Smoke ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(3)));
+        var applied = new AppliedReceipts(api, "AdvisorBio");
+        var (notRead, unrecorded) = await applied.CheckAsync(sample, DateTimeOffset.UtcNow + (settings.Smoke ? TimeSpan.FromSeconds(30) : TimeSpan.FromMinutes(3)));
         var acks = posts.Select(p => p.Latency.TotalMilliseconds).ToList();
 
         result.Add("bookings", count, "");
@@ -86,6 +87,7 @@ public static class DueBurst
         result.MustBeZero("bios without their receipts posted", bios.Count - ReadTaken(posts).Intersect(bios.Select(b => b.Request.MessageId!)).Count());
         result.MustBeZero("sampled bios not shown read", notRead);
         result.MustBeZero("sampled bios without sent/delivered/read in the record", unrecorded);
+        result.Add("sample reads the API did not answer within 30 s (read again)", applied.Unanswered, "");
         result.Details["windowStart"] = windowStart;
         result.Details["ingestFinished"] = ingestDone;
         result.Details["latenessHistogram"] = Histogram(lateness);
