@@ -24,13 +24,7 @@ public static class PendingEntries
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(rendered);
-        for (var i = 0; i < pending.Count; i++)
-        {
-            if (pending[i].Status == RecordSendStatus.Claimed && pending[i].Id.StartsWith(OutPrefix(holder, message), StringComparison.Ordinal))
-            {
-                pending[i] = pending[i] with { Status = RecordSendStatus.Unanswered };
-            }
-        }
+        SettleClaims(pending, holder, message);
         var id = OutId(holder, message);
         pending.RemoveAll(e => e.Id == id);
         pending.Add(new RecordEntry
@@ -142,13 +136,19 @@ public static class PendingEntries
         }
         foreach (var message in messages.Where(m => m.State is not (NotificationState.Pending or NotificationState.Sending) && !m.InFlight))
         {
-            var prefix = OutPrefix(holder, message);
-            for (var i = 0; i < pending.Count; i++)
+            SettleClaims(pending, holder, message);
+        }
+    }
+
+    /// <summary>Every attempt of <paramref name="message"/> still claimed is settled as unanswered.</summary>
+    private static void SettleClaims(List<RecordEntry> pending, string holder, Notification message)
+    {
+        var prefix = OutPrefix(holder, message);
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (pending[i].Status == RecordSendStatus.Claimed && pending[i].Id.StartsWith(prefix, StringComparison.Ordinal))
             {
-                if (pending[i].Status == RecordSendStatus.Claimed && pending[i].Id.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    pending[i] = pending[i] with { Status = RecordSendStatus.Unanswered };
-                }
+                pending[i] = pending[i] with { Status = RecordSendStatus.Unanswered };
             }
         }
     }

@@ -16,7 +16,7 @@ public sealed partial class RecordBacklog(IGrainFactory grains, ILogger<RecordBa
     public const int Workers = 4;
 
     private readonly ConcurrentDictionary<GrainId, byte> _queued = new();
-    private readonly Channel<(GrainId Holder, long NotBefore)> _ready = Channel.CreateUnbounded<(GrainId, long)>(new() { SingleWriter = false, SingleReader = false });
+    private readonly Channel<GrainId> _ready = Channel.CreateUnbounded<GrainId>();
     private readonly CancellationTokenSource _stopping = new();
     private int _started;
 
@@ -37,15 +37,7 @@ public sealed partial class RecordBacklog(IGrainFactory grains, ILogger<RecordBa
                 _ = Task.Run(WorkAsync);
             }
         }
-        if (delay <= RecordFlush.Delay)
-        {
-            // Every such wait is the same, so the backlog stays in due order.
-            _ready.Writer.TryWrite((holder, Environment.TickCount64 + (long)delay.TotalMilliseconds));
-        }
-        else
-        {
-            _ = LaterAsync(holder, delay);
-        }
+        _ = LaterAsync(holder, delay);
     }
 
     public void Dispose()
@@ -60,10 +52,11 @@ public sealed partial class RecordBacklog(IGrainFactory grains, ILogger<RecordBa
         try
         {
             await Task.Delay(delay, _stopping.Token);
-            _ready.Writer.TryWrite((holder, 0));
+            _ready.Writer.TryWrite(holder);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
+            // The silo is stopping: the entries stay in the holder's stored state.
         }
     }
 
@@ -72,13 +65,8 @@ public sealed partial class RecordBacklog(IGrainFactory grains, ILogger<RecordBa
         var stopping = _stopping.Token;
         try
         {
-            await foreach (var (holder, notBefore) in _ready.Reader.ReadAllAsync(stopping))
+            await foreach (var holder in _ready.Reader.ReadAllAsync(stopping))
             {
-                var wait = notBefore - Environment.TickCount64;
-                if (wait > 0)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(wait), stopping);
-                }
                 // Out of the backlog before the call: entries the holder stores meanwhile put it back.
                 _queued.TryRemove(holder, out _);
                 try
